@@ -1,0 +1,163 @@
+/**
+ * Platform-neutral types shared by the core engine, every bridge and every runner.
+ * @module
+ */
+
+/** A value or a promise of it: handlers may be sync or async. */
+export type Awaitable<T> = T | Promise<T>;
+
+/** The id of a thread as the library user sees it (stable across restarts). */
+export type ThreadId = string;
+
+/** Where an action came from. Built-in platforms plus any custom bridge name. */
+export type PlatformName = 'telegram' | 'slack' | 'discord' | 'web' | 'memory' | (string & {});
+
+/** A person acting on a platform. `id` is the platform's own user id as a string. */
+export interface ChatUser {
+  /** The platform's user id, as a string (Telegram numeric ids are stringified). */
+  readonly id: string;
+  /** A display name: username, first name, or the id when nothing better is known. */
+  readonly name: string;
+  /** The platform the person acted on. */
+  readonly platform: PlatformName;
+}
+
+/** How widely an "allow" answer applies. `once` is this request only; the others also start a timer. */
+export type ApprovalScope = 'once' | 'tool' | 'all' | 'dir';
+
+/** Who settled an approval: a person, or an auto-approve timer (with its reason, e.g. `Allow All`). */
+export type DecidedBy =
+  | { readonly type: 'user'; readonly user: ChatUser }
+  | { readonly type: 'auto'; readonly reason: string };
+
+/**
+ * The outcome of an approval request. A timed-out request is a deny, never consent.
+ * @example
+ * ```ts
+ * switch (decision.behavior) {
+ *   case 'allow': run(); break;
+ *   case 'deny': log(decision.reason); break;
+ *   case 'timeout': log('nobody answered'); break;
+ * }
+ * ```
+ */
+export type ApprovalDecision =
+  | {
+      readonly behavior: 'allow';
+      readonly scope: ApprovalScope;
+      readonly by: DecidedBy;
+      readonly updatedInput?: Record<string, unknown>;
+    }
+  | { readonly behavior: 'deny'; readonly reason?: string; readonly by: DecidedBy }
+  | { readonly behavior: 'timeout' };
+
+/** The outcome of a choice request. */
+export type ChoiceDecision =
+  | { readonly behavior: 'selected'; readonly index: number; readonly label: string; readonly by: DecidedBy }
+  | { readonly behavior: 'cancelled'; readonly by: DecidedBy }
+  | { readonly behavior: 'timeout' };
+
+/** A request for permission to run a tool. */
+export interface ApprovalRequest {
+  /** Unique id of the request. Generated when omitted in `requestApproval`. */
+  readonly requestId: string;
+  /** The tool's name as the agent calls it, e.g. `Bash`, `Edit`, `mcp__github__create_issue`. */
+  readonly toolName: string;
+  /** Free text or JSON describing what the tool will do. Shown when `input` is absent. */
+  readonly description?: string;
+  /** The tool's input. Rendered with `formatToolInput`. */
+  readonly input?: Record<string, unknown>;
+  /** The directory the tool acts in; enables the "Allow dir" timer. Defaults to the thread's directory. */
+  readonly directory?: string;
+}
+
+/** One option of a choice request. */
+export interface ChoiceOption {
+  readonly label: string;
+  readonly description?: string;
+}
+
+/** A question with a fixed set of answers (e.g. Claude Code's AskUserQuestion). */
+export interface ChoiceRequest {
+  readonly requestId: string;
+  readonly question: string;
+  /** Short header shown above the question. */
+  readonly header?: string;
+  readonly options: readonly ChoiceOption[];
+}
+
+/** Details passed to `onApprovalResponse`. */
+export interface ApprovalResponseDetails {
+  /** The deny reason given by the person, if any. */
+  readonly reason?: string;
+  /** Set when the answer also started an auto-approve timer. */
+  readonly timer?: 'tool' | 'all' | 'dir';
+  /** For choice requests: the selected option's label. */
+  readonly selected?: string;
+  /** The person who answered; absent for timeouts and auto-approvals. */
+  readonly user?: ChatUser;
+  /** The full decision. */
+  readonly decision: ApprovalDecision | ChoiceDecision;
+}
+
+/**
+ * Callbacks the application provides. All optional; all may be async.
+ * Errors thrown by a handler are caught, logged and reported in the thread — they never crash a bridge.
+ */
+export interface Handlers {
+  /** Plain text a person wrote in a thread (not a command, not an approval answer). */
+  onInput?(threadId: ThreadId, text: string, user: ChatUser): Awaitable<void>;
+  /** A pending approval or choice was answered (by a person, a timer or a timeout). */
+  onApprovalResponse?(
+    threadId: ThreadId,
+    requestId: string,
+    approved: boolean,
+    details: ApprovalResponseDetails,
+  ): Awaitable<void>;
+  /** A custom command (or, with a catch-all, any unknown command). */
+  onCommand?(
+    threadId: ThreadId | undefined,
+    command: string,
+    args: string,
+    user: ChatUser,
+  ): Awaitable<string | undefined | void>;
+  /** `/status`: return the text to show. `threadId` is undefined when asked outside a thread. */
+  onStatusRequest?(threadId: ThreadId | undefined, user: ChatUser): Awaitable<string | undefined | void>;
+  /** `/stop` in a thread: stop the agent. Return a confirmation text to show, or nothing for the default. */
+  onStopRequest?(threadId: ThreadId, user: ChatUser): Awaitable<string | undefined | void>;
+  /** `/usage`: return usage/cost text to show. */
+  onUsageRequest?(threadId: ThreadId | undefined, user: ChatUser): Awaitable<string | undefined | void>;
+}
+
+/** The state shown for a thread by `sendStatus`. */
+export type ThreadState = 'running' | 'waiting' | 'awaiting_input' | 'idle' | 'done' | 'error' | 'stopped';
+
+/** Minimal structured logger the library writes to. pino's logger fits; the default is silent. */
+export interface Logger {
+  debug(obj: object | string, msg?: string): void;
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+}
+
+/** Injectable clock for timers, so tests can use fake time. */
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** The real clock. */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
+/** A logger that writes nothing. */
+export const silentLogger: Logger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+};
