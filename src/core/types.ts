@@ -161,3 +161,34 @@ export const silentLogger: Logger = {
   warn() {},
   error() {},
 };
+
+/** Options of `Bridge.requestApproval`. */
+export interface RequestApprovalOptions {
+  readonly toolName: string;
+  readonly input?: Record<string, unknown>;
+  readonly description?: string;
+  /** Generated when omitted. */
+  readonly requestId?: string;
+  /** The directory the tool acts in (for "Allow dir"). Defaults to the thread's directory. */
+  readonly directory?: string;
+  /** How long to wait for a person before resolving as `timeout` (a deny). @default 30 minutes (the bridge's `approvalTimeoutMs`) */
+  readonly timeoutMs?: number;
+  /** Aborting cancels the request: the card is updated and the promise resolves as `timeout`. */
+  readonly signal?: AbortSignal;
+}
+
+/** Options of `Bridge.requestChoice`. */
+export interface RequestChoiceOptions {
+  readonly question: string;
+  readonly header?: string;
+  readonly options: readonly (ChoiceOption | string)[];
+  readonly requestId?: string;
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** The part of a bridge that runners and SDK adapters need to ask a person. Every `Bridge` implements it. */
+export interface ApprovalRequester {
+  requestApproval(threadId: ThreadId, options: RequestApprovalOptions): Promise<ApprovalDecision>;
+  requestChoice(threadId: ThreadId, options: RequestChoiceOptions): Promise<ChoiceDecision>;
+}
