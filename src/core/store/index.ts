@@ -1,0 +1,9 @@
+/**
+ * Persistence: the {@link Store} interface and its two implementations.
+ * @module
+ */
+export { DATABASE_FILE_NAME, defaultDataDir } from './data-dir.js';
+export { MemoryStore } from './memory.js';
+export { SqliteStore, type SqliteStoreOptions } from './sqlite.js';
+export { SCHEMA_VERSION } from './sqlite-schema.js';
+export type * from './types.js';

@@ -1,0 +1,419 @@
+/**
+ * {@link SqliteStore}: the default, durable {@link Store} on better-sqlite3 (WAL mode, prepared statements).
+ * @module
+ */
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { TetherError } from '../errors.js';
+import { DATABASE_FILE_NAME, defaultDataDir, prepareDatabaseFile, prepareDataDir } from './data-dir.js';
+import { migrate } from './sqlite-schema.js';
+import type {
+  AuditEntry,
+  Store,
+  StoredPairedUser,
+  StoredPending,
+  StoredThread,
+  StoredTimer,
+} from './types.js';
+
+/** Options of {@link SqliteStore}. */
+export interface SqliteStoreOptions {
+  /**
+   * The database file. Its directory must exist (use {@link SqliteStore.open} to create it).
+   * `':memory:'` gives a private in-memory database.
+   */
+  readonly path: string;
+  /**
+   * How long a write waits for another process holding the lock before failing.
+   * @default 5000
+   */
+  readonly busyTimeoutMs?: number;
+}
+
+interface ThreadRow {
+  thread_id: string;
+  name: string;
+  platform: string;
+  platform_ref: string;
+  directory: string | null;
+  created_at: number;
+}
+
+interface PendingRow {
+  request_id: string;
+  thread_id: string;
+  platform: string;
+  kind: 'approval' | 'choice';
+  request_json: string;
+  card_json: string;
+  created_at: number;
+  expires_at: number | null;
+  decision_json: string | null;
+  resolved_at: number | null;
+}
+
+interface TimerRow {
+  thread_id: string;
+  scope: StoredTimer['scope'];
+  timer_key: string;
+  expires_at: number;
+}
+
+interface PairedRow {
+  platform: string;
+  user_id: string;
+  name: string;
+  paired_at: number;
+}
+
+interface AuditRow {
+  at: number;
+  platform: string;
+  user_id: string | null;
+  user_name: string | null;
+  action: string;
+  thread_id: string | null;
+  request_id: string | null;
+  detail: string | null;
+}
+
+function toThread(row: ThreadRow): StoredThread {
+  return {
+    threadId: row.thread_id,
+    name: row.name,
+    platform: row.platform,
+    platformRef: row.platform_ref,
+    ...(row.directory !== null && { directory: row.directory }),
+    createdAt: row.created_at,
+  };
+}
+
+function toPending(row: PendingRow): StoredPending {
+  return {
+    requestId: row.request_id,
+    threadId: row.thread_id,
+    platform: row.platform,
+    kind: row.kind,
+    requestJson: row.request_json,
+    cardJson: row.card_json,
+    createdAt: row.created_at,
+    ...(row.expires_at !== null && { expiresAt: row.expires_at }),
+    ...(row.decision_json !== null && { decisionJson: row.decision_json }),
+    ...(row.resolved_at !== null && { resolvedAt: row.resolved_at }),
+  };
+}
+
+function toAudit(row: AuditRow): AuditEntry {
+  return {
+    at: row.at,
+    platform: row.platform,
+    ...(row.user_id !== null && { userId: row.user_id }),
+    ...(row.user_name !== null && { userName: row.user_name }),
+    action: row.action,
+    ...(row.thread_id !== null && { threadId: row.thread_id }),
+    ...(row.request_id !== null && { requestId: row.request_id }),
+    ...(row.detail !== null && { detail: row.detail }),
+  };
+}
+
+function prepareStatements(db: Database.Database) {
+  const deleteThread = db.prepare('DELETE FROM threads WHERE thread_id = ?');
+  const deleteThreadPending = db.prepare('DELETE FROM pending WHERE thread_id = ?');
+  const deleteThreadTimers = db.prepare('DELETE FROM timers WHERE thread_id = ?');
+  return {
+    deleteThreadWithTraces: db.transaction((threadId: string) => {
+      deleteThreadPending.run(threadId);
+      deleteThreadTimers.run(threadId);
+      deleteThread.run(threadId);
+    }),
+    putThread: db.prepare(
+      `INSERT INTO threads (thread_id, name, platform, platform_ref, directory, created_at)
+       VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (thread_id) DO UPDATE SET name = excluded.name, platform = excluded.platform,
+         platform_ref = excluded.platform_ref, directory = excluded.directory, created_at = excluded.created_at`,
+    ),
+    getThread: db.prepare<[string], ThreadRow>('SELECT * FROM threads WHERE thread_id = ?'),
+    findThreadByRef: db.prepare<[string, string], ThreadRow>(
+      'SELECT * FROM threads WHERE platform = ? AND platform_ref = ? ORDER BY created_at, rowid LIMIT 1',
+    ),
+    listThreads: db.prepare<[], ThreadRow>('SELECT * FROM threads ORDER BY created_at, rowid'),
+    listThreadsOf: db.prepare<[string], ThreadRow>(
+      'SELECT * FROM threads WHERE platform = ? ORDER BY created_at, rowid',
+    ),
+    // A put never reopens a resolved request: the decision, once written, stays (exactly-once).
+    putPending: db.prepare(
+      `INSERT INTO pending (request_id, thread_id, platform, kind, request_json, card_json, created_at,
+         expires_at, decision_json, resolved_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (request_id) DO UPDATE SET thread_id = excluded.thread_id, platform = excluded.platform,
+         kind = excluded.kind, request_json = excluded.request_json, card_json = excluded.card_json,
+         created_at = excluded.created_at, expires_at = excluded.expires_at,
+         decision_json = coalesce(pending.decision_json, excluded.decision_json),
+         resolved_at = CASE WHEN pending.decision_json IS NULL THEN excluded.resolved_at
+                            ELSE pending.resolved_at END`,
+    ),
+    getPending: db.prepare<[string], PendingRow>('SELECT * FROM pending WHERE request_id = ?'),
+    listPending: db.prepare<[], PendingRow>(
+      'SELECT * FROM pending WHERE decision_json IS NULL ORDER BY created_at, rowid',
+    ),
+    listPendingOf: db.prepare<[string], PendingRow>(
+      'SELECT * FROM pending WHERE thread_id = ? AND decision_json IS NULL ORDER BY created_at, rowid',
+    ),
+    updatePendingCards: db.prepare('UPDATE pending SET card_json = ? WHERE request_id = ?'),
+    resolvePending: db.prepare(
+      'UPDATE pending SET decision_json = ?, resolved_at = ? WHERE request_id = ? AND decision_json IS NULL',
+    ),
+    putTimer: db.prepare(
+      `INSERT INTO timers (thread_id, scope, timer_key, expires_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (thread_id, scope, timer_key) DO UPDATE SET expires_at = excluded.expires_at`,
+    ),
+    listTimers: db.prepare<[], TimerRow>('SELECT * FROM timers ORDER BY thread_id, scope, timer_key'),
+    listTimersOf: db.prepare<[string], TimerRow>(
+      'SELECT * FROM timers WHERE thread_id = ? ORDER BY scope, timer_key',
+    ),
+    deleteTimers: deleteThreadTimers,
+    deleteTimersOfScope: db.prepare('DELETE FROM timers WHERE thread_id = ? AND scope = ?'),
+    deleteTimer: db.prepare('DELETE FROM timers WHERE thread_id = ? AND scope = ? AND timer_key = ?'),
+    putPairedUser: db.prepare(
+      `INSERT INTO paired_users (platform, user_id, name, paired_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (platform, user_id) DO UPDATE SET name = excluded.name, paired_at = excluded.paired_at`,
+    ),
+    listPairedUsers: db.prepare<[string], PairedRow>(
+      'SELECT * FROM paired_users WHERE platform = ? ORDER BY paired_at, user_id',
+    ),
+    deletePairedUser: db.prepare('DELETE FROM paired_users WHERE platform = ? AND user_id = ?'),
+    getValue: db.prepare<[string], { value: string }>('SELECT value FROM kv WHERE key = ?'),
+    setValue: db.prepare(
+      'INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    ),
+    deleteValue: db.prepare('DELETE FROM kv WHERE key = ?'),
+    audit: db.prepare(
+      `INSERT INTO audit (at, platform, user_id, user_name, action, thread_id, request_id, detail)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    // Newest `limit` matches, returned oldest first. NULL filters match everything.
+    listAudit: db.prepare<[{ thread: string | null; request: string | null; limit: number }], AuditRow>(
+      `SELECT * FROM (
+         SELECT id, at, platform, user_id, user_name, action, thread_id, request_id, detail FROM audit
+         WHERE (@thread IS NULL OR thread_id = @thread) AND (@request IS NULL OR request_id = @request)
+         ORDER BY id DESC LIMIT @limit
+       ) ORDER BY id`,
+    ),
+  };
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
+/**
+ * The default {@link Store}: one SQLite file, safe to share between processes (WAL mode; the
+ * exactly-once gate `resolvePending` is a single conditional UPDATE).
+ * @example
+ * ```ts
+ * const store = SqliteStore.open(); // ~/.local/share/agent-tether/agent-tether.db
+ * try {
+ *   store.putThread({ threadId: 't1', name: 'Repo', platform: 'web', platformRef: '1', createdAt: Date.now() });
+ * } finally {
+ *   store.close();
+ * }
+ * ```
+ */
+export class SqliteStore implements Store {
+  /** The database file (or `:memory:`). */
+  readonly path: string;
+  #db: Database.Database | undefined;
+  #statements: Statements | undefined;
+
+  /**
+   * Opens (creating when needed) the database at `options.path` and migrates its schema.
+   * @throws TetherError `STORE` when the file cannot be created, opened or migrated; the message names
+   * the path and the fix.
+   */
+  constructor(options: SqliteStoreOptions) {
+    this.path = options.path;
+    const inMemory = options.path === ':memory:';
+    if (!inMemory) prepareDatabaseFile(options.path);
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5000 });
+      if (!inMemory) db.pragma('journal_mode = WAL');
+      // In WAL mode NORMAL never corrupts and survives a process crash; only a power cut may lose the last commit.
+      db.pragma('synchronous = NORMAL');
+      migrate(db, options.path);
+      this.#statements = prepareStatements(db);
+    } catch (error) {
+      db?.close();
+      if (error instanceof TetherError) throw error;
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new TetherError(
+        'STORE',
+        `Cannot open the agent-tether database ${options.path}: ${reason}. Fix: check that the file is an ` +
+          'agent-tether database on a local disk, or choose another directory with AGENT_TETHER_HOME=/some/dir.',
+        { cause: error },
+      );
+    }
+    this.#db = db;
+  }
+
+  /**
+   * Opens `<dataDir>/agent-tether.db`, creating the directory (mode 0700) and the file (mode 0600).
+   * @param dataDir - The data directory. @default defaultDataDir()
+   * @throws TetherError `STORE` when the directory cannot be created or written, naming the path and the fix.
+   */
+  static open(
+    dataDir: string = defaultDataDir(),
+    options: Omit<SqliteStoreOptions, 'path'> = {},
+  ): SqliteStore {
+    prepareDataDir(dataDir);
+    return new SqliteStore({ ...options, path: join(dataDir, DATABASE_FILE_NAME) });
+  }
+
+  get #s(): Statements {
+    if (this.#statements === undefined) {
+      throw new TetherError('STORE', `The store ${this.path} is closed. Fix: open a new SqliteStore.`);
+    }
+    return this.#statements;
+  }
+
+  putThread(thread: StoredThread): void {
+    this.#s.putThread.run(
+      thread.threadId,
+      thread.name,
+      thread.platform,
+      thread.platformRef,
+      thread.directory ?? null,
+      thread.createdAt,
+    );
+  }
+
+  getThread(threadId: string): StoredThread | undefined {
+    const row = this.#s.getThread.get(threadId);
+    return row && toThread(row);
+  }
+
+  findThreadByRef(platform: string, platformRef: string): StoredThread | undefined {
+    const row = this.#s.findThreadByRef.get(platform, platformRef);
+    return row && toThread(row);
+  }
+
+  listThreads(platform?: string): StoredThread[] {
+    const rows = platform === undefined ? this.#s.listThreads.all() : this.#s.listThreadsOf.all(platform);
+    return rows.map(toThread);
+  }
+
+  /** Removes the thread with its pending requests and timers, in one transaction. Audit entries stay. */
+  deleteThread(threadId: string): void {
+    this.#s.deleteThreadWithTraces(threadId);
+  }
+
+  /** Adds or replaces a request. Replacing never reopens a resolved request: its decision stays. */
+  putPending(pending: StoredPending): void {
+    this.#s.putPending.run(
+      pending.requestId,
+      pending.threadId,
+      pending.platform,
+      pending.kind,
+      pending.requestJson,
+      pending.cardJson,
+      pending.createdAt,
+      pending.expiresAt ?? null,
+      pending.decisionJson ?? null,
+      pending.decisionJson === undefined ? null : (pending.resolvedAt ?? null),
+    );
+  }
+
+  getPending(requestId: string): StoredPending | undefined {
+    const row = this.#s.getPending.get(requestId);
+    return row && toPending(row);
+  }
+
+  listPending(threadId?: string): StoredPending[] {
+    const rows = threadId === undefined ? this.#s.listPending.all() : this.#s.listPendingOf.all(threadId);
+    return rows.map(toPending);
+  }
+
+  updatePendingCards(requestId: string, cardJson: string): void {
+    this.#s.updatePendingCards.run(cardJson, requestId);
+  }
+
+  resolvePending(requestId: string, decisionJson: string, at: number): boolean {
+    return this.#s.resolvePending.run(decisionJson, at, requestId).changes === 1;
+  }
+
+  putTimer(timer: StoredTimer): void {
+    this.#s.putTimer.run(timer.threadId, timer.scope, timer.key, timer.expiresAt);
+  }
+
+  listTimers(threadId?: string): StoredTimer[] {
+    const rows = threadId === undefined ? this.#s.listTimers.all() : this.#s.listTimersOf.all(threadId);
+    return rows.map((row) => ({
+      threadId: row.thread_id,
+      scope: row.scope,
+      key: row.timer_key,
+      expiresAt: row.expires_at,
+    }));
+  }
+
+  deleteTimers(threadId: string, scope?: StoredTimer['scope'], key?: string): void {
+    if (scope === undefined) this.#s.deleteTimers.run(threadId);
+    else if (key === undefined) this.#s.deleteTimersOfScope.run(threadId, scope);
+    else this.#s.deleteTimer.run(threadId, scope, key);
+  }
+
+  putPairedUser(user: StoredPairedUser): void {
+    this.#s.putPairedUser.run(user.platform, user.userId, user.name, user.pairedAt);
+  }
+
+  listPairedUsers(platform: string): StoredPairedUser[] {
+    return this.#s.listPairedUsers.all(platform).map((row) => ({
+      platform: row.platform,
+      userId: row.user_id,
+      name: row.name,
+      pairedAt: row.paired_at,
+    }));
+  }
+
+  deletePairedUser(platform: string, userId: string): void {
+    this.#s.deletePairedUser.run(platform, userId);
+  }
+
+  getValue(key: string): string | undefined {
+    return this.#s.getValue.get(key)?.value;
+  }
+
+  setValue(key: string, value: string): void {
+    this.#s.setValue.run(key, value);
+  }
+
+  deleteValue(key: string): void {
+    this.#s.deleteValue.run(key);
+  }
+
+  audit(entry: AuditEntry): void {
+    this.#s.audit.run(
+      entry.at,
+      entry.platform,
+      entry.userId ?? null,
+      entry.userName ?? null,
+      entry.action,
+      entry.threadId ?? null,
+      entry.requestId ?? null,
+      entry.detail ?? null,
+    );
+  }
+
+  /** Audit entries in the order they were written; with `limit`, the newest `limit` of them. */
+  listAudit(filter: { threadId?: string; requestId?: string; limit?: number } = {}): AuditEntry[] {
+    const limit = filter.limit === undefined ? -1 : Math.max(0, Math.floor(filter.limit));
+    return this.#s.listAudit
+      .all({ thread: filter.threadId ?? null, request: filter.requestId ?? null, limit })
+      .map(toAudit);
+  }
+
+  /** Closes the database. Idempotent; any later call throws a `STORE` error. */
+  close(): void {
+    const db = this.#db;
+    this.#db = undefined;
+    this.#statements = undefined;
+    db?.close();
+  }
+}
