@@ -1,0 +1,418 @@
+/**
+ * {@link FakeSlackServer}: a local, protocol-faithful fake of the Slack Web API and Socket Mode that the real
+ * `@slack/web-api` WebClient and `@slack/socket-mode` SocketModeClient talk to, plus the person's side of
+ * the conversation (posting, clicking, slash commands) and readers of what a person sees.
+ * @module
+ */
+
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FaultQueue } from './faults.js';
+import { messageJson } from './message-json.js';
+import { viewOf } from './message-view.js';
+import {
+  appMentionEvent,
+  blockActionsPayload,
+  blocksOf,
+  eventCallback,
+  type FakeSlashCommandPayload,
+  mentionsBot,
+  messageEvent,
+  type PayloadContext,
+  slashCommandPayload,
+} from './person-payloads.js';
+import { RateLimiter } from './rate-limits.js';
+import { RESPONSE_PATH, ResponseUrlBook } from './response-urls.js';
+import { ScaledClock } from './scaled-clock.js';
+import { SOCKET_PATH, SocketModeHub } from './socket-mode.js';
+import type {
+  FakeDisconnectReason,
+  FakeEnvelopeRecord,
+  FakeSlackCall,
+  FakeSlackEphemeralView,
+  FakeSlackFault,
+  FakeSlackMessageView,
+  FakeSlackServerOptions,
+  FakeWaitOptions,
+} from './types.js';
+import { API_PATH, createWebApiHandler } from './web-api.js';
+import { SlackWorkspace, type StoredChannel, type StoredMessage } from './workspace.js';
+
+/**
+ * A fake Slack workspace on 127.0.0.1 for tests and benchmarks.
+ * @example
+ * ```ts
+ * const fake = new FakeSlackServer();
+ * await fake.start();
+ * const channel = fake.createChannel({ name: 'agents' });
+ * const web = new WebClient(fake.botToken, { slackApiUrl: fake.apiUrl });
+ * const socket = new SocketModeClient({ appToken: fake.appToken, clientOptions: { slackApiUrl: fake.apiUrl } });
+ * socket.on('message', ({ ack }) => ack());
+ * await socket.start();
+ * fake.userPosts({ channel, user: 'U0ALICE', text: 'hello' });
+ * await fake.stop();
+ * ```
+ */
+export class FakeSlackServer {
+  /** The bot token (`xoxb-…`) the Web API accepts. */
+  readonly botToken: string;
+  /** The app-level token (`xapp-…`) that opens Socket Mode connections. */
+  readonly appToken: string;
+  /** The workspace id. */
+  readonly teamId: string;
+  /** The bot's user id. */
+  readonly botUserId: string;
+  /** The app id. */
+  readonly appId: string;
+  readonly #clock: ScaledClock;
+  readonly #workspace: SlackWorkspace;
+  readonly #faults = new FaultQueue();
+  readonly #calls: FakeSlackCall[] = [];
+  readonly #hub: SocketModeHub;
+  readonly #responses: ResponseUrlBook;
+  readonly #payloads: PayloadContext;
+  readonly #echoBotMessages: boolean;
+  readonly #server: Server;
+  #port: number | undefined;
+
+  /** @param options - tokens, ids, rate limits and timings; all optional. */
+  constructor(options: FakeSlackServerOptions = {}) {
+    this.botToken = options.botToken ?? 'xoxb-fake-bot-token';
+    this.appToken = options.appToken ?? 'xapp-fake-app-token';
+    this.teamId = options.teamId ?? 'T0FAKETEAM';
+    this.botUserId = options.botUserId ?? 'U0FAKEBOT';
+    this.appId = options.appId ?? 'A0FAKEAPP';
+    this.#echoBotMessages = options.echoBotMessages ?? true;
+    this.#clock = new ScaledClock(options.timeScale ?? 1);
+    this.#workspace = new SlackWorkspace({
+      teamId: this.teamId,
+      botUserId: this.botUserId,
+      botId: options.botId ?? 'B0FAKEBOT',
+      clock: this.#clock,
+    });
+    this.#payloads = { workspace: this.#workspace, appId: this.appId, now: () => this.#clock.now() };
+    const onBotMessage = (message: StoredMessage): void => this.#echo(message);
+    this.#responses = new ResponseUrlBook(this.#workspace, this.#clock, onBotMessage);
+    this.#hub = new SocketModeHub({
+      clock: this.#clock,
+      appId: this.appId,
+      faults: this.#faults,
+      ackTimeoutMs: options.ackTimeoutMs ?? 3000,
+      maxRetries: options.maxRetries ?? 3,
+      disconnectGraceMs: options.disconnectGraceMs ?? 1000,
+      serverPingIntervalMs: options.serverPingIntervalMs ?? 10_000,
+      maxConnections: options.maxConnections ?? 10,
+      onAck: (record) => this.#onAck(record),
+    });
+    const handler = createWebApiHandler({
+      clock: this.#clock,
+      limiter: new RateLimiter(options.rateLimits, this.#clock),
+      faults: this.#faults,
+      responses: this.#responses,
+      botToken: this.botToken,
+      appToken: this.appToken,
+      recordCall: (call) => this.#calls.push(call),
+      methods: {
+        workspace: this.#workspace,
+        appId: this.appId,
+        socketUrl: () =>
+          `ws://127.0.0.1:${this.#requirePort()}${SOCKET_PATH}?ticket=${this.#hub.openTicket()}&app_id=${this.appId}`,
+        onBotMessage,
+      },
+    });
+    this.#server = createServer(handler);
+    this.#server.on('upgrade', (request, socket, head) => this.#hub.handleUpgrade(request, socket, head));
+  }
+
+  /** Starts listening on 127.0.0.1 on a free port. Idempotent. */
+  async start(): Promise<void> {
+    if (this.#port !== undefined) return;
+    await new Promise<void>((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(0, '127.0.0.1', () => {
+        this.#server.off('error', reject);
+        resolve();
+      });
+    });
+    this.#port = (this.#server.address() as AddressInfo).port;
+  }
+
+  /** Closes every socket and the HTTP server; pending timers are cancelled. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.#port === undefined) return;
+    this.#port = undefined;
+    this.#hub.close();
+    this.#clock.clearAll();
+    this.#faults.clear();
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  /** Same as {@link FakeSlackServer.stop}, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+
+  /** `http://127.0.0.1:PORT` (after `start()`). */
+  get url(): string {
+    return `http://127.0.0.1:${this.#requirePort()}`;
+  }
+
+  /** `http://127.0.0.1:PORT/api/`: pass it as `slackApiUrl` to WebClient and SocketModeClient's `clientOptions`. */
+  get apiUrl(): string {
+    return `${this.url}${API_PATH}`;
+  }
+
+  /** Every Web API call received, in order (tokens never recorded). */
+  get calls(): readonly FakeSlackCall[] {
+    return [...this.#calls];
+  }
+
+  /** Open Socket Mode connections. */
+  get connectionCount(): number {
+    return this.#hub.connectionCount;
+  }
+
+  /** Injects a fault into the next matching Web API call(s), or (`slowAck`) the next envelope ack(s). */
+  inject(fault: FakeSlackFault): void {
+    this.#faults.add(fault);
+  }
+
+  /** Sends `{ type: 'disconnect', reason }` on every connection; closing reasons close after a grace period. */
+  disconnect(reason: FakeDisconnectReason): void {
+    this.#hub.disconnect(reason);
+  }
+
+  /** Cuts every Socket Mode connection without a close frame. */
+  dropSocket(): void {
+    this.#hub.drop();
+  }
+
+  /**
+   * Creates a channel and returns its id.
+   * @param options.botIsMember - whether the bot is in it. @defaultValue `true`
+   * @param options.isPrivate - a private channel (`G…`; invisible to the bot unless it is a member). @defaultValue `false`
+   */
+  createChannel(options: { name: string; botIsMember?: boolean; isPrivate?: boolean }): string {
+    return this.#workspace.createChannel(
+      options.name,
+      options.botIsMember ?? true,
+      options.isPrivate ?? false,
+    );
+  }
+
+  /** Adds a person to the workspace (people are also added on first use) and returns their id. */
+  addUser(options: { id: string; name?: string; realName?: string }): string {
+    return this.#workspace.addUser(options.id, options.name, options.realName).id;
+  }
+
+  /**
+   * A person posts a message (in a thread when `threadTs` is set). When the bot is in the channel, delivers an
+   * `events_api` envelope with the `message` event, then one with `app_mention` when the text has `<@botUserId>`.
+   * @returns the new message's ts.
+   */
+  userPosts(options: { channel: string; user: string; text: string; threadTs?: string }): string {
+    const channel = this.#channelOrThrow(options.channel);
+    this.#join(channel, options.user);
+    let threadTs = options.threadTs;
+    if (threadTs !== undefined) {
+      const parent = this.#workspace.message(channel.id, threadTs);
+      if (!parent)
+        throw new Error(`FakeSlackServer.userPosts: no message ${threadTs} in ${channel.id} to reply to`);
+      threadTs = parent.threadTs ?? parent.ts;
+    }
+    const message = this.#workspace.addMessage({
+      channel: channel.id,
+      ...(threadTs !== undefined ? { threadTs } : {}),
+      user: options.user,
+      text: options.text,
+      blocks: [],
+    });
+    if (channel.members.has(this.botUserId)) {
+      this.#deliverEvent(messageEvent(this.#payloads, message, channel));
+      if (mentionsBot(message.text, this.botUserId))
+        this.#deliverEvent(appMentionEvent(this.#payloads, message));
+    }
+    return message.ts;
+  }
+
+  /**
+   * A person clicks a button of message `message` (its ts), chosen by `actionId`, else by `buttonText`, else
+   * the only button. Delivers an `interactive` `block_actions` envelope; its `response_url` works.
+   * @returns the envelope id.
+   */
+  userClicks(options: {
+    channel: string;
+    message: string;
+    user: string;
+    actionId?: string;
+    buttonText?: string;
+  }): string {
+    const channel = this.#channelOrThrow(options.channel);
+    const message = this.#workspace.message(channel.id, options.message);
+    if (!message || message.deleted) {
+      throw new Error(`FakeSlackServer.userClicks: no visible message ${options.message} in ${channel.id}`);
+    }
+    const { buttons } = viewOf(message);
+    const matches = buttons.filter((b) =>
+      options.actionId !== undefined
+        ? b.actionId === options.actionId
+        : options.buttonText !== undefined
+          ? b.text === options.buttonText
+          : true,
+    );
+    const button = matches[0];
+    if (!button || matches.length > 1) {
+      const labels = buttons.map((b) => `"${b.text}" (${b.actionId})`).join(', ') || 'none';
+      throw new Error(
+        `FakeSlackServer.userClicks: ${matches.length > 1 ? 'several buttons match' : 'no button matches'} ` +
+          `on message ${message.ts}; its buttons are: ${labels}. Pass actionId or buttonText.`,
+      );
+    }
+    this.#join(channel, options.user);
+    const responseId = this.#responses.create({
+      channel: channel.id,
+      user: options.user,
+      messageTs: message.ts,
+      ...(message.threadTs !== undefined ? { threadTs: message.threadTs } : {}),
+    });
+    const payload = blockActionsPayload(this.#payloads, {
+      message,
+      messageJson: { ...messageJson(this.#workspace, message, this.appId) },
+      channel,
+      user: options.user,
+      button,
+      responseUrl: `${this.url}${RESPONSE_PATH}${responseId}`,
+    });
+    return this.#hub.deliver('interactive', payload, false);
+  }
+
+  /**
+   * A person runs a slash command. Delivers a `slash_commands` envelope that accepts a response payload: an
+   * ack carrying `text`/`blocks` is shown to that person (or to the channel with `response_type: 'in_channel'`).
+   * @returns the envelope id.
+   */
+  userRunsSlashCommand(options: { command: string; text: string; user: string; channel: string }): string {
+    const channel = this.#channelOrThrow(options.channel);
+    this.#workspace.addUser(options.user);
+    const responseId = this.#responses.create({ channel: channel.id, user: options.user });
+    const payload = slashCommandPayload(this.#payloads, {
+      command: options.command,
+      text: options.text,
+      user: options.user,
+      channel,
+      responseUrl: `${this.url}${RESPONSE_PATH}${responseId}`,
+    });
+    return this.#hub.deliver('slash_commands', payload, true);
+  }
+
+  /** A thread as a person sees it: the parent then the replies, deleted ones flagged. Empty if no such thread. */
+  threadMessages(channel: string, threadTs: string): FakeSlackMessageView[] {
+    return this.#workspace.thread(channel, threadTs).map(viewOf);
+  }
+
+  /** A channel's top-level messages (thread replies live in {@link FakeSlackServer.threadMessages}). */
+  channelMessages(channel: string): FakeSlackMessageView[] {
+    return this.#workspace.topLevel(channel).map(viewOf);
+  }
+
+  /** One message as a person sees it. */
+  message(channel: string, ts: string): FakeSlackMessageView | undefined {
+    const message = this.#workspace.message(channel, ts);
+    return message ? viewOf(message) : undefined;
+  }
+
+  /** The reactions on a message: emoji name and who reacted. */
+  reactions(channel: string, ts: string): { name: string; users: string[] }[] {
+    const message = this.#workspace.message(channel, ts);
+    return message ? [...message.reactions].map(([name, users]) => ({ name, users: [...users] })) : [];
+  }
+
+  /** Ephemeral messages shown in a channel (to `user` only, when given). */
+  ephemeralMessages(channel: string, user?: string): FakeSlackEphemeralView[] {
+    return this.#workspace.ephemerals(channel, user);
+  }
+
+  /** The Socket Mode delivery log with ack state, oldest first. */
+  envelopes(): FakeEnvelopeRecord[] {
+    return this.#hub.envelopes();
+  }
+
+  /**
+   * Polls `predicate` (every 10 real ms) until it returns a truthy value, and resolves with it.
+   * @throws Error after `timeoutMs` real milliseconds, with the last error the predicate threw.
+   */
+  async waitFor<T>(predicate: () => T | Promise<T>, options: FakeWaitOptions = {}): Promise<NonNullable<T>> {
+    const timeoutMs = options.timeoutMs ?? 5000;
+    const deadline = Date.now() + timeoutMs;
+    let lastError: unknown;
+    for (;;) {
+      try {
+        const value = await predicate();
+        if (value) return value as NonNullable<T>;
+      } catch (error) {
+        lastError = error;
+      }
+      if (Date.now() >= deadline) {
+        const what = options.description ?? 'the condition';
+        const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
+        throw new Error(`FakeSlackServer.waitFor: ${what} did not hold within ${timeoutMs} ms${why}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  #requirePort(): number {
+    if (this.#port === undefined) {
+      throw new Error('FakeSlackServer is not listening: await fake.start() before using its URLs');
+    }
+    return this.#port;
+  }
+
+  #channelOrThrow(id: string): StoredChannel {
+    const channel = this.#workspace.channel(id);
+    if (!channel) throw new Error(`FakeSlackServer: no channel ${id}; create it with fake.createChannel()`);
+    return channel;
+  }
+
+  #join(channel: StoredChannel, user: string): void {
+    this.#workspace.addUser(user);
+    channel.members.add(user);
+  }
+
+  #deliverEvent(event: Parameters<typeof eventCallback>[1]): void {
+    this.#hub.deliver('events_api', eventCallback(this.#payloads, event), false);
+  }
+
+  #echo(message: StoredMessage): void {
+    const channel = this.#workspace.channel(message.channel);
+    if (this.#echoBotMessages && channel) this.#deliverEvent(messageEvent(this.#payloads, message, channel));
+  }
+
+  /** A slash command's ack may carry the response the person sees right away. */
+  #onAck(record: FakeEnvelopeRecord): void {
+    if (
+      record.type !== 'slash_commands' ||
+      typeof record.ackPayload !== 'object' ||
+      record.ackPayload === null
+    )
+      return;
+    const ack = record.ackPayload as Record<string, unknown>;
+    const payload = record.payload as FakeSlashCommandPayload;
+    const text = typeof ack.text === 'string' ? ack.text : '';
+    const blocks = blocksOf(ack.blocks);
+    if (text === '' && blocks.length === 0) return;
+    if (ack.response_type === 'in_channel') {
+      const message = this.#workspace.addMessage({
+        channel: payload.channel_id,
+        user: this.botUserId,
+        botId: this.#workspace.botId,
+        text,
+        blocks,
+      });
+      this.#echo(message);
+      return;
+    }
+    this.#workspace.addEphemeral({ channel: payload.channel_id, user: payload.user_id, text, blocks });
+  }
+}
