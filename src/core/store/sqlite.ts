@@ -6,6 +6,16 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { TetherError } from '../errors.js';
 import { DATABASE_FILE_NAME, defaultDataDir, prepareDatabaseFile, prepareDataDir } from './data-dir.js';
+import {
+  type AuditRow,
+  type PairedRow,
+  type PendingRow,
+  type ThreadRow,
+  type TimerRow,
+  toAudit,
+  toPending,
+  toThread,
+} from './sqlite-rows.js';
 import { migrate } from './sqlite-schema.js';
 import type {
   AuditEntry,
@@ -28,92 +38,6 @@ export interface SqliteStoreOptions {
    * @default 5000
    */
   readonly busyTimeoutMs?: number;
-}
-
-interface ThreadRow {
-  thread_id: string;
-  name: string;
-  platform: string;
-  platform_ref: string;
-  directory: string | null;
-  created_at: number;
-}
-
-interface PendingRow {
-  request_id: string;
-  thread_id: string;
-  platform: string;
-  kind: 'approval' | 'choice';
-  request_json: string;
-  card_json: string;
-  created_at: number;
-  expires_at: number | null;
-  decision_json: string | null;
-  resolved_at: number | null;
-}
-
-interface TimerRow {
-  thread_id: string;
-  scope: StoredTimer['scope'];
-  timer_key: string;
-  expires_at: number;
-}
-
-interface PairedRow {
-  platform: string;
-  user_id: string;
-  name: string;
-  paired_at: number;
-}
-
-interface AuditRow {
-  at: number;
-  platform: string;
-  user_id: string | null;
-  user_name: string | null;
-  action: string;
-  thread_id: string | null;
-  request_id: string | null;
-  detail: string | null;
-}
-
-function toThread(row: ThreadRow): StoredThread {
-  return {
-    threadId: row.thread_id,
-    name: row.name,
-    platform: row.platform,
-    platformRef: row.platform_ref,
-    ...(row.directory !== null && { directory: row.directory }),
-    createdAt: row.created_at,
-  };
-}
-
-function toPending(row: PendingRow): StoredPending {
-  return {
-    requestId: row.request_id,
-    threadId: row.thread_id,
-    platform: row.platform,
-    kind: row.kind,
-    requestJson: row.request_json,
-    cardJson: row.card_json,
-    createdAt: row.created_at,
-    ...(row.expires_at !== null && { expiresAt: row.expires_at }),
-    ...(row.decision_json !== null && { decisionJson: row.decision_json }),
-    ...(row.resolved_at !== null && { resolvedAt: row.resolved_at }),
-  };
-}
-
-function toAudit(row: AuditRow): AuditEntry {
-  return {
-    at: row.at,
-    platform: row.platform,
-    ...(row.user_id !== null && { userId: row.user_id }),
-    ...(row.user_name !== null && { userName: row.user_name }),
-    action: row.action,
-    ...(row.thread_id !== null && { threadId: row.thread_id }),
-    ...(row.request_id !== null && { requestId: row.request_id }),
-    ...(row.detail !== null && { detail: row.detail }),
-  };
 }
 
 function prepareStatements(db: Database.Database) {
