@@ -12,6 +12,7 @@ export type TetherErrorCode =
   | 'UNKNOWN_THREAD'
   | 'PLATFORM_REFUSED'
   | 'NETWORK'
+  | 'RATE_LIMITED'
   | 'DELIVERY_FAILED'
   | 'UNAUTHORIZED'
   | 'STORE'
@@ -50,9 +51,27 @@ export class PlatformError extends TetherError {
     readonly operation: string,
     /** The platform's own description of the error. */
     readonly description: string,
-    options?: { cause?: unknown; code?: TetherErrorCode },
+    options?: { cause?: unknown; code?: TetherErrorCode; retryable?: boolean },
   ) {
     super(options?.code ?? 'PLATFORM_REFUSED', `${platform} refused ${operation}: ${description}`, options);
+    this.retryable = options?.retryable ?? false;
+  }
+
+  /** True for transient failures (5xx, dropped connections) worth retrying. */
+  readonly retryable: boolean;
+}
+
+/** The platform asked us to slow down (HTTP 429). The outbox waits `retryAfterMs` and retries. */
+export class RateLimitedError extends TetherError {
+  override readonly name = 'RateLimitedError';
+  constructor(
+    readonly platform: string,
+    readonly operation: string,
+    /** How long the platform asked us to wait. */
+    readonly retryAfterMs: number,
+    options?: { cause?: unknown },
+  ) {
+    super('RATE_LIMITED', `${platform} rate-limited ${operation}: retry after ${retryAfterMs} ms`, options);
   }
 }
 

@@ -49,13 +49,14 @@ export type ApprovalDecision =
       readonly updatedInput?: Record<string, unknown>;
     }
   | { readonly behavior: 'deny'; readonly reason?: string; readonly by: DecidedBy }
-  | { readonly behavior: 'timeout' };
+  /** Nobody answered in time, or the requester cancelled (`cancelled: true`). Always a deny. */
+  | { readonly behavior: 'timeout'; readonly cancelled?: boolean };
 
 /** The outcome of a choice request. */
 export type ChoiceDecision =
   | { readonly behavior: 'selected'; readonly index: number; readonly label: string; readonly by: DecidedBy }
   | { readonly behavior: 'cancelled'; readonly by: DecidedBy }
-  | { readonly behavior: 'timeout' };
+  | { readonly behavior: 'timeout'; readonly cancelled?: boolean };
 
 /** A request for permission to run a tool. */
 export interface ApprovalRequest {

@@ -1,0 +1,145 @@
+/**
+ * Approval and choice cards as pure, platform-neutral models: Markdown text plus rows of buttons whose
+ * payloads come from the {@link PayloadCodec}. Each platform renders them into its own UI.
+ * @module
+ */
+import type {
+  ApprovalDecision,
+  ApprovalRequest,
+  ChoiceDecision,
+  ChoiceRequest,
+  DecidedBy,
+} from '../types.js';
+import type { CardAction, PayloadCodec } from './codec.js';
+
+/** A button on a card. */
+export interface CardButton {
+  readonly label: string;
+  readonly payload: string;
+  readonly action: CardAction;
+  readonly style?: 'primary' | 'danger';
+}
+
+/** A card: Markdown body and rows of buttons (no rows once decided). */
+export interface Card {
+  readonly markdown: string;
+  readonly buttons: readonly (readonly CardButton[])[];
+}
+
+/** Escape Markdown syntax so a name or tool is shown literally. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (c) => `\\${c}`);
+}
+
+function minutes(ms: number): string {
+  const m = Math.round(ms / 60_000);
+  return m >= 60 && m % 60 === 0 ? `${m / 60}h` : `${m}m`;
+}
+
+/** Inputs of {@link buildApprovalCard}. */
+export interface ApprovalCardInput {
+  readonly request: ApprovalRequest;
+  readonly codec: PayloadCodec;
+  /** Tool input already formatted as Markdown. */
+  readonly formattedInput: string;
+  /** True when the formatted input was truncated (adds "Show all"). */
+  readonly truncated: boolean;
+  /** True when the request has a directory (adds "Allow dir"). */
+  readonly hasDirectory: boolean;
+  /** Timer length, for the button labels. */
+  readonly timerMs: number;
+  /** Set when the tool may never be auto-approved (no timer buttons). */
+  readonly neverAutoApprove: boolean;
+}
+
+/** Build the card asking a person to allow or deny a tool call. */
+export function buildApprovalCard(input: ApprovalCardInput): Card {
+  const { request, codec } = input;
+  const button = (label: string, action: CardAction, style?: 'primary' | 'danger'): CardButton => ({
+    label,
+    action,
+    payload: codec.encode(request.requestId, action),
+    ...(style ? { style } : {}),
+  });
+  const span = minutes(input.timerMs);
+  const rows: CardButton[][] = [
+    [button('Allow', { type: 'allow' }, 'primary'), button('Deny', { type: 'deny' }, 'danger')],
+    [button('Deny with reason', { type: 'deny_reason' })],
+  ];
+  if (!input.neverAutoApprove) {
+    const toolLabel = request.toolName.length > 24 ? `${request.toolName.slice(0, 23)}…` : request.toolName;
+    const timers = [
+      button(`Allow ${toolLabel} ${span}`, { type: 'allow_tool' }),
+      button(`Allow all ${span}`, { type: 'allow_all' }),
+    ];
+    if (input.hasDirectory) timers.push(button(`Allow dir ${span}`, { type: 'allow_dir' }));
+    rows.push(timers);
+  }
+  if (input.truncated) rows.push([button('Show all', { type: 'show_all' })]);
+  const body = input.formattedInput.trim();
+  const markdown = `🔐 **Permission request: ${escapeMarkdown(request.toolName)}**${body ? `\n\n${body}` : ''}`;
+  return { markdown, buttons: rows };
+}
+
+/** Build the card asking a person to pick one option. */
+export function buildChoiceCard(request: ChoiceRequest, codec: PayloadCodec): Card {
+  const lines = [
+    request.header ? `❓ **${escapeMarkdown(request.header)}**` : '❓ **Question**',
+    '',
+    escapeMarkdown(request.question),
+    '',
+    ...request.options.map(
+      (o, i) =>
+        `${i + 1}. ${escapeMarkdown(o.label)}${o.description ? ` — ${escapeMarkdown(o.description)}` : ''}`,
+    ),
+    '',
+    '_Tap an option or reply with its number._',
+  ];
+  const buttons = request.options.map((o, i) => {
+    const label = o.label.length > 60 ? `${o.label.slice(0, 59)}…` : o.label;
+    const action: CardAction = { type: 'choice', index: i };
+    return [{ label: `${i + 1}. ${label}`, action, payload: codec.encode(request.requestId, action) }];
+  });
+  return { markdown: lines.join('\n'), buttons };
+}
+
+/** "alice (telegram)" or the auto-approve reason. */
+export function describeDecider(by: DecidedBy): string {
+  return by.type === 'user' ? `${by.user.name} via ${by.user.platform}` : `auto-approve (${by.reason})`;
+}
+
+/** The line shown on a card once decided, e.g. "✅ Allowed by alice via telegram". */
+export function describeDecision(decision: ApprovalDecision | ChoiceDecision, timerMs: number): string {
+  switch (decision.behavior) {
+    case 'allow': {
+      const scope =
+        decision.scope === 'once'
+          ? 'Allowed'
+          : decision.scope === 'all'
+            ? `Allowed all for ${minutes(timerMs)}`
+            : decision.scope === 'dir'
+              ? `Allowed this directory for ${minutes(timerMs)}`
+              : `Allowed this tool for ${minutes(timerMs)}`;
+      return `✅ ${scope} — ${escapeMarkdown(describeDecider(decision.by))}`;
+    }
+    case 'deny':
+      return `❌ Denied — ${escapeMarkdown(describeDecider(decision.by))}${decision.reason ? `\nReason: ${escapeMarkdown(decision.reason)}` : ''}`;
+    case 'timeout':
+      return decision.cancelled
+        ? '⌛ Cancelled by the agent'
+        : '⌛ Timed out — nobody answered, so it was denied';
+    case 'selected':
+      return `✅ Selected: **${escapeMarkdown(decision.label)}** — ${escapeMarkdown(describeDecider(decision.by))}`;
+    case 'cancelled':
+      return `❌ Cancelled — ${escapeMarkdown(describeDecider(decision.by))}`;
+    default: {
+      const never: never = decision;
+      return never;
+    }
+  }
+}
+
+/** The card after a decision: the original text plus the outcome, with no buttons. */
+export function resolvedCard(card: Card, decisionLine: string): Card {
+  return { markdown: `${card.markdown}\n\n${decisionLine}`, buttons: [] };
+}

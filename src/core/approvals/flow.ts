@@ -1,0 +1,439 @@
+/**
+ * The approval flow of one bridge: opening requests (or auto-approving them), showing cards, settling
+ * exactly once from a tap, a text answer, a timer, a timeout or another platform, and updating the cards.
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+import { formatToolInput, formatToolInputFull } from '../../format/index.js';
+import { describeBatch, NotificationBatcher } from '../batcher.js';
+import type { AuditEntry, Store } from '../store/types.js';
+import type {
+  ApprovalDecision,
+  ApprovalRequest,
+  ApprovalResponseDetails,
+  ChatUser,
+  ChoiceOption,
+  ChoiceRequest,
+  Clock,
+  Handlers,
+  Logger,
+  RequestApprovalOptions,
+  RequestChoiceOptions,
+} from '../types.js';
+import {
+  buildApprovalCard,
+  buildChoiceCard,
+  type Card,
+  describeDecider,
+  describeDecision,
+  resolvedCard,
+} from './cards.js';
+import { type CardAction, PayloadCodec } from './codec.js';
+import type { ParsedApprovalText } from './grammar.js';
+import { PendingApprovals, type PendingDecision, type PendingEntry, type SettleResult } from './pending.js';
+import { AutoApproveTimers } from './timers.js';
+
+/** What the flow needs from its bridge. */
+export interface ApprovalHost {
+  readonly platform: string;
+  /** Store key of a thread. */
+  key(threadId: string): string;
+  /** The thread id of a store key. */
+  threadIdOf(threadKey: string): string;
+  directoryOf(threadId: string): string | undefined;
+  postCard(threadId: string, card: Card): Promise<string>;
+  editCard(threadId: string, messageId: string, card: Card): Promise<void>;
+  postText(threadId: string, markdown: string): Promise<void>;
+  stopTyping(threadId: string): void;
+  audit(entry: Omit<AuditEntry, 'at' | 'platform'>): void;
+  readonly handlers: Handlers;
+  readonly logger: Logger;
+}
+
+/** Options of {@link ApprovalFlow}. */
+export interface ApprovalFlowOptions {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly autoApproveDurationMs?: number;
+  readonly neverAutoApprove?: readonly string[];
+  readonly notificationQuietMs?: number;
+  readonly approvalTimeoutMs?: number;
+}
+
+/** The answer shown to a person after a tap. */
+export interface TapAnswer {
+  readonly text: string;
+  readonly alert?: boolean;
+  /** Set after "Deny with reason": the request whose reason the person's next message gives. */
+  readonly awaitReasonFor?: string;
+}
+
+/** Listener for decisions (used by the router to update the cards on other platforms). */
+export type DecisionListener = (threadId: string, requestId: string, decision: PendingDecision) => void;
+
+/** Default time a person has to answer: 30 minutes. */
+export const DEFAULT_APPROVAL_TIMEOUT_MS = 30 * 60 * 1000;
+
+function parseDescription(description: string | undefined): Record<string, unknown> | string | undefined {
+  if (description === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(description);
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // Not JSON: shown as text.
+  }
+  return description;
+}
+
+function normaliseOptions(options: readonly (ChoiceOption | string)[]): ChoiceOption[] {
+  return options.map((o) => (typeof o === 'string' ? { label: o } : o));
+}
+
+/** Approval and choice requests of one bridge. */
+export class ApprovalFlow {
+  readonly timers: AutoApproveTimers;
+  readonly pending: PendingApprovals;
+  readonly #host: ApprovalHost;
+  readonly #o: ApprovalFlowOptions;
+  readonly #codec: PayloadCodec;
+  readonly #batcher: NotificationBatcher;
+  readonly #tokens = new Map<string, string>();
+  readonly #listeners = new Set<DecisionListener>();
+
+  constructor(host: ApprovalHost, options: ApprovalFlowOptions) {
+    this.#host = host;
+    this.#o = options;
+    this.timers = new AutoApproveTimers({
+      store: options.store,
+      clock: options.clock,
+      ...(options.autoApproveDurationMs !== undefined ? { durationMs: options.autoApproveDurationMs } : {}),
+      ...(options.neverAutoApprove ? { neverAutoApprove: options.neverAutoApprove } : {}),
+    });
+    this.pending = new PendingApprovals({
+      store: options.store,
+      clock: options.clock,
+      platform: host.platform,
+      onTimeout: (requestId) => void this.settle(requestId, { behavior: 'timeout' }),
+    });
+    let secret = options.store.getValue('payload-codec-secret');
+    if (!secret) {
+      secret = randomUUID() + randomUUID();
+      options.store.setValue('payload-codec-secret', secret);
+    }
+    this.#codec = new PayloadCodec(secret);
+    this.#batcher = new NotificationBatcher(
+      (threadId, items) => {
+        this.#host.postText(threadId, describeBatch(items)).catch((error: unknown) => {
+          this.#host.logger.warn({ err: error, threadId }, 'could not post auto-approve notice');
+        });
+      },
+      options.clock,
+      options.notificationQuietMs ?? 1500,
+    );
+  }
+
+  /** Re-arm timeouts and button tokens of requests left open by an earlier run. */
+  restore(): void {
+    for (const entry of this.pending.restore())
+      this.#tokens.set(this.#codec.tokenFor(entry.requestId), entry.requestId);
+  }
+
+  /** Stop timers; flush batched notices. */
+  dispose(): void {
+    this.pending.dispose();
+    this.#batcher.flushAll();
+  }
+
+  onDecision(listener: DecisionListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Show an approval card, or auto-approve under a running timer. Resolves once the card is visible. */
+  async openApproval(threadId: string, options: RequestApprovalOptions): Promise<string> {
+    const requestId = options.requestId ?? randomUUID();
+    const directory = options.directory ?? this.#host.directoryOf(threadId);
+    const request: ApprovalRequest = {
+      requestId,
+      toolName: options.toolName,
+      ...(options.description !== undefined ? { description: options.description } : {}),
+      ...(options.input !== undefined ? { input: options.input } : {}),
+      ...(directory !== undefined ? { directory } : {}),
+    };
+    const threadKey = this.#host.key(threadId);
+    const timeoutMs = options.timeoutMs ?? this.#o.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS;
+    this.pending.open({ kind: 'approval', threadKey, request, timeoutMs });
+    this.#tokens.set(this.#codec.tokenFor(requestId), requestId);
+    if (options.signal) this.#cancelOnAbort(requestId, options.signal);
+    const reason = this.timers.check(threadKey, request.toolName, directory);
+    if (reason) {
+      await this.settle(requestId, { behavior: 'allow', scope: 'once', by: { type: 'auto', reason } });
+      this.#batcher.add(threadId, { toolName: request.toolName, reason });
+      return requestId;
+    }
+    this.#host.stopTyping(threadId);
+    const card = this.#approvalCard(request);
+    const messageId = await this.#host.postCard(threadId, card);
+    this.pending.setCards(requestId, [messageId]);
+    return requestId;
+  }
+
+  /** Show a choice card. Resolves once it is visible. */
+  async openChoice(threadId: string, options: RequestChoiceOptions): Promise<string> {
+    const requestId = options.requestId ?? randomUUID();
+    const request: ChoiceRequest = {
+      requestId,
+      question: options.question,
+      options: normaliseOptions(options.options),
+      ...(options.header !== undefined ? { header: options.header } : {}),
+    };
+    if (request.options.length === 0) throw new Error('requestChoice needs at least one option');
+    const timeoutMs = options.timeoutMs ?? this.#o.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS;
+    this.pending.open({ kind: 'choice', threadKey: this.#host.key(threadId), request, timeoutMs });
+    this.#tokens.set(this.#codec.tokenFor(requestId), requestId);
+    if (options.signal) this.#cancelOnAbort(requestId, options.signal);
+    this.#host.stopTyping(threadId);
+    const messageId = await this.#host.postCard(threadId, buildChoiceCard(request, this.#codec));
+    this.pending.setCards(requestId, [messageId]);
+    return requestId;
+  }
+
+  /** Await a request's decision. */
+  async wait(requestId: string): Promise<PendingDecision> {
+    return this.pending.wait(requestId);
+  }
+
+  /** The oldest open choice of a thread, else the oldest open approval. */
+  oldestOpen(threadId: string, kind: 'approval' | 'choice'): PendingEntry | undefined {
+    return this.pending.listOpen(this.#host.key(threadId)).find((e) => e.kind === kind);
+  }
+
+  /** Apply a parsed text answer (the seed grammar) to an open approval. */
+  answerWithText(entry: PendingEntry, parsed: ParsedApprovalText, user: ChatUser): Promise<SettleResult> {
+    const by = { type: 'user', user } as const;
+    if (!parsed.allow) {
+      return this.settle(entry.requestId, {
+        behavior: 'deny',
+        by,
+        ...(parsed.reason ? { reason: parsed.reason } : {}),
+      });
+    }
+    if (parsed.timer === undefined)
+      return this.settle(entry.requestId, { behavior: 'allow', scope: 'once', by });
+    if (parsed.timer === 'all') return this.settle(entry.requestId, { behavior: 'allow', scope: 'all', by });
+    if (parsed.timer === 'dir') return this.settle(entry.requestId, { behavior: 'allow', scope: 'dir', by });
+    // "allow <Tool>" names the tool to trust; it starts a timer for that tool.
+    const toolName = parsed.timer.tool;
+    return this.settle(entry.requestId, { behavior: 'allow', scope: 'tool', by }, toolName);
+  }
+
+  /**
+   * Settle a request exactly once: record, start timers, update the card, tell the handlers and listeners.
+   * @param timerTool - for scope `tool`: the tool to trust (defaults to the request's tool).
+   */
+  async settle(requestId: string, decision: PendingDecision, timerTool?: string): Promise<SettleResult> {
+    const result = this.pending.settle(requestId, decision);
+    if (!result.settled) return result;
+    const { entry } = result;
+    const threadId = this.#host.threadIdOf(entry.threadKey);
+    if (decision.behavior === 'allow' && entry.kind === 'approval')
+      this.#startTimer(entry, decision, timerTool);
+    const by = 'by' in decision ? decision.by : undefined;
+    this.#host.audit({
+      action: `${entry.kind}.${decision.behavior}`,
+      threadId,
+      requestId,
+      ...(by?.type === 'user' ? { userId: by.user.id, userName: by.user.name } : {}),
+      detail: by ? describeDecider(by) : 'timeout',
+    });
+    await this.#updateCards(threadId, entry, decision);
+    for (const listener of this.#listeners) listener(threadId, requestId, decision);
+    await this.#notifyHandler(threadId, entry, decision);
+    return result;
+  }
+
+  /** Handle a button tap: validate the payload, then act. */
+  async tap(threadId: string | undefined, payload: string, user: ChatUser): Promise<TapAnswer> {
+    const decoded = this.#codec.decode(payload);
+    const requestId = decoded ? this.#tokens.get(decoded.token) : undefined;
+    const entry = requestId ? this.pending.get(requestId) : undefined;
+    if (!decoded || !entry || !requestId || !this.#codec.matches(decoded.token, requestId)) {
+      this.#host.audit({
+        action: 'tap.invalid',
+        userId: user.id,
+        userName: user.name,
+        detail: payload.slice(0, 64),
+      });
+      return { text: 'This button is no longer active.' };
+    }
+    if (threadId !== undefined && entry.threadKey !== this.#host.key(threadId)) {
+      this.#host.audit({ action: 'tap.wrong_thread', userId: user.id, userName: user.name, requestId });
+      return { text: 'This button belongs to another thread.', alert: true };
+    }
+    if (entry.record.decisionJson) {
+      const previous = JSON.parse(entry.record.decisionJson) as PendingDecision;
+      return { text: `Already resolved: ${this.#plainOutcome(previous)}` };
+    }
+    return this.#act(entry, decoded.action, user);
+  }
+
+  /** Full tool input of a request, for "Show all". */
+  fullInput(entry: PendingEntry): string {
+    if (entry.kind !== 'approval') return '';
+    const { request } = entry;
+    return formatToolInputFull(request.toolName, request.input ?? parseDescription(request.description));
+  }
+
+  async #act(entry: PendingEntry, action: CardAction, user: ChatUser): Promise<TapAnswer> {
+    const by = { type: 'user', user } as const;
+    let decision: PendingDecision;
+    switch (action.type) {
+      case 'show_all':
+        await this.#host.postText(this.#host.threadIdOf(entry.threadKey), this.fullInput(entry));
+        return { text: 'Full input posted below.' };
+      case 'deny_reason':
+        return { text: 'Reply in this thread with the reason.', awaitReasonFor: entry.requestId };
+      case 'choice': {
+        if (entry.kind !== 'choice') return { text: 'This button is no longer active.' };
+        const option = entry.request.options[action.index];
+        if (!option) return { text: 'This button is no longer active.' };
+        decision = { behavior: 'selected', index: action.index, label: option.label, by };
+        break;
+      }
+      case 'cancel':
+        decision = entry.kind === 'choice' ? { behavior: 'cancelled', by } : { behavior: 'deny', by };
+        break;
+      case 'allow':
+        decision = { behavior: 'allow', scope: 'once', by };
+        break;
+      case 'deny':
+        decision = { behavior: 'deny', by };
+        break;
+      case 'allow_tool':
+        decision = { behavior: 'allow', scope: 'tool', by };
+        break;
+      case 'allow_all':
+        decision = { behavior: 'allow', scope: 'all', by };
+        break;
+      case 'allow_dir':
+        decision = { behavior: 'allow', scope: 'dir', by };
+        break;
+      default: {
+        const never: never = action;
+        return never;
+      }
+    }
+    if (entry.kind === 'choice' && decision.behavior !== 'selected' && decision.behavior !== 'cancelled') {
+      return { text: 'This button is no longer active.' };
+    }
+    const result = await this.settle(entry.requestId, decision);
+    if (!result.settled) {
+      return {
+        text:
+          result.reason === 'unknown'
+            ? 'This request is no longer pending.'
+            : `Already resolved: ${this.#plainOutcome(result.previous)}`,
+      };
+    }
+    return { text: this.#plainOutcome(decision) };
+  }
+
+  #plainOutcome(decision: PendingDecision): string {
+    switch (decision.behavior) {
+      case 'allow':
+        return `allowed by ${describeDecider(decision.by)}`;
+      case 'deny':
+        return `denied by ${describeDecider(decision.by)}`;
+      case 'selected':
+        return `"${decision.label}" selected by ${describeDecider(decision.by)}`;
+      case 'cancelled':
+        return `cancelled by ${describeDecider(decision.by)}`;
+      case 'timeout':
+        return 'timed out';
+      default: {
+        const never: never = decision;
+        return never;
+      }
+    }
+  }
+
+  #startTimer(
+    entry: Extract<PendingEntry, { kind: 'approval' }>,
+    decision: Extract<ApprovalDecision, { behavior: 'allow' }>,
+    timerTool?: string,
+  ): void {
+    const threadKey = entry.threadKey;
+    switch (decision.scope) {
+      case 'once':
+        return;
+      case 'tool':
+        this.timers.allowTool(threadKey, timerTool ?? entry.request.toolName);
+        return;
+      case 'all':
+        this.timers.allowAll(threadKey);
+        return;
+      case 'dir':
+        // As the seed: without a directory, "allow dir" trusts the whole thread.
+        if (entry.request.directory) this.timers.allowDirectory(entry.request.directory);
+        else this.timers.allowAll(threadKey);
+        return;
+      default: {
+        const never: never = decision.scope;
+        throw new Error(`unknown scope ${String(never)}`);
+      }
+    }
+  }
+
+  #approvalCard(request: ApprovalRequest): Card {
+    const formatted = formatToolInput(
+      request.toolName,
+      request.input ?? parseDescription(request.description),
+    );
+    return buildApprovalCard({
+      request,
+      codec: this.#codec,
+      formattedInput: formatted.markdown,
+      truncated: formatted.truncated,
+      hasDirectory: request.directory !== undefined,
+      timerMs: this.timers.durationMs,
+      neverAutoApprove: this.timers.isNeverApproved(request.toolName),
+    });
+  }
+
+  async #updateCards(threadId: string, entry: PendingEntry, decision: PendingDecision): Promise<void> {
+    const messageIds = JSON.parse(entry.record.cardJson) as string[];
+    if (messageIds.length === 0) return;
+    const card =
+      entry.kind === 'approval'
+        ? this.#approvalCard(entry.request)
+        : buildChoiceCard(entry.request, this.#codec);
+    const done = resolvedCard(card, describeDecision(decision, this.timers.durationMs));
+    await Promise.allSettled(messageIds.map((id) => this.#host.editCard(threadId, id, done)));
+  }
+
+  async #notifyHandler(threadId: string, entry: PendingEntry, decision: PendingDecision): Promise<void> {
+    const handler = this.#host.handlers.onApprovalResponse;
+    if (!handler) return;
+    const approved = decision.behavior === 'allow' || decision.behavior === 'selected';
+    const by = 'by' in decision ? decision.by : undefined;
+    const details: ApprovalResponseDetails = {
+      decision,
+      ...(by?.type === 'user' ? { user: by.user } : {}),
+      ...(decision.behavior === 'deny' && decision.reason ? { reason: decision.reason } : {}),
+      ...(decision.behavior === 'timeout' ? { reason: decision.cancelled ? 'cancelled' : 'timeout' } : {}),
+      ...(decision.behavior === 'allow' && decision.scope !== 'once' ? { timer: decision.scope } : {}),
+      ...(decision.behavior === 'selected' ? { selected: decision.label } : {}),
+    };
+    try {
+      await handler(threadId, entry.requestId, approved, details);
+    } catch (error) {
+      this.#host.logger.error({ err: error, threadId }, 'onApprovalResponse handler threw');
+    }
+  }
+
+  #cancelOnAbort(requestId: string, signal: AbortSignal): void {
+    const cancel = () => void this.settle(requestId, { behavior: 'timeout', cancelled: true });
+    if (signal.aborted) cancel();
+    else signal.addEventListener('abort', cancel, { once: true });
+  }
+}

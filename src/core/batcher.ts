@@ -1,0 +1,74 @@
+/**
+ * Notification batching: auto-approve notices of one thread collapse into a single message after a
+ * quiet period (the seed's 1.5 s).
+ * @module
+ */
+import type { Clock } from './types.js';
+
+/** One batched notice: the tool and the reason it was auto-approved. */
+export interface BatchedNotice {
+  readonly toolName: string;
+  readonly reason: string;
+}
+
+/** Collapses notices per thread; flushes after `quietMs` without a new notice. */
+export class NotificationBatcher {
+  readonly #pending = new Map<string, { items: BatchedNotice[]; handle: unknown }>();
+  readonly #clock: Clock;
+  readonly #quietMs: number;
+  readonly #flush: (threadId: string, items: BatchedNotice[]) => void;
+
+  /**
+   * @param flush - called with the collapsed notices of a thread.
+   * @param quietMs - quiet period before flushing. @default 1500
+   */
+  constructor(flush: (threadId: string, items: BatchedNotice[]) => void, clock: Clock, quietMs = 1500) {
+    this.#flush = flush;
+    this.#clock = clock;
+    this.#quietMs = quietMs;
+  }
+
+  /** Add a notice; (re)starts the thread's quiet period. */
+  add(threadId: string, notice: BatchedNotice): void {
+    const entry = this.#pending.get(threadId) ?? { items: [], handle: undefined };
+    if (entry.handle !== undefined) this.#clock.clearTimeout(entry.handle);
+    entry.items.push(notice);
+    entry.handle = this.#clock.setTimeout(() => this.flushThread(threadId), this.#quietMs);
+    this.#pending.set(threadId, entry);
+  }
+
+  /** Flush a thread now. */
+  flushThread(threadId: string): void {
+    const entry = this.#pending.get(threadId);
+    if (!entry) return;
+    this.#clock.clearTimeout(entry.handle);
+    this.#pending.delete(threadId);
+    if (entry.items.length > 0) this.#flush(threadId, entry.items);
+  }
+
+  /** Flush everything now (on stop). */
+  flushAll(): void {
+    for (const threadId of [...this.#pending.keys()]) this.flushThread(threadId);
+  }
+
+  /** Drop a thread's notices without sending. */
+  removeThread(threadId: string): void {
+    const entry = this.#pending.get(threadId);
+    if (entry) this.#clock.clearTimeout(entry.handle);
+    this.#pending.delete(threadId);
+  }
+}
+
+/** The text of a batch: one line for one notice, a list for several. */
+export function describeBatch(items: readonly BatchedNotice[]): string {
+  if (items.length === 1) {
+    const [only] = items;
+    return `✅ ${only?.toolName} — auto-approved (${only?.reason})`;
+  }
+  const reasons = [...new Set(items.map((i) => i.reason))].join(', ');
+  return [
+    `✅ Auto-approved ${items.length} tools:`,
+    ...items.map((i) => `• ${i.toolName}`),
+    `(${reasons})`,
+  ].join('\n');
+}

@@ -1,0 +1,311 @@
+/**
+ * Inbound dispatch: what happens when a person writes or taps. Authorization first; then, in a thread,
+ * the seed's order: a pending "deny with reason" → a pending choice → a pending approval's text answer →
+ * a command → plain input for the agent.
+ * @module
+ */
+
+import { escapeMarkdown } from './approvals/cards.js';
+import type { ApprovalFlow, TapAnswer } from './approvals/flow.js';
+import { parseApprovalText, parseChoiceText } from './approvals/grammar.js';
+import type { SettleResult } from './approvals/pending.js';
+import type { Authorizer } from './auth.js';
+import {
+  type BuiltinCommand,
+  type CommandDef,
+  type CommandRegistry,
+  type ParsedCommand,
+  parseCommand,
+} from './commands.js';
+import type { AuditEntry, StoredThread } from './store/types.js';
+import type { ChatUser, Clock, Handlers, Logger, ThreadId } from './types.js';
+
+/** What inbound dispatch needs from its bridge. */
+export interface InboundDeps {
+  readonly bridge: {
+    getThread(threadId: ThreadId): StoredThread | undefined;
+    listThreads(): StoredThread[];
+    readonly platform: string;
+  };
+  readonly flow: ApprovalFlow;
+  readonly commands: CommandRegistry;
+  readonly auth: Authorizer;
+  readonly handlers: Handlers;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly reply: (threadId: ThreadId | undefined, markdown: string) => Promise<void>;
+  readonly audit: (entry: Omit<AuditEntry, 'at' | 'platform'>) => void;
+  readonly customCommands: Readonly<Record<string, CommandDef>>;
+  readonly disabledCommands: readonly BuiltinCommand[];
+}
+
+const REFUSAL_INTERVAL_MS = 60_000;
+
+/** Routes messages and taps of one bridge. */
+export class BridgeInbound {
+  readonly #d: InboundDeps;
+  readonly #awaitingReason = new Map<ThreadId, { requestId: string; userId: string }>();
+  readonly #lastRefusal = new Map<string, number>();
+
+  constructor(deps: InboundDeps) {
+    this.#d = deps;
+    this.#registerBuiltins();
+    for (const [name, def] of Object.entries(deps.customCommands)) deps.commands.register(name, def);
+  }
+
+  /** Forget per-thread state. */
+  forgetThread(threadId: ThreadId): void {
+    this.#awaitingReason.delete(threadId);
+  }
+
+  /** A person wrote something. */
+  async message({
+    threadId,
+    user,
+    text,
+  }: {
+    threadId: ThreadId | undefined;
+    user: ChatUser;
+    text: string;
+  }): Promise<void> {
+    const stripped = text.trim();
+    if (!stripped) return;
+    const command = parseCommand(stripped);
+    const { auth } = this.#d;
+    if (!auth.isAuthorized(user.id)) {
+      if (command?.name === 'pair') return this.#pair(threadId, user, command.args);
+      auth.refuse(user, 'message', threadId !== undefined ? { threadId } : {});
+      await this.#refusePolitely(threadId, user);
+      return;
+    }
+    const inThread = threadId !== undefined && this.#d.bridge.getThread(threadId) !== undefined;
+    if (!inThread) {
+      if (command) await this.#command(undefined, command, user);
+      return;
+    }
+    try {
+      if (await this.#answerPending(threadId, user, stripped, command)) return;
+      if (command) return await this.#command(threadId, command, user);
+      await this.#d.handlers.onInput?.(threadId, stripped, user);
+    } catch (error) {
+      this.#d.logger.error({ err: error, threadId }, 'handler failed on a message');
+      await this.#d.reply(threadId, '⚠️ Something went wrong handling that message. It was logged.');
+    }
+  }
+
+  /** A person tapped a button. */
+  async tap({
+    threadId,
+    user,
+    payload,
+  }: {
+    threadId: ThreadId | undefined;
+    user: ChatUser;
+    payload: string;
+  }): Promise<TapAnswer> {
+    if (!this.#d.auth.isAuthorized(user.id)) {
+      this.#d.auth.refuse(user, 'tap', threadId !== undefined ? { threadId } : {});
+      return {
+        text: 'You are not authorized to answer here. Ask the owner to allow your user id, or pair first.',
+        alert: true,
+      };
+    }
+    const answer = await this.#d.flow.tap(threadId, payload, user);
+    if (answer.awaitReasonFor !== undefined && threadId !== undefined) {
+      this.#awaitingReason.set(threadId, { requestId: answer.awaitReasonFor, userId: user.id });
+      await this.#d.reply(
+        threadId,
+        `✏️ ${escapeMarkdown(user.name)}, reply in this thread with the reason for denying.`,
+      );
+    }
+    return answer;
+  }
+
+  async #answerPending(
+    threadId: ThreadId,
+    user: ChatUser,
+    text: string,
+    command: ParsedCommand | undefined,
+  ): Promise<boolean> {
+    const { flow } = this.#d;
+    const awaiting = this.#awaitingReason.get(threadId);
+    if (awaiting && awaiting.userId === user.id && !command) {
+      this.#awaitingReason.delete(threadId);
+      const result = await flow.settle(awaiting.requestId, {
+        behavior: 'deny',
+        reason: text,
+        by: { type: 'user', user },
+      });
+      await this.#confirm(
+        threadId,
+        result,
+        `❌ Denied by ${escapeMarkdown(user.name)}: ${escapeMarkdown(text)}`,
+      );
+      return true;
+    }
+    const choice = flow.oldestOpen(threadId, 'choice');
+    if (choice?.kind === 'choice') {
+      const index = parseChoiceText(text, choice.request.options);
+      const option = index !== undefined ? choice.request.options[index] : undefined;
+      if (index !== undefined && option) {
+        const result = await flow.settle(choice.requestId, {
+          behavior: 'selected',
+          index,
+          label: option.label,
+          by: { type: 'user', user },
+        });
+        await this.#confirm(threadId, result, `✅ Selected: ${escapeMarkdown(option.label)}`);
+        return true;
+      }
+    }
+    const approval = flow.oldestOpen(threadId, 'approval');
+    if (approval && !command) {
+      const parsed = parseApprovalText(text);
+      if (parsed) {
+        const result = await flow.answerWithText(approval, parsed, user);
+        const who = escapeMarkdown(user.name);
+        const line = parsed.allow
+          ? `✅ ${parsed.timer === undefined ? 'Approved' : parsed.timer === 'all' ? 'Allow All (30m)' : parsed.timer === 'dir' ? 'Allow dir (30m)' : `Allow ${escapeMarkdown(parsed.timer.tool)} (30m)`} by ${who}`
+          : `❌ ${parsed.reason ? `Denied: ${escapeMarkdown(parsed.reason)}` : 'Denied'} by ${who}`;
+        await this.#confirm(threadId, result, line);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  async #confirm(threadId: ThreadId, result: SettleResult, line: string): Promise<void> {
+    if (result.settled) return this.#d.reply(threadId, line);
+    await this.#d.reply(
+      threadId,
+      result.reason === 'unknown'
+        ? 'That request is no longer pending.'
+        : 'That request was already resolved.',
+    );
+  }
+
+  async #command(threadId: ThreadId | undefined, command: ParsedCommand, user: ChatUser): Promise<void> {
+    const def = this.#d.commands.get(command.name);
+    const prefix = this.#d.bridge.platform === 'telegram' ? '/' : '!';
+    if (def) {
+      if (def.threadOnly && threadId === undefined) {
+        await this.#d.reply(threadId, `${prefix}${command.name} works inside an agent thread.`);
+        return;
+      }
+      this.#d.audit({
+        action: `command.${command.name}`,
+        userId: user.id,
+        userName: user.name,
+        ...(threadId ? { threadId } : {}),
+      });
+      try {
+        const result = await def.handler({ threadId, args: command.args, user });
+        if (result) await this.#d.reply(threadId, result);
+      } catch (error) {
+        this.#d.logger.error({ err: error, command: command.name }, 'command failed');
+        await this.#d.reply(threadId, `⚠️ Command failed: ${prefix}${command.name}`);
+      }
+      return;
+    }
+    if (this.#d.handlers.onCommand) {
+      try {
+        const result = await this.#d.handlers.onCommand(threadId, command.name, command.args, user);
+        if (result) await this.#d.reply(threadId, result);
+      } catch (error) {
+        this.#d.logger.error({ err: error, command: command.name }, 'onCommand failed');
+        await this.#d.reply(threadId, `⚠️ Command failed: ${prefix}${command.name}`);
+      }
+      return;
+    }
+    await this.#d.reply(
+      threadId,
+      `Unknown command: ${prefix}${escapeMarkdown(command.name)}\nUse ${prefix}help for available commands.`,
+    );
+  }
+
+  async #pair(threadId: ThreadId | undefined, user: ChatUser, code: string): Promise<void> {
+    const result = this.#d.auth.tryPair(user, code.trim());
+    if (result.ok) {
+      await this.#d.reply(
+        threadId,
+        `🔓 Paired: ${escapeMarkdown(user.name)} may now approve and send input.`,
+      );
+      return;
+    }
+    const text =
+      result.reason === 'rate_limited'
+        ? `⏳ Too many wrong codes. Try again in ${Math.ceil((result.retryAfterMs ?? 60_000) / 1000)} s.`
+        : result.reason === 'pairing_disabled'
+          ? 'Pairing is turned off here. Ask the owner to add your user id to allowedUserIds.'
+          : '❌ Wrong pairing code.';
+    await this.#d.reply(threadId, text);
+  }
+
+  async #refusePolitely(threadId: ThreadId | undefined, user: ChatUser): Promise<void> {
+    const now = this.#d.clock.now();
+    const last = this.#lastRefusal.get(user.id);
+    if (last !== undefined && now - last < REFUSAL_INTERVAL_MS) return;
+    this.#lastRefusal.set(user.id, now);
+    const prefix = this.#d.bridge.platform === 'telegram' ? '/' : '!';
+    const how = this.#d.auth.pairingEnabled
+      ? `Pair with ${prefix}pair <code> (the code is printed where the bot runs).`
+      : 'Ask the owner to add your user id to the allowed users.';
+    await this.#d.reply(
+      threadId,
+      `🔒 Sorry ${escapeMarkdown(user.name)}, you are not authorized to control this agent. ${how}`,
+    );
+  }
+
+  #registerBuiltins(): void {
+    const { commands, handlers, disabledCommands } = this.#d;
+    const builtins: Record<BuiltinCommand, CommandDef> = {
+      help: { description: 'Show available commands', handler: () => commands.helpText() },
+      status: {
+        description: 'Show status',
+        handler: async ({ threadId, user }) =>
+          (await handlers.onStatusRequest?.(threadId, user)) ?? this.#defaultStatus(threadId),
+      },
+      stop: {
+        description: 'Stop / interrupt the agent',
+        threadOnly: true,
+        handler: async ({ threadId, user }) => {
+          if (threadId === undefined) return undefined;
+          if (!handlers.onStopRequest) return 'Nothing to stop: no agent is connected to this thread.';
+          return (await handlers.onStopRequest(threadId, user)) ?? '🛑 Stop requested.';
+        },
+      },
+      usage: {
+        description: 'Show token usage and cost',
+        handler: async ({ threadId, user }) =>
+          (await handlers.onUsageRequest?.(threadId, user)) ?? 'No usage information is available.',
+      },
+    };
+    for (const [name, def] of Object.entries(builtins)) {
+      if (!disabledCommands.includes(name as BuiltinCommand)) commands.register(name, def);
+    }
+  }
+
+  #defaultStatus(threadId: ThreadId | undefined): string {
+    const { bridge, flow } = this.#d;
+    if (threadId === undefined) {
+      const threads = bridge.listThreads();
+      return threads.length === 0
+        ? 'No agent threads yet.'
+        : [`**${threads.length} thread(s)**`, ...threads.map((t) => `• ${escapeMarkdown(t.name)}`)].join(
+            '\n',
+          );
+    }
+    const thread = bridge.getThread(threadId);
+    const key = `${bridge.platform}:${threadId}`;
+    const open = flow.pending.listOpen(key).length;
+    const timers = flow.timers.active(key).map((t) => {
+      const label = t.scope === 'all' ? 'all tools' : t.scope === 'tool' ? t.key : `dir ${t.key}`;
+      return `• ${escapeMarkdown(label)}: ${Math.ceil(t.remainingMs / 60_000)} min left`;
+    });
+    return [
+      `**${escapeMarkdown(thread?.name ?? threadId)}**`,
+      `Pending requests: ${open}`,
+      timers.length > 0 ? `Auto-approve timers:\n${timers.join('\n')}` : 'No auto-approve timers.',
+    ].join('\n');
+  }
+}

@@ -1,0 +1,550 @@
+/**
+ * The abstract `Bridge`: everything platform-neutral about connecting agents to people — lifecycle,
+ * threads, output through the outbox, status, typing, approvals and choices, commands, authorization,
+ * and inbound dispatch in the seed's order (pending choice → pending approval text → command → input).
+ * Platforms subclass it and implement a handful of protected methods.
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+import type { Card } from './approvals/cards.js';
+import { ApprovalFlow, type DecisionListener, type TapAnswer } from './approvals/flow.js';
+import type { PendingDecision, SettleResult } from './approvals/pending.js';
+import { Authorizer } from './auth.js';
+import { BridgeInbound } from './bridge-inbound.js';
+import { type BuiltinCommand, type CommandDef, CommandRegistry } from './commands.js';
+import { ErrorDebouncer } from './debounce.js';
+import { ConfigError, TetherError, UnknownThreadError } from './errors.js';
+import { Outbox, type OutboxTransport, type OutgoingMessage } from './outbox.js';
+import type { RateLimit } from './rate-limiter.js';
+import { MemoryStore } from './store/memory.js';
+import { SqliteStore } from './store/sqlite.js';
+import type { AuditEntry, Store, StoredThread } from './store/types.js';
+import {
+  type ApprovalDecision,
+  type ApprovalRequester,
+  type ChatUser,
+  type ChoiceDecision,
+  type Clock,
+  type Handlers,
+  type Logger,
+  type RequestApprovalOptions,
+  type RequestChoiceOptions,
+  silentLogger,
+  systemClock,
+  type ThreadId,
+  type ThreadState,
+} from './types.js';
+
+/** Options every bridge accepts. */
+export interface BridgeOptions {
+  /** Callbacks for what people do. */
+  readonly handlers?: Handlers;
+  /** Persistence. @default a SQLite store under `dataDir` */
+  readonly store?: Store;
+  /** Where the default SQLite store lives. @default `$AGENT_TETHER_HOME` or `~/.local/share/agent-tether` */
+  readonly dataDir?: string;
+  /** Structured logger (pino fits). @default silent */
+  readonly logger?: Logger;
+  /** Clock for every timer. @default the system clock */
+  readonly clock?: Clock;
+  /** Custom commands, by name. */
+  readonly commands?: Readonly<Record<string, CommandDef>>;
+  /** Built-in commands to turn off. */
+  readonly disabledCommands?: readonly BuiltinCommand[];
+  /** Auto-approve timer length. @default 30 minutes */
+  readonly autoApproveDurationMs?: number;
+  /** Tool-name prefixes never auto-approved. @default ['task', 'enterplanmode', 'exitplanmode'] */
+  readonly neverAutoApprove?: readonly string[];
+  /** Quiet period before batched auto-approve notices are sent. @default 1500 */
+  readonly notificationQuietMs?: number;
+  /** Minimum time between two error notices in a thread. @default 0 (no debouncing) */
+  readonly errorDebounceMs?: number;
+  /** Time a person has to answer an approval before it is denied. @default 30 minutes */
+  readonly approvalTimeoutMs?: number;
+  /** Users always authorized (platform user ids). */
+  readonly allowedUserIds?: Iterable<string | number>;
+  /** A fixed pairing code; otherwise one is generated when pairing is on. */
+  readonly pairingCode?: string;
+  /** Require pairing for users not in `allowedUserIds`. @default true when `allowedUserIds` is empty */
+  readonly requirePairing?: boolean;
+  /** Authorize everyone who can write in the chat. Dangerous; for private sandboxes only. @default false */
+  readonly allowAnyone?: boolean;
+}
+
+/** The state emoji of `sendStatus`. */
+export const STATE_EMOJI: Record<ThreadState, string> = {
+  running: '🔄',
+  waiting: '📝',
+  awaiting_input: '💬',
+  idle: '⏸️',
+  done: '✅',
+  error: '❌',
+  stopped: '🛑',
+};
+
+/** Base class of every bridge. */
+export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
+  /** The platform's name, e.g. `telegram`. */
+  abstract readonly platform: string;
+  readonly handlers: Handlers;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly commands: CommandRegistry;
+  /** Who may act. Available after construction. */
+  readonly auth: Authorizer;
+  protected readonly options: BridgeOptions;
+  readonly #store: Store;
+  readonly #ownsStore: boolean;
+  readonly #debouncer: ErrorDebouncer;
+  readonly #typing = new Map<string, unknown>();
+  readonly #threads = new Map<string, StoredThread>();
+  #flow: ApprovalFlow | undefined;
+  #outbox: Outbox | undefined;
+  #transport: OutboxTransport | undefined;
+  #inbound: BridgeInbound | undefined;
+  #state: 'idle' | 'starting' | 'running' | 'stopping' = 'idle';
+  #starting: Promise<void> | undefined;
+  #abort = new AbortController();
+  #stopped: { promise: Promise<void>; resolve: () => void } = Bridge.#deferred();
+
+  constructor(options: BridgeOptions, platform: string) {
+    this.options = options;
+    this.handlers = options.handlers ?? {};
+    this.logger = options.logger ?? silentLogger;
+    this.clock = options.clock ?? systemClock;
+    this.#ownsStore = options.store === undefined;
+    this.#store =
+      options.store ??
+      (options.dataDir === ':memory:' ? new MemoryStore() : SqliteStore.open(options.dataDir));
+    this.#debouncer = new ErrorDebouncer(this.clock, options.errorDebounceMs ?? 0);
+    this.auth = new Authorizer({
+      platform,
+      store: this.#store,
+      clock: this.clock,
+      ...(options.allowedUserIds !== undefined ? { allowedUserIds: options.allowedUserIds } : {}),
+      ...(options.pairingCode !== undefined ? { pairingCode: options.pairingCode } : {}),
+      ...(options.requirePairing !== undefined ? { requirePairing: options.requirePairing } : {}),
+      ...(options.allowAnyone !== undefined ? { allowAnyone: options.allowAnyone } : {}),
+    });
+    this.commands = new CommandRegistry(this.commandPrefix());
+  }
+
+  // ---------------------------------------------------------------- platform hooks
+
+  /** The platform's transport for the outbox (render, post, edit). */
+  protected abstract createTransport(): OutboxTransport;
+  /** Connect to the platform. Called once by `start()`. Throw a ConfigError naming the fix on bad setup. */
+  protected abstract connect(signal: AbortSignal): Promise<void>;
+  /** Disconnect. Called once by `stop()`. */
+  protected abstract disconnect(): Promise<void>;
+  /** Create the platform thread; return its reference (which becomes the thread id). */
+  protected abstract openThread(name: string, options: { directory?: string }): Promise<string>;
+  /** Send one typing ping (platforms that have none leave this as is). */
+  protected async typingPing(_threadId: string): Promise<void> {}
+  /** How often the typing ping is renewed. @default 4500 */
+  protected typingIntervalMs(): number {
+    return 4500;
+  }
+  /** Per-chat and global rate limits for the outbox. */
+  protected rateLimits(): { perChat?: RateLimit; global?: RateLimit } {
+    return {};
+  }
+  /** The command prefix shown in help. */
+  protected commandPrefix(): string {
+    return '/';
+  }
+  /** Turn a card into a platform message. The default renders the Markdown and keeps the buttons. */
+  protected renderCard(card: Card): OutgoingMessage {
+    const [first = ''] = this.transport.render(card.markdown);
+    return { text: first, buttons: card.buttons };
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /** Connect and start receiving. Idempotent: a second call while running (or starting) waits for the first. */
+  async start(): Promise<void> {
+    if (this.#state === 'running') return;
+    if (this.#starting) return this.#starting;
+    this.#state = 'starting';
+    this.#abort = new AbortController();
+    this.#stopped = Bridge.#deferred();
+    this.#starting = (async () => {
+      try {
+        this.#setupEngine();
+        for (const thread of this.#store.listThreads(this.platform))
+          this.#threads.set(thread.platformRef, thread);
+        await this.connect(this.#abort.signal);
+        this.flow.restore();
+        this.#state = 'running';
+        this.logger.info({ platform: this.platform }, 'bridge started');
+      } catch (error) {
+        this.#state = 'idle';
+        throw error;
+      } finally {
+        this.#starting = undefined;
+      }
+    })();
+    return this.#starting;
+  }
+
+  /** Stop: flush notices, wait for queued output, disconnect. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.#state === 'idle' || this.#state === 'stopping') {
+      await this.#stopped.promise.catch(() => undefined);
+      return;
+    }
+    if (this.#starting) await this.#starting.catch(() => undefined);
+    this.#state = 'stopping';
+    for (const handle of this.#typing.values()) this.clock.clearTimeout(handle);
+    this.#typing.clear();
+    this.#flow?.dispose();
+    await Promise.allSettled([this.#outbox?.drain()]);
+    this.#abort.abort();
+    await Promise.allSettled([this.disconnect()]);
+    if (this.#ownsStore) this.#store.close();
+    this.#state = 'idle';
+    this.#stopped.resolve();
+    this.logger.info({ platform: this.platform }, 'bridge stopped');
+  }
+
+  /** Resolves when `stop()` has finished. */
+  waitUntilStopped(): Promise<void> {
+    return this.#stopped.promise;
+  }
+
+  /** `await using bridge = …` stops it at the end of the scope. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+
+  /** True between a finished `start()` and `stop()`. */
+  get running(): boolean {
+    return this.#state === 'running';
+  }
+
+  /** An AbortSignal aborted when the bridge stops (for subclasses' loops). */
+  protected get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
+
+  /** The store (shared with subclasses for platform state). */
+  get store(): Store {
+    return this.#store;
+  }
+
+  // ---------------------------------------------------------------- threads
+
+  /**
+   * Create a thread for an agent session. Names are unique per platform ("Repo", "Repo 2", …), also across restarts.
+   * @returns the thread id.
+   */
+  async createThread(name: string, options: { directory?: string } = {}): Promise<ThreadId> {
+    this.#requireRunning('createThread');
+    const clean = name.replace(/\s+/g, ' ').trim().slice(0, 120) || 'Agent session';
+    const taken = new Set(this.#store.listThreads(this.platform).map((t) => t.name));
+    let unique = clean;
+    for (let n = 2; taken.has(unique); n++) unique = `${clean} ${n}`;
+    const ref = await this.openThread(unique, options);
+    const thread: StoredThread = {
+      threadId: this.key(ref),
+      name: unique,
+      platform: this.platform,
+      platformRef: ref,
+      createdAt: this.clock.now(),
+      ...(options.directory !== undefined ? { directory: options.directory } : {}),
+    };
+    this.#store.putThread(thread);
+    this.#threads.set(ref, thread);
+    return ref;
+  }
+
+  /** Forget a thread: its pending requests are denied (timeout), its timers, notices and mapping removed. */
+  async removeThread(threadId: ThreadId): Promise<void> {
+    for (const entry of this.flow.pending.listOpen(this.key(threadId))) {
+      await this.flow.settle(entry.requestId, { behavior: 'timeout', cancelled: true });
+    }
+    this.stopTyping(threadId);
+    this.#debouncer.removeThread(threadId);
+    this.#inbound?.forgetThread(threadId);
+    this.outbox.forget(threadId);
+    this.#store.deleteThread(this.key(threadId));
+    this.#threads.delete(threadId);
+  }
+
+  /** Known threads of this bridge. */
+  listThreads(): StoredThread[] {
+    return [...this.#threads.values()];
+  }
+
+  /** The thread's record, or undefined. */
+  getThread(threadId: ThreadId): StoredThread | undefined {
+    return this.#threads.get(threadId);
+  }
+
+  // ---------------------------------------------------------------- output
+
+  /** Send agent output (Markdown). Resolves once visible; rejects with a TetherError if it can never be delivered. */
+  sendOutput(threadId: ThreadId, text: string): Promise<void> {
+    this.#requireThread(threadId);
+    this.stopTyping(threadId);
+    return this.outbox.output(threadId, text);
+  }
+
+  /** Post a thread status line with its emoji. Error notices are debounced (`errorDebounceMs`). */
+  async sendStatus(threadId: ThreadId, state: ThreadState, detail?: string): Promise<void> {
+    this.#requireThread(threadId);
+    if (state === 'error' && !this.#debouncer.shouldSend(threadId)) return;
+    if (state !== 'running') this.stopTyping(threadId);
+    const text = `${STATE_EMOJI[state]} Status: ${state.replace('_', ' ')}${detail ? ` — ${detail}` : ''}`;
+    await this.postMarkdown(threadId, text);
+  }
+
+  /** Show a typing indicator, renewed until output, an approval, or `stopTyping`. */
+  sendTyping(threadId: ThreadId): void {
+    this.#requireThread(threadId);
+    if (this.#typing.has(threadId)) return;
+    const ping = () => {
+      this.typingPing(threadId).catch((error: unknown) =>
+        this.logger.debug({ err: error }, 'typing ping failed'),
+      );
+      this.#typing.set(threadId, this.clock.setTimeout(ping, this.typingIntervalMs()));
+    };
+    ping();
+  }
+
+  /** Stop the typing indicator. */
+  stopTyping(threadId: ThreadId): void {
+    const handle = this.#typing.get(threadId);
+    if (handle === undefined) return;
+    this.clock.clearTimeout(handle);
+    this.#typing.delete(threadId);
+  }
+
+  /** True while a typing indicator is being renewed. */
+  isTyping(threadId: ThreadId): boolean {
+    return this.#typing.has(threadId);
+  }
+
+  // ---------------------------------------------------------------- approvals
+
+  /** The seed's fire-and-forget approval request: answers go to `handlers.onApprovalResponse`. */
+  async sendApprovalRequest(
+    threadId: ThreadId,
+    request: {
+      requestId: string;
+      toolName: string;
+      description?: string;
+      input?: Record<string, unknown>;
+      timeoutMs?: number;
+    },
+  ): Promise<void> {
+    this.#requireThread(threadId);
+    await this.flow.openApproval(threadId, request);
+  }
+
+  /** The seed's choice request: answers go to `handlers.onApprovalResponse` with `selected`. */
+  async sendChoiceRequest(
+    threadId: ThreadId,
+    request: {
+      requestId: string;
+      question: string;
+      options: readonly string[];
+      header?: string;
+      timeoutMs?: number;
+    },
+  ): Promise<void> {
+    this.#requireThread(threadId);
+    await this.flow.openChoice(threadId, request);
+  }
+
+  /**
+   * Ask a person to allow a tool call and wait for the decision. A timeout resolves as `{ behavior: 'timeout' }`,
+   * which callers must treat as a deny.
+   * @example
+   * ```ts
+   * const decision = await bridge.requestApproval(threadId, { toolName: 'Bash', input: { command: 'npm test' } });
+   * if (decision.behavior === 'allow') run();
+   * ```
+   */
+  async requestApproval(threadId: ThreadId, options: RequestApprovalOptions): Promise<ApprovalDecision> {
+    this.#requireThread(threadId);
+    const requestId = await this.flow.openApproval(threadId, options);
+    return (await this.flow.wait(requestId)) as ApprovalDecision;
+  }
+
+  /** Ask a person to pick an option and wait for the answer. */
+  async requestChoice(threadId: ThreadId, options: RequestChoiceOptions): Promise<ChoiceDecision> {
+    this.#requireThread(threadId);
+    const requestId = await this.flow.openChoice(threadId, options);
+    return (await this.flow.wait(requestId)) as ChoiceDecision;
+  }
+
+  /** Settle a request from outside (another platform answered first). Later answers change nothing. */
+  resolveRequest(requestId: string, decision: PendingDecision): Promise<SettleResult> {
+    return this.flow.settle(requestId, decision);
+  }
+
+  /** Be told of every decision on this bridge. Returns an unsubscribe function. */
+  onDecision(listener: DecisionListener): () => void {
+    return this.flow.onDecision(listener);
+  }
+
+  /** Audit records of this store (who decided what, when, where). */
+  auditLog(filter?: { threadId?: string; requestId?: string; limit?: number }): AuditEntry[] {
+    return this.#store.listAudit(filter);
+  }
+
+  // ---------------------------------------------------------------- for subclasses
+
+  /** Deliver a person's message. `threadId` undefined means a general channel (commands only). */
+  protected handleMessage(message: {
+    threadId: ThreadId | undefined;
+    user: ChatUser;
+    text: string;
+  }): Promise<void> {
+    return this.inbound.message(message);
+  }
+
+  /** Deliver a button tap; returns the short answer to show the person. */
+  protected handleTap(tap: {
+    threadId: ThreadId | undefined;
+    user: ChatUser;
+    payload: string;
+  }): Promise<TapAnswer> {
+    return this.inbound.tap(tap);
+  }
+
+  /** Render and post Markdown as a standalone message (ends edit-in-place streaming). */
+  protected async postMarkdown(threadId: ThreadId, markdown: string): Promise<void> {
+    const chunks = this.transport.render(markdown);
+    for (const text of chunks) await this.outbox.post(threadId, { text });
+  }
+
+  /** Store key of a thread (thread ids are only unique per platform). */
+  protected key(threadId: ThreadId): string {
+    return `${this.platform}:${threadId}`;
+  }
+
+  /** The outbox (created at start). */
+  protected get outbox(): Outbox {
+    if (!this.#outbox) throw new TetherError('NOT_STARTED', `${this.platform}: call start() before sending`);
+    return this.#outbox;
+  }
+
+  /** The platform transport (created at start). */
+  protected get transport(): OutboxTransport {
+    if (!this.#transport)
+      throw new TetherError('NOT_STARTED', `${this.platform}: call start() before sending`);
+    return this.#transport;
+  }
+
+  /** Audit an action on this platform. */
+  protected audit(entry: Omit<AuditEntry, 'at' | 'platform'>): void {
+    this.#store.audit({ ...entry, at: this.clock.now(), platform: this.platform });
+  }
+
+  /** The approval flow (created at start). */
+  protected get flow(): ApprovalFlow {
+    if (!this.#flow) throw new TetherError('NOT_STARTED', `${this.platform}: call start() first`);
+    return this.#flow;
+  }
+
+  /** Inbound dispatch (created at start). */
+  protected get inbound(): BridgeInbound {
+    if (!this.#inbound) throw new TetherError('NOT_STARTED', `${this.platform}: call start() first`);
+    return this.#inbound;
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  #setupEngine(): void {
+    if (this.#flow) return;
+    const transport = this.createTransport();
+    this.#transport = transport;
+    this.#outbox = new Outbox({ transport, clock: this.clock, logger: this.logger, ...this.rateLimits() });
+    this.#flow = new ApprovalFlow(
+      {
+        platform: this.platform,
+        handlers: this.handlers,
+        logger: this.logger,
+        key: (id) => this.key(id),
+        threadIdOf: (key) => key.slice(this.platform.length + 1),
+        directoryOf: (id) => this.#threads.get(id)?.directory,
+        postCard: (id, card) => this.outbox.post(id, this.renderCard(card)),
+        editCard: (id, messageId, card) => this.outbox.edit(id, messageId, this.renderCard(card)),
+        postText: (id, markdown) => this.postMarkdown(id, markdown),
+        stopTyping: (id) => this.stopTyping(id),
+        audit: (entry) => this.audit(entry),
+      },
+      {
+        store: this.#store,
+        clock: this.clock,
+        ...(this.options.autoApproveDurationMs !== undefined
+          ? { autoApproveDurationMs: this.options.autoApproveDurationMs }
+          : {}),
+        ...(this.options.neverAutoApprove ? { neverAutoApprove: this.options.neverAutoApprove } : {}),
+        ...(this.options.notificationQuietMs !== undefined
+          ? { notificationQuietMs: this.options.notificationQuietMs }
+          : {}),
+        ...(this.options.approvalTimeoutMs !== undefined
+          ? { approvalTimeoutMs: this.options.approvalTimeoutMs }
+          : {}),
+      },
+    );
+    this.#inbound = new BridgeInbound({
+      bridge: this,
+      flow: this.#flow,
+      commands: this.commands,
+      auth: this.auth,
+      handlers: this.handlers,
+      logger: this.logger,
+      clock: this.clock,
+      reply: (threadId, markdown) => this.#reply(threadId, markdown),
+      audit: (entry) => this.audit(entry),
+      customCommands: this.options.commands ?? {},
+      disabledCommands: this.options.disabledCommands ?? [],
+    });
+  }
+
+  async #reply(threadId: ThreadId | undefined, markdown: string): Promise<void> {
+    if (threadId !== undefined && this.#threads.has(threadId)) return this.postMarkdown(threadId, markdown);
+    return this.postGeneral(markdown);
+  }
+
+  /** Post outside any thread (a general channel). Platforms without one log it. */
+  protected async postGeneral(markdown: string): Promise<void> {
+    this.logger.info(
+      { platform: this.platform, text: markdown },
+      'general message (no general channel on this platform)',
+    );
+  }
+
+  #requireRunning(operation: string): void {
+    if (this.#state !== 'running') {
+      throw new TetherError(
+        'NOT_STARTED',
+        `${this.platform}: ${operation}() needs a started bridge: await bridge.start() first`,
+      );
+    }
+  }
+
+  #requireThread(threadId: ThreadId): void {
+    this.#requireRunning('send');
+    if (!this.#threads.has(threadId)) throw new UnknownThreadError(threadId);
+  }
+
+  static #deferred(): { promise: Promise<void>; resolve: () => void } {
+    let resolve!: () => void;
+    const promise = new Promise<void>((r) => {
+      resolve = r;
+    });
+    return { promise, resolve };
+  }
+
+  /** A fresh request id. */
+  static newRequestId(): string {
+    return randomUUID();
+  }
+}
+
+export { ConfigError };

@@ -1,0 +1,264 @@
+/**
+ * The outbox: every message a bridge sends goes through it. Per thread it keeps order, coalesces queued
+ * output into as few messages as the platform's size limit allows, streams by editing the newest output
+ * message in place, schedules calls under per-chat and global rate limits, and retries after a 429 by its
+ * retry-after. Nothing is dropped silently: an undeliverable message rejects its promise.
+ * @module
+ */
+import { DeliveryError, PlatformError, RateLimitedError } from './errors.js';
+import { type RateLimit, SlidingWindowLimiter, sleep } from './rate-limiter.js';
+import type { Clock, Logger } from './types.js';
+
+/** A message in the platform's own format, with optional button rows. */
+export interface OutgoingMessage {
+  readonly text: string;
+  readonly buttons?: readonly (readonly {
+    readonly label: string;
+    readonly payload: string;
+    readonly style?: 'primary' | 'danger';
+  }[])[];
+}
+
+/** What the outbox needs from a platform. `ref` is the platform's thread reference. */
+export interface OutboxTransport {
+  /** Platform name, for errors. */
+  readonly platform: string;
+  /** Maximum length of one message's text. */
+  readonly messageLimit: number;
+  /** Render Markdown into platform-format chunks, each within `messageLimit`. */
+  render(markdown: string): string[];
+  post(ref: string, message: OutgoingMessage): Promise<string>;
+  edit(ref: string, messageId: string, message: OutgoingMessage): Promise<void>;
+  /** The rate-limit bucket of a thread (e.g. its chat id: topics of one group share limits). @default ref */
+  chatKey?(ref: string): string;
+}
+
+/** Options of {@link Outbox}. */
+export interface OutboxOptions {
+  readonly transport: OutboxTransport;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Calls per chat. */
+  readonly perChat?: RateLimit;
+  /** Calls across all chats. */
+  readonly global?: RateLimit;
+  /** Attempts for transient failures (5xx, network). @default 5 */
+  readonly maxAttempts?: number;
+  /** 429s tolerated for one call before giving up. @default 20 */
+  readonly maxRateLimitRetries?: number;
+  /** Stream by editing the newest output message. @default true */
+  readonly editInPlace?: boolean;
+}
+
+type Op =
+  | { kind: 'output'; markdown: string; resolve: () => void; reject: (e: Error) => void }
+  | { kind: 'post'; message: OutgoingMessage; resolve: (id: string) => void; reject: (e: Error) => void }
+  | {
+      kind: 'edit';
+      messageId: string;
+      message: OutgoingMessage;
+      resolve: () => void;
+      reject: (e: Error) => void;
+    };
+
+interface ThreadQueue {
+  ops: Op[];
+  running: boolean;
+  /** The newest output message, which further output may extend by editing. */
+  tail?: { messageId: string; text: string };
+}
+
+/** Counters for benchmarks and `/status`. */
+export interface OutboxStats {
+  posts: number;
+  edits: number;
+  rateLimited: number;
+  retries: number;
+  failures: number;
+}
+
+/** Ordered, coalescing, rate-limited delivery of messages to one platform. */
+export class Outbox {
+  readonly stats: OutboxStats = { posts: 0, edits: 0, rateLimited: 0, retries: 0, failures: 0 };
+  readonly #o: OutboxOptions;
+  readonly #threads = new Map<string, ThreadQueue>();
+  readonly #limiter: SlidingWindowLimiter;
+  readonly #idle = new Set<() => void>();
+
+  constructor(options: OutboxOptions) {
+    this.#o = options;
+    this.#limiter = new SlidingWindowLimiter(options.clock);
+  }
+
+  /** Queue agent output (Markdown). Resolves once it is visible on the platform. */
+  output(ref: string, markdown: string): Promise<void> {
+    return new Promise((resolve, reject) => this.#push(ref, { kind: 'output', markdown, resolve, reject }));
+  }
+
+  /** Queue a standalone message (a card, a status). Resolves with its message id. Ends edit-in-place streaming. */
+  post(ref: string, message: OutgoingMessage): Promise<string> {
+    return new Promise((resolve, reject) => this.#push(ref, { kind: 'post', message, resolve, reject }));
+  }
+
+  /** Queue an edit of an earlier message (e.g. a card after its decision), in order with the thread's output. */
+  edit(ref: string, messageId: string, message: OutgoingMessage): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.#push(ref, { kind: 'edit', messageId, message, resolve, reject }),
+    );
+  }
+
+  /** Stop extending the newest output message of a thread (the next output starts a new message). */
+  breakStream(ref: string): void {
+    const queue = this.#threads.get(ref);
+    if (queue) delete queue.tail;
+  }
+
+  /** Forget a thread. Queued operations still run. */
+  forget(ref: string): void {
+    const queue = this.#threads.get(ref);
+    if (queue && !queue.running && queue.ops.length === 0) this.#threads.delete(ref);
+  }
+
+  /** Resolves when every queue is empty. */
+  async drain(): Promise<void> {
+    if ([...this.#threads.values()].every((q) => !q.running && q.ops.length === 0)) return;
+    await new Promise<void>((resolve) => this.#idle.add(resolve));
+  }
+
+  #push(ref: string, op: Op): void {
+    let queue = this.#threads.get(ref);
+    if (!queue) {
+      queue = { ops: [], running: false };
+      this.#threads.set(ref, queue);
+    }
+    queue.ops.push(op);
+    if (!queue.running) {
+      queue.running = true;
+      // Start on a later tick so a synchronous burst of output is coalesced.
+      setImmediate(() => void this.#run(ref, queue));
+    }
+  }
+
+  async #run(ref: string, queue: ThreadQueue): Promise<void> {
+    try {
+      while (queue.ops.length > 0) {
+        const head = queue.ops[0];
+        if (!head) break;
+        if (head.kind === 'output') {
+          const batch: Extract<Op, { kind: 'output' }>[] = [];
+          while (queue.ops[0]?.kind === 'output')
+            batch.push(queue.ops.shift() as Extract<Op, { kind: 'output' }>);
+          await this.#deliverOutput(ref, queue, batch);
+          continue;
+        }
+        queue.ops.shift();
+        try {
+          if (head.kind === 'post') {
+            delete queue.tail;
+            head.resolve(await this.#call(ref, 'post', () => this.#o.transport.post(ref, head.message)));
+          } else {
+            await this.#call(ref, 'edit', () => this.#o.transport.edit(ref, head.messageId, head.message));
+            head.resolve();
+          }
+        } catch (error) {
+          head.reject(this.#deliveryError(ref, error));
+        }
+      }
+    } finally {
+      queue.running = false;
+      if ([...this.#threads.values()].every((q) => !q.running && q.ops.length === 0)) {
+        for (const resolve of this.#idle) resolve();
+        this.#idle.clear();
+      }
+    }
+  }
+
+  async #deliverOutput(
+    ref: string,
+    queue: ThreadQueue,
+    batch: Extract<Op, { kind: 'output' }>[],
+  ): Promise<void> {
+    const merged = batch
+      .map((op) => op.markdown)
+      .filter((m) => m.trim().length > 0)
+      .join('\n');
+    try {
+      if (merged) {
+        const chunks = this.#o.transport.render(merged);
+        let index = 0;
+        const tail = queue.tail;
+        const first = chunks[0];
+        const limit = this.#o.transport.messageLimit;
+        if (
+          tail &&
+          first !== undefined &&
+          this.#o.editInPlace !== false &&
+          tail.text.length + 1 + first.length <= limit
+        ) {
+          const text = `${tail.text}\n${first}`;
+          try {
+            await this.#call(ref, 'edit', () => this.#o.transport.edit(ref, tail.messageId, { text }));
+            queue.tail = { messageId: tail.messageId, text };
+            index = 1;
+          } catch (error) {
+            // The message may have been deleted by a person: fall back to a new message.
+            this.#o.logger.warn({ err: error, ref }, 'edit-in-place failed; posting a new message');
+            delete queue.tail;
+          }
+        }
+        for (; index < chunks.length; index++) {
+          const text = chunks[index] ?? '';
+          const messageId = await this.#call(ref, 'post', () => this.#o.transport.post(ref, { text }));
+          queue.tail = { messageId, text };
+        }
+      }
+      for (const op of batch) op.resolve();
+    } catch (error) {
+      const failure = this.#deliveryError(ref, error);
+      for (const op of batch) op.reject(failure);
+    }
+  }
+
+  async #call<T>(ref: string, kind: 'post' | 'edit', fn: () => Promise<T>): Promise<T> {
+    const chat = this.#o.transport.chatKey?.(ref) ?? ref;
+    const maxAttempts = this.#o.maxAttempts ?? 5;
+    const maxRateLimited = this.#o.maxRateLimitRetries ?? 20;
+    let attempts = 0;
+    let limited = 0;
+    for (;;) {
+      await this.#limiter.acquire([
+        [`chat:${chat}`, this.#o.perChat],
+        ['global', this.#o.global],
+      ]);
+      try {
+        const result = await fn();
+        if (kind === 'post') this.stats.posts++;
+        else this.stats.edits++;
+        return result;
+      } catch (error) {
+        if (error instanceof RateLimitedError && limited < maxRateLimited) {
+          limited++;
+          this.stats.rateLimited++;
+          this.#limiter.penalise(`chat:${chat}`, this.#o.clock.now() + error.retryAfterMs, this.#o.perChat);
+          await sleep(this.#o.clock, error.retryAfterMs);
+          continue;
+        }
+        attempts++;
+        const retryable =
+          error instanceof PlatformError ? error.retryable : !(error instanceof RateLimitedError);
+        if (!retryable || attempts >= maxAttempts) {
+          this.stats.failures++;
+          throw error;
+        }
+        this.stats.retries++;
+        await sleep(this.#o.clock, Math.min(10_000, 100 * 2 ** attempts));
+      }
+    }
+  }
+
+  #deliveryError(ref: string, error: unknown): Error {
+    if (error instanceof DeliveryError) return error;
+    const message = error instanceof Error ? error.message : String(error);
+    return new DeliveryError(this.#o.transport.platform, ref, message, { cause: error });
+  }
+}
