@@ -1,0 +1,204 @@
+/**
+ * The fake's REST front door under `/api/v10`: routing, `Authorization: Bot` checks, body parsing (JSON or
+ * multipart `payload_json`), injected faults, rate limits with `X-RateLimit-*` headers, and the call log.
+ * @module
+ */
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FaultQueue, RateLimiter } from './limits.js';
+import { matchPath, type RestReply, type RestRoute } from './routes.js';
+import type { FakeCall } from './types.js';
+
+/** What the REST front door needs. */
+export interface RestFrontOptions {
+  token: string;
+  routes: RestRoute[];
+  limiter: RateLimiter;
+  faults: FaultQueue;
+  timeScale: number;
+  calls: FakeCall[];
+  onChange: () => void;
+}
+
+const API_PREFIX = '/api/v10';
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Parses a JSON body or the `payload_json` part of a multipart body. */
+async function parseBody(request: IncomingMessage, raw: Buffer): Promise<unknown> {
+  if (raw.length === 0) return undefined;
+  const type = request.headers['content-type'] ?? '';
+  if (type.startsWith('multipart/form-data')) {
+    const form = await new Request('http://fake/', {
+      method: 'POST',
+      headers: { 'content-type': type },
+      body: new Uint8Array(raw),
+    }).formData();
+    const payload = form.get('payload_json');
+    return typeof payload === 'string' ? JSON.parse(payload) : undefined;
+  }
+  return JSON.parse(raw.toString('utf8'));
+}
+
+/** Handles one HTTP request of the REST API. */
+export class RestFront {
+  readonly #options: RestFrontOptions;
+
+  constructor(options: RestFrontOptions) {
+    this.#options = options;
+  }
+
+  /** The node:http request listener. */
+  async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const method = (request.method ?? 'GET').toUpperCase();
+    const url = new URL(request.url ?? '/', 'http://fake');
+    const raw = await readBody(request);
+    if (!url.pathname.startsWith(`${API_PREFIX}/`)) {
+      this.#write(response, { status: 404, body: { message: '404: Not Found', code: 0 } }, {});
+      return;
+    }
+    const path = url.pathname.slice(API_PREFIX.length);
+    let route: RestRoute | undefined;
+    let params: Record<string, string> = {};
+    for (const candidate of this.#options.routes) {
+      if (candidate.method !== method) continue;
+      const matched = matchPath(candidate.path, path);
+      if (matched) {
+        route = candidate;
+        params = matched;
+        break;
+      }
+    }
+    let body: unknown;
+    try {
+      body = await parseBody(request, raw);
+    } catch {
+      this.#finish(response, method, path, route, undefined, {
+        status: 400,
+        body: { message: 'The request body contains invalid JSON.', code: 50109 },
+      });
+      return;
+    }
+    const reply = await this.#answer(method, path, route, params, url.searchParams, body, request);
+    this.#finish(response, method, path, route, body, reply.reply, reply.headers);
+  }
+
+  async #answer(
+    method: string,
+    path: string,
+    route: RestRoute | undefined,
+    params: Record<string, string>,
+    query: URLSearchParams,
+    body: unknown,
+    request: IncomingMessage,
+  ): Promise<{ reply: RestReply; headers?: Record<string, string> }> {
+    const { faults, limiter, timeScale, token } = this.#options;
+    for (
+      let fault = faults.take(method, route?.path, path);
+      fault;
+      fault = faults.take(method, route?.path, path)
+    ) {
+      if (fault.kind === 'delay') {
+        await sleep(fault.ms * timeScale);
+        continue;
+      }
+      if (fault.kind === 'status') {
+        const text = {
+          500: 'Internal Server Error',
+          502: 'Bad Gateway',
+          503: 'Service Unavailable',
+          504: 'Gateway Timeout',
+        };
+        return {
+          reply: {
+            status: fault.status,
+            body: { message: `${fault.status}: ${text[fault.status]}`, code: 0 },
+          },
+        };
+      }
+      const retryAfter = fault.retryAfter * timeScale;
+      return {
+        reply: {
+          status: 429,
+          body: {
+            message: 'You are being rate limited.',
+            retry_after: retryAfter,
+            global: fault.global === true,
+          },
+        },
+        headers: {
+          'Retry-After': String(retryAfter),
+          'X-RateLimit-Scope': fault.global ? 'global' : 'user',
+          ...(fault.global ? { 'X-RateLimit-Global': 'true' } : {}),
+        },
+      };
+    }
+    if (!route) return { reply: { status: 404, body: { message: '404: Not Found', code: 0 } } };
+    if (route.auth && request.headers.authorization !== `Bot ${token}`) {
+      return { reply: { status: 401, body: { message: '401: Unauthorized', code: 0 } } };
+    }
+    const decision = limiter.take(`${route.method} ${route.path}`, route.major(params));
+    if (!decision.allowed) {
+      return {
+        reply: {
+          status: 429,
+          body: { message: 'You are being rate limited.', retry_after: decision.retryAfter, global: false },
+        },
+        headers: {
+          ...decision.headers,
+          'Retry-After': decision.retryAfter.toFixed(3),
+          'X-RateLimit-Scope': 'user',
+        },
+      };
+    }
+    try {
+      const reply = await route.handle({ method, path, params, query, body });
+      return { reply, headers: decision.headers };
+    } catch (error) {
+      return {
+        reply: { status: 500, body: { message: `500: Internal Server Error (${String(error)})`, code: 0 } },
+        headers: decision.headers,
+      };
+    }
+  }
+
+  #finish(
+    response: ServerResponse,
+    method: string,
+    path: string,
+    route: RestRoute | undefined,
+    body: unknown,
+    reply: RestReply,
+    headers: Record<string, string> = {},
+  ): void {
+    this.#options.calls.push({
+      method,
+      path,
+      route: route ? `${route.method} ${route.path}` : undefined,
+      body,
+      status: reply.status,
+    });
+    this.#write(response, reply, headers);
+    this.#options.onChange();
+  }
+
+  #write(response: ServerResponse, reply: RestReply, headers: Record<string, string>): void {
+    if (reply.status === 204 || reply.body === undefined) {
+      response.writeHead(reply.status, headers);
+      response.end();
+      return;
+    }
+    const text = JSON.stringify(reply.body);
+    response.writeHead(reply.status, {
+      ...headers,
+      'Content-Type': 'application/json',
+      'Content-Length': String(Buffer.byteLength(text)),
+    });
+    response.end(text);
+  }
+}
