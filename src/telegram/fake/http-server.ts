@@ -1,0 +1,184 @@
+/**
+ * The HTTP face of the fake Bot API: routes `/bot<token>/<method>`, checks the token, applies
+ * injected faults, parses parameters and answers with Telegram's JSON envelope.
+ * @module
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { BotApiRejection } from './api-rejection.js';
+import { ParamReader } from './bot-api-params.js';
+import type { FaultPlan } from './faults.js';
+import type { MethodContext, MethodHandler } from './methods/method-context.js';
+import { type BotApiParams, readBotApiParams } from './request-body.js';
+import type { FakeTelegramCall } from './types.js';
+
+/** What the HTTP layer needs from the fake. */
+export interface BotApiHttpOptions {
+  readonly token: string;
+  readonly context: MethodContext;
+  readonly methods: Readonly<Record<string, MethodHandler>>;
+  readonly faults: FaultPlan;
+  readonly recordCall: (call: FakeTelegramCall) => void;
+}
+
+const DEFAULT_FAULT_DESCRIPTIONS: Record<number, string> = {
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+};
+
+/** A `node:http` server speaking the Bot API on 127.0.0.1. */
+export class BotApiHttpServer {
+  #server: Server | undefined;
+  readonly #methods: ReadonlyMap<string, MethodHandler>;
+  readonly #delays = new Set<() => void>();
+
+  /** @param options - token, shared context, method table, faults and call log. */
+  constructor(readonly options: BotApiHttpOptions) {
+    // Telegram matches method names case-insensitively.
+    this.#methods = new Map(
+      Object.entries(options.methods).map(([name, handler]) => [name.toLowerCase(), handler]),
+    );
+  }
+
+  /** Listens on 127.0.0.1 with an OS-chosen port; resolves with `http://127.0.0.1:PORT`. */
+  async listen(): Promise<string> {
+    const server = createServer((req, res) => {
+      this.#handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent)
+          send(res, 500, {
+            ok: false,
+            error_code: 500,
+            description: `Internal Server Error: ${String(error)}`,
+          });
+      });
+    });
+    this.#server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  /** Stops accepting connections, ends pending delays and closes every socket. */
+  async close(): Promise<void> {
+    const server = this.#server;
+    this.#server = undefined;
+    for (const finish of [...this.#delays]) finish();
+    if (!server) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const route = /^\/bot([^/]*)\/([^/]+)$/.exec(url.pathname);
+    if (!route) {
+      send(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+      return;
+    }
+    const [, token = '', method = ''] = route;
+    const record = (status: number, params: Record<string, unknown>) =>
+      this.options.recordCall({ method, params, status, at: this.options.context.clock.now() });
+    if (token !== this.options.token) {
+      record(401, {});
+      send(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
+      return;
+    }
+    const fault = this.options.faults.take(method);
+    if (fault?.kind === 'drop') {
+      record(0, {});
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === 'delay') await this.#sleep(fault.ms);
+    if (fault?.kind === 'status') {
+      const description = fault.description ?? DEFAULT_FAULT_DESCRIPTIONS[fault.status] ?? 'Server Error';
+      record(fault.status, {});
+      send(res, fault.status, { ok: false, error_code: fault.status, description });
+      return;
+    }
+    if (fault?.kind === 'ratelimit') {
+      const retryAfter = fault.retryAfter;
+      record(429, {});
+      send(res, 429, {
+        ok: false,
+        error_code: 429,
+        description: `Too Many Requests: retry after ${retryAfter}`,
+        parameters: { retry_after: retryAfter },
+      });
+      return;
+    }
+
+    let params: BotApiParams;
+    try {
+      params = await readBotApiParams(req, url);
+    } catch (error) {
+      record(400, {});
+      send(res, 400, { ok: false, error_code: 400, description: `Bad Request: ${(error as Error).message}` });
+      return;
+    }
+    const logged = loggableParams(params);
+    const handler = this.#methods.get(method.toLowerCase());
+    if (!handler) {
+      record(404, logged);
+      send(res, 404, { ok: false, error_code: 404, description: 'Not Found: method not found' });
+      return;
+    }
+    const hangUpListeners: (() => void)[] = [];
+    res.on('close', () => {
+      if (!res.writableFinished) for (const listener of hangUpListeners) listener();
+    });
+    try {
+      const result = await handler(this.options.context, {
+        params: new ParamReader(params),
+        onHangUp: (listener) => hangUpListeners.push(listener),
+      });
+      record(200, logged);
+      send(res, 200, { ok: true, result });
+    } catch (error) {
+      if (!(error instanceof BotApiRejection)) throw error;
+      record(error.errorCode, logged);
+      send(res, error.errorCode, {
+        ok: false,
+        error_code: error.errorCode,
+        description: error.description,
+        ...(error.parameters ? { parameters: error.parameters } : {}),
+      });
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        this.#delays.delete(finish);
+        resolve();
+      };
+      const timer = setTimeout(finish, ms);
+      this.#delays.add(finish);
+    });
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  if (res.destroyed || res.headersSent) return;
+  const json = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
+  res.end(json);
+}
+
+/** Parameters for the call log: uploads are shown as `{ fileName, size }`. */
+function loggableParams(params: BotApiParams): Record<string, unknown> {
+  const logged: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(params.values)) {
+    const upload =
+      typeof value === 'string' && value.startsWith('attach://')
+        ? params.files.get(value.slice('attach://'.length))
+        : undefined;
+    logged[key] = upload ? { fileName: upload.fileName, size: upload.size } : value;
+  }
+  return logged;
+}

@@ -1,0 +1,274 @@
+/**
+ * {@link FakeTelegramServer}: a local, protocol-faithful fake of the Telegram Bot API for offline tests
+ * with the real grammY client.
+ * @module
+ */
+import type { BotCommand, Message, UserFromGetMe } from '@grammyjs/types';
+import { ConfigError } from '../../core/errors.js';
+import { CallbackQueries } from './callback-queries.js';
+import { FakeClock } from './fake-clock.js';
+import { FaultPlan } from './faults.js';
+import { BotApiHttpServer } from './http-server.js';
+import { chatMethods, commandScopeKey } from './methods/chats.js';
+import { messageMethods } from './methods/messages.js';
+import type { MethodContext } from './methods/method-context.js';
+import { topicMethods } from './methods/topics.js';
+import { updateMethods } from './methods/updates.js';
+import { TelegramWorld } from './model.js';
+import {
+  type PersonSideDeps,
+  type UserSaysInput,
+  type UserTapsDataInput,
+  type UserTapsInput,
+  userSays,
+  userTaps,
+  userTapsData,
+} from './person-side.js';
+import { FloodControl } from './rate-limiter.js';
+import { chatActions, describeWorld, topicList, topicMessages } from './readers.js';
+import type {
+  CallbackAnswer,
+  FakeTelegramCall,
+  FakeTelegramFault,
+  FakeTelegramServerOptions,
+  ForumGroupOptions,
+  RecordedChatAction,
+  VisibleMessage,
+  VisibleTopic,
+} from './types.js';
+import { UpdateQueue } from './update-queue.js';
+import { type WaitForOptions, waitForCondition } from './wait-for.js';
+
+const DEFAULT_TOKEN = '123456:TEST-TOKEN';
+
+/**
+ * A fake Telegram Bot API server on 127.0.0.1 that the real grammY client talks to.
+ *
+ * It serves `POST|GET /bot<token>/<method>` (JSON, form-urlencoded or multipart bodies), models
+ * forum supergroups, topics and messages, and refuses what Telegram refuses with Telegram's
+ * descriptions (401 wrong token, 400 `message is too long`, `can't parse entities`,
+ * `BUTTON_DATA_INVALID`, `message is not modified`, `message thread not found`, 409 when a newer
+ * `getUpdates` terminates a waiting one, 429 flood control with `parameters.retry_after`).
+ *
+ * Time: with `timeScale` below 1, fake time runs faster (windows, deadlines, long-poll timeouts).
+ * `retry_after` is reported in real seconds: the wait rounded up to whole fake seconds, times
+ * `timeScale` (so `0.01` at `timeScale: 0.01`), because grammY and `@grammyjs/auto-retry` sleep
+ * `retry_after` real seconds. With `timeScale: 1` it is Telegram's integer.
+ *
+ * @example
+ * const fake = new FakeTelegramServer();
+ * const apiRoot = await fake.start();
+ * const group = fake.createForumGroup({ title: 'Agents' });
+ * const bot = new Bot(fake.token, { client: { apiRoot } });
+ * const topic = await bot.api.createForumTopic(group.id, 'session 1');
+ * await bot.api.sendMessage(group.id, '<b>hi</b>', { parse_mode: 'HTML', message_thread_id: topic.message_thread_id });
+ * fake.topicMessages(group.id, topic.message_thread_id); // [{ text: 'hi', html: '<b>hi</b>', ... }]
+ * await fake.stop();
+ */
+export class FakeTelegramServer {
+  /** The token the fake accepts. */
+  readonly token: string;
+  readonly #world: TelegramWorld;
+  readonly #queue: UpdateQueue;
+  readonly #callbacks: CallbackQueries;
+  readonly #faults = new FaultPlan();
+  readonly #calls: FakeTelegramCall[] = [];
+  readonly #http: BotApiHttpServer;
+  readonly #clock: FakeClock;
+  #url: string | undefined;
+  #starting: Promise<string> | undefined;
+
+  /** @param options - token, bot username, rate limits and time scale; all optional. */
+  constructor(options: FakeTelegramServerOptions = {}) {
+    const timeScale = options.timeScale ?? 1;
+    if (!Number.isFinite(timeScale) || timeScale <= 0) {
+      throw new ConfigError(
+        `FakeTelegramServer: timeScale must be a positive number, got ${String(timeScale)}`,
+      );
+    }
+    this.token = options.token ?? DEFAULT_TOKEN;
+    const botId = Number(/^(\d+):/.exec(this.token)?.[1] ?? 123456);
+    const botInfo: UserFromGetMe = {
+      id: botId,
+      is_bot: true,
+      first_name: 'Fake Tether Bot',
+      username: options.botUsername ?? 'fake_tether_bot',
+      can_join_groups: true,
+      can_read_all_group_messages: false,
+      supports_inline_queries: false,
+      can_connect_to_business: false,
+      has_main_web_app: false,
+      has_topics_enabled: false,
+      allows_users_to_create_topics: false,
+      can_manage_bots: false,
+      supports_join_request_queries: false,
+    };
+    this.#clock = new FakeClock(timeScale);
+    this.#world = new TelegramWorld(botInfo);
+    this.#queue = new UpdateQueue(this.#clock);
+    this.#callbacks = new CallbackQueries(this.#clock);
+    const context: MethodContext = {
+      world: this.#world,
+      queue: this.#queue,
+      clock: this.#clock,
+      flood: new FloodControl(options.rateLimits, this.#clock),
+      callbacks: this.#callbacks,
+      botInfo,
+    };
+    this.#http = new BotApiHttpServer({
+      token: this.token,
+      context,
+      methods: { ...chatMethods, ...updateMethods, ...messageMethods, ...topicMethods },
+      faults: this.#faults,
+      recordCall: (call) => {
+        this.#calls.push(call);
+        this.#world.changed();
+      },
+    });
+  }
+
+  /** The API root for grammY's `client.apiRoot` (`http://127.0.0.1:PORT`); throws before `start()`. */
+  get url(): string {
+    if (this.#url === undefined) throw new Error('FakeTelegramServer.url: call `await fake.start()` first');
+    return this.#url;
+  }
+
+  /** Starts listening on 127.0.0.1 (OS-chosen port); idempotent. Resolves with the API root. */
+  start(): Promise<string> {
+    this.#starting ??= this.#http.listen().then((url) => {
+      this.#url = url;
+      return url;
+    });
+    return this.#starting;
+  }
+
+  /** Answers a waiting long poll, settles open callback queries, closes every socket; idempotent. */
+  async stop(): Promise<void> {
+    const starting = this.#starting;
+    this.#starting = undefined;
+    this.#url = undefined;
+    this.#queue.close();
+    this.#callbacks.close();
+    this.#faults.clear();
+    if (starting) await starting.catch(() => undefined);
+    await this.#http.close();
+  }
+
+  /** `await using fake = new FakeTelegramServer()` stops it at scope end. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+
+  /**
+   * Creates a supergroup (a forum by default) with the bot as an administrator that may manage topics.
+   * @returns the chat's id (negative, `-100…`) and title.
+   */
+  createForumGroup(options: ForumGroupOptions): { id: number; title: string } {
+    const chat = this.#world.addChat({
+      title: options.title,
+      isForum: options.isForum ?? true,
+      botIsAdmin: options.botIsAdmin ?? true,
+      canManageTopics: (options.botIsAdmin ?? true) && (options.canManageTopics ?? true),
+      owner: { id: 1, is_bot: false, first_name: 'Group Owner', username: 'group_owner' },
+    });
+    return { id: chat.id, title: chat.title };
+  }
+
+  /**
+   * Arms a fault for the next matching requests (after the token check, before parameters are read).
+   * `delay` waits `ms` real milliseconds, then serves the request normally.
+   */
+  inject(fault: FakeTelegramFault): void {
+    this.#faults.add(fault);
+  }
+
+  /**
+   * A person writes in a chat/topic; the bot receives a `message` update. A leading `/command` gets a
+   * `bot_command` entity; topic messages carry `message_thread_id` and `is_topic_message`.
+   * @returns the `Message` as the bot will receive it.
+   */
+  userSays(input: UserSaysInput): Message {
+    return userSays(this.#personDeps(), input);
+  }
+
+  /**
+   * A person taps a callback button, found by label or `callback_data`; the bot receives a `callback_query`.
+   * @returns what the bot's `answerCallbackQuery` said (`{}` when it answered with nothing), or
+   * `undefined` if it did not answer within 15 fake seconds or the server stopped.
+   */
+  userTaps(input: UserTapsInput): Promise<CallbackAnswer | undefined> {
+    return userTaps(this.#personDeps(), input);
+  }
+
+  /** A person's (possibly modified) client sends a callback query with arbitrary `data` for a message. */
+  userTapsData(input: UserTapsDataInput): Promise<CallbackAnswer | undefined> {
+    return userTapsData(this.#personDeps(), input);
+  }
+
+  /**
+   * What a person sees in a topic, oldest first (deleted messages flagged, not removed).
+   * @param topic - `message_thread_id`; omit for General.
+   */
+  topicMessages(chatId: number, topic?: number): VisibleMessage[] {
+    return topicMessages(this.#world, chatId, topic);
+  }
+
+  /** The chat's live forum topics (General is implicit and not listed). */
+  topics(chatId: number): VisibleTopic[] {
+    return topicList(this.#world, chatId);
+  }
+
+  /** Chat actions (e.g. `typing`) the bot sent to a topic (omit for General), with fake timestamps. */
+  chatActions(chatId: number, topic?: number): RecordedChatAction[] {
+    return chatActions(this.#world, chatId, topic);
+  }
+
+  /** Every request so far, in arrival order (a copy). */
+  get calls(): readonly FakeTelegramCall[] {
+    return [...this.#calls];
+  }
+
+  /** How many requests were made, to one method or to all. */
+  countCalls(method?: string): number {
+    return method === undefined
+      ? this.#calls.length
+      : this.#calls.filter((call) => call.method === method).length;
+  }
+
+  /** The commands set with `setMyCommands` for the default scope and no language. */
+  commands(): BotCommand[] {
+    return [...(this.#world.commands.get(commandScopeKey(undefined, undefined)) ?? [])];
+  }
+
+  /** Updates queued for the bot and not yet confirmed through `getUpdates`' offset. */
+  get pendingUpdateCount(): number {
+    return this.#queue.pending.length;
+  }
+
+  /** Fake time now, in milliseconds since the epoch. */
+  now(): number {
+    return this.#clock.now();
+  }
+
+  /**
+   * Waits until `predicate` returns a truthy value (re-checked on every change and every 10 ms).
+   * Rejects after `timeoutMs` with a dump of what every topic holds.
+   * @example
+   * const [card] = await fake.waitFor(() => {
+   *   const cards = fake.topicMessages(group.id, topicId).filter((m) => m.buttons.length > 0);
+   *   return cards.length > 0 && cards;
+   * });
+   */
+  waitFor<T>(predicate: () => T | undefined | null | false, options?: WaitForOptions): Promise<T> {
+    return waitForCondition(this.#world, predicate, options);
+  }
+
+  /** A human-readable dump of every chat, topic and message, for debugging. */
+  describe(): string {
+    return describeWorld(this.#world);
+  }
+
+  #personDeps(): PersonSideDeps {
+    return { world: this.#world, queue: this.#queue, clock: this.#clock, callbacks: this.#callbacks };
+  }
+}
