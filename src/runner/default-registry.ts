@@ -1,0 +1,91 @@
+/**
+ * The registry with the built-in runners: `claude`, `subprocess`, `scripted`.
+ * @module
+ */
+
+import { z } from 'zod';
+import { ConfigError } from '../core/errors.js';
+import type { Logger } from '../core/types.js';
+import { ClaudeRunner } from './claude/claude-runner.js';
+import { RunnerRegistry } from './registry.js';
+import { ScriptedRunner } from './scripted.js';
+import { demoScript, type ScriptStep } from './scripted-script.js';
+import { createSubprocessRunner } from './subprocess.js';
+import type { RunnerEvents } from './types.js';
+
+const ClaudeConfig = z.object({
+  cwd: z.string().optional(),
+  env: z.record(z.string(), z.string()).optional(),
+  model: z.string().optional(),
+  oneShot: z.boolean().optional(),
+  heartbeatMs: z.number().int().nonnegative().optional(),
+  stopGraceMs: z.number().int().nonnegative().optional(),
+});
+
+const ScriptedConfig = z.object({
+  script: z.array(z.record(z.string(), z.unknown())).optional(),
+  title: z.string().optional(),
+  paceMs: z.number().int().nonnegative().optional(),
+});
+
+function parse<T>(runner: string, schema: z.ZodType<T>, config: unknown, example: string): T {
+  const parsed = schema.safeParse(config);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new ConfigError(
+    `${runner} runner config is invalid at "${issue?.path.join('.') ?? ''}": ${issue?.message ?? 'unknown'}. Example: ${example}`,
+  );
+}
+
+/** The `claude` factory: config `{ cwd?, env?, model?, oneShot?, heartbeatMs?, stopGraceMs? }`. */
+export function createClaudeRunner(
+  events: RunnerEvents,
+  config: Readonly<Record<string, unknown>>,
+  logger?: Logger,
+): ClaudeRunner {
+  const c = parse('claude', ClaudeConfig, config, '{ cwd: "/path/to/repo" }');
+  return new ClaudeRunner(events, { ...dropUndefined(c), ...(logger === undefined ? {} : { logger }) });
+}
+
+/** The `scripted` factory: config `{ script?, title?, paceMs? }`; without a script it plays `demoScript(paceMs)`. */
+export function createScriptedRunner(
+  events: RunnerEvents,
+  config: Readonly<Record<string, unknown>>,
+  logger?: Logger,
+): ScriptedRunner {
+  const c = parse('scripted', ScriptedConfig, config, '{ script: [{ output: "hi" }, { exit: 0 }] }');
+  return new ScriptedRunner(events, {
+    script: (c.script as ScriptStep[] | undefined) ?? demoScript(c.paceMs),
+    ...(c.title === undefined ? {} : { title: c.title }),
+    ...(logger === undefined ? {} : { logger }),
+  });
+}
+
+/** Options of {@link createDefaultRunnerRegistry}. */
+export interface DefaultRunnerRegistryOptions {
+  /** Given to the registry and to every runner it creates. */
+  readonly logger?: Logger;
+}
+
+/**
+ * A registry with `claude` ({@link ClaudeRunner}), `subprocess` ({@link SubprocessRunner}) and `scripted`
+ * ({@link ScriptedRunner}). The Claude Agent SDK is only loaded when a claude session starts.
+ * @example
+ * ```ts
+ * const runner = createDefaultRunnerRegistry().create('subprocess', events, { command: 'node', args: ['agent.mjs'] });
+ * ```
+ */
+export function createDefaultRunnerRegistry(options: DefaultRunnerRegistryOptions = {}): RunnerRegistry {
+  const { logger } = options;
+  const registry = new RunnerRegistry(logger === undefined ? {} : { logger });
+  registry.register('claude', (events, config) => createClaudeRunner(events, config, logger));
+  registry.register('subprocess', (events, config) => createSubprocessRunner(events, config));
+  registry.register('scripted', (events, config) => createScriptedRunner(events, config, logger));
+  return registry;
+}
+
+function dropUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]: Exclude<T[K], undefined>;
+  };
+}

@@ -1,0 +1,343 @@
+/**
+ * A runner for any command that speaks the JSON-lines protocol of `subprocess-protocol.ts`.
+ * @module
+ */
+
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { basename } from 'node:path';
+import { createInterface } from 'node:readline';
+import { z } from 'zod';
+import { ConfigError } from '../core/errors.js';
+import type { ApprovalDecision, Logger } from '../core/types.js';
+import { silentLogger } from '../core/types.js';
+import { RunnerUnavailableError, UnknownSessionError } from './errors.js';
+import { EventSequence } from './event-sequence.js';
+import { NO_ANSWER_MESSAGE, resolutionOf } from './pending-answers.js';
+import {
+  type AgentMessage,
+  formatRunnerMessage,
+  parseAgentLine,
+  type RunnerMessage,
+} from './subprocess-protocol.js';
+import { type ApprovalChoice, permissionModeName, type Runner, type RunnerEvents } from './types.js';
+
+/** Options of {@link SubprocessRunner}. */
+export interface SubprocessRunnerOptions {
+  /** The program to run, e.g. `node` or `/usr/local/bin/my-agent`. Not run through a shell. */
+  readonly command: string;
+  /** Its arguments. @default [] */
+  readonly args?: readonly string[];
+  /** Its working directory. @default process.cwd() */
+  readonly cwd?: string;
+  /** Extra environment variables, merged over `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** How long a stopped agent may take to exit before it gets SIGTERM (and as long again before SIGKILL). @default 3000 */
+  readonly stopGraceMs?: number;
+  /** Interval of `onHeartbeat`; 0 turns heartbeats off (the final one is always sent). @default 10000 */
+  readonly heartbeatMs?: number;
+  /** Receives errors thrown by event callbacks. @default silentLogger */
+  readonly logger?: Logger;
+}
+
+interface ChildSession {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly seq: EventSequence;
+  /** Permission request ids the agent waits on. */
+  readonly pending: Set<string>;
+  readonly startedAt: number;
+  readonly exited: Promise<number | null>;
+  agentExitCode: number | undefined;
+  exitCode: number | null | undefined;
+  heartbeat: ReturnType<typeof setInterval> | undefined;
+}
+
+/**
+ * Runs one child process per session and translates its JSON lines into {@link RunnerEvents}.
+ * @example
+ * ```ts
+ * const runner = new SubprocessRunner(events, { command: 'node', args: ['examples/jsonl-agent.mjs'] });
+ * await runner.start('thread-1', 'hello', ApprovalChoices.ask);
+ * ```
+ */
+export class SubprocessRunner implements Runner {
+  /** Always `subprocess`. */
+  readonly runnerType = 'subprocess';
+  readonly #events: RunnerEvents;
+  readonly #options: SubprocessRunnerOptions;
+  readonly #logger: Logger;
+  readonly #sessions = new Map<string, ChildSession>();
+
+  /**
+   * @param events - Where the sessions report.
+   * @param options - The command to run.
+   */
+  constructor(events: RunnerEvents, options: SubprocessRunnerOptions) {
+    if (options.command.trim() === '')
+      throw new ConfigError('SubprocessRunner needs a command, e.g. { command: "node" }');
+    this.#events = events;
+    this.#options = options;
+    this.#logger = options.logger ?? silentLogger;
+  }
+
+  /**
+   * Spawn the command. Resolves once the process runs.
+   * @throws RunnerUnavailableError when the command cannot be started (not found, not executable).
+   */
+  async start(sessionId: string, prompt: string, approvalChoice: ApprovalChoice): Promise<void> {
+    const running = this.#sessions.get(sessionId);
+    if (running !== undefined && running.exitCode === undefined) return;
+    const { command, args = [], cwd, env } = this.#options;
+    const child = spawn(command, [...args], {
+      cwd: cwd ?? process.cwd(),
+      env: {
+        ...process.env,
+        ...env,
+        AGENT_TETHER_SESSION_ID: sessionId,
+        AGENT_TETHER_PERMISSION_MODE: permissionModeName(approvalChoice),
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.once('spawn', resolve);
+        child.once('error', reject);
+      });
+    } catch (error) {
+      throw new RunnerUnavailableError(
+        `Could not start the agent command "${command}": ${(error as Error).message}. Check that it is installed and on PATH.`,
+        { cause: error, runnerType: this.runnerType },
+      );
+    }
+    const session = this.#track(sessionId, child);
+    await session.seq.emit(() =>
+      this.#events.onHeader(sessionId, {
+        title: basename(command),
+        approval: permissionModeName(approvalChoice),
+      }),
+    );
+    if (prompt !== '') this.#write(session, { type: 'input', text: prompt });
+  }
+
+  /** Send `{"type":"input"}` to the agent. */
+  async sendInput(sessionId: string, text: string): Promise<void> {
+    this.#write(this.#running(sessionId), { type: 'input', text });
+  }
+
+  /** Send `{"type":"stop"}`, close stdin, and kill the process if it does not exit within `stopGraceMs`. */
+  async stop(sessionId: string): Promise<number | null> {
+    const session = this.#sessions.get(sessionId);
+    if (session === undefined) throw new UnknownSessionError(this.runnerType, sessionId);
+    if (session.exitCode !== undefined) return session.exitCode;
+    this.#write(session, { type: 'stop' });
+    session.child.stdin.end();
+    const grace = this.#options.stopGraceMs ?? 3000;
+    const term = setTimeout(() => session.child.kill('SIGTERM'), grace);
+    const kill = setTimeout(() => session.child.kill('SIGKILL'), grace * 2);
+    try {
+      return await session.exited;
+    } finally {
+      clearTimeout(term);
+      clearTimeout(kill);
+    }
+  }
+
+  /** Send `{"type":"permission_mode"}` to the agent. */
+  updatePermissionMode(sessionId: string, approvalChoice: ApprovalChoice): void {
+    this.#write(this.#running(sessionId), {
+      type: 'permission_mode',
+      mode: permissionModeName(approvalChoice),
+    });
+  }
+
+  /** Send `{"type":"permission_decision"}` for a pending request (a timeout is sent as a deny). */
+  async respondToPermission(
+    sessionId: string,
+    requestId: string,
+    decision: ApprovalDecision,
+  ): Promise<boolean> {
+    const session = this.#sessions.get(sessionId);
+    if (session === undefined || !session.pending.delete(requestId)) return false;
+    const message: RunnerMessage =
+      decision.behavior === 'allow'
+        ? { type: 'permission_decision', id: requestId, behavior: 'allow' }
+        : {
+            type: 'permission_decision',
+            id: requestId,
+            behavior: 'deny',
+            message: decision.behavior === 'timeout' ? NO_ANSWER_MESSAGE : (decision.reason ?? 'Denied'),
+          };
+    this.#write(session, message);
+    const r = resolutionOf({ type: 'permission', decision });
+    await session.seq.emit(() =>
+      this.#events.onPermissionResolved(sessionId, requestId, r.resolvedBy, r.allowed, r.message),
+    );
+    return true;
+  }
+
+  #running(sessionId: string): ChildSession {
+    const session = this.#sessions.get(sessionId);
+    if (session === undefined || session.exitCode !== undefined)
+      throw new UnknownSessionError(this.runnerType, sessionId);
+    return session;
+  }
+
+  #write(session: ChildSession, message: RunnerMessage): void {
+    const stdin = session.child.stdin;
+    if (stdin.destroyed || stdin.writableEnded) return;
+    stdin.write(formatRunnerMessage(message));
+  }
+
+  #track(sessionId: string, child: ChildProcessWithoutNullStreams): ChildSession {
+    let resolveExited: (code: number | null) => void = () => {};
+    const session: ChildSession = {
+      child,
+      seq: new EventSequence(this.#logger, sessionId),
+      pending: new Set(),
+      startedAt: Date.now(),
+      exited: new Promise((resolve) => {
+        resolveExited = resolve;
+      }),
+      agentExitCode: undefined,
+      exitCode: undefined,
+      heartbeat: undefined,
+    };
+    this.#sessions.set(sessionId, session);
+    const elapsedS = () => (Date.now() - session.startedAt) / 1000;
+    const heartbeatMs = this.#options.heartbeatMs ?? 10_000;
+    if (heartbeatMs > 0) {
+      session.heartbeat = setInterval(() => {
+        void session.seq.emit(() => this.#events.onHeartbeat(sessionId, elapsedS(), false));
+      }, heartbeatMs);
+      session.heartbeat.unref();
+    }
+    // EPIPE when the agent exits before reading everything: the exit itself is reported through 'close'.
+    child.stdin.on('error', (error) =>
+      this.#logger.debug({ err: error, session: sessionId }, 'agent stdin error'),
+    );
+    createInterface({ input: child.stdout, crlfDelay: Number.POSITIVE_INFINITY }).on('line', (line) => {
+      if (line.trim() === '') return;
+      const parsed = parseAgentLine(line);
+      if (parsed.ok) this.#handle(sessionId, session, parsed.message);
+      else void session.seq.emit(() => this.#events.onError(sessionId, 'protocol', parsed.error));
+    });
+    createInterface({ input: child.stderr, crlfDelay: Number.POSITIVE_INFINITY }).on('line', (line) => {
+      void session.seq.emit(() => this.#events.onOutput(sessionId, 'stderr', line, { kind: 'step' }));
+    });
+    child.on('error', (error) => {
+      void session.seq.emit(() => this.#events.onError(sessionId, 'spawn', error.message));
+    });
+    child.once('close', (code) => {
+      if (session.heartbeat !== undefined) clearInterval(session.heartbeat);
+      const exitCode = session.agentExitCode ?? code;
+      session.exitCode = exitCode;
+      for (const requestId of session.pending) {
+        void session.seq.emit(() =>
+          this.#events.onPermissionResolved(sessionId, requestId, 'cancelled', false, 'The agent exited'),
+        );
+      }
+      session.pending.clear();
+      void session.seq.emit(() => this.#events.onHeartbeat(sessionId, elapsedS(), true));
+      void session.seq
+        .emit(() => this.#events.onExit(sessionId, exitCode))
+        .then(() => resolveExited(exitCode));
+    });
+    return session;
+  }
+
+  #handle(sessionId: string, session: ChildSession, message: AgentMessage): void {
+    const events = this.#events;
+    switch (message.type) {
+      case 'output': {
+        const options = message.kind === undefined ? {} : { kind: message.kind };
+        void session.seq.emit(() => events.onOutput(sessionId, 'combined', message.text, options));
+        return;
+      }
+      case 'permission_request': {
+        if (session.pending.has(message.id)) {
+          void session.seq.emit(() =>
+            events.onError(
+              sessionId,
+              'protocol',
+              `duplicate permission_request id ${JSON.stringify(message.id)}`,
+            ),
+          );
+          return;
+        }
+        session.pending.add(message.id);
+        const request = {
+          requestId: message.id,
+          toolName: message.tool,
+          toolInput: message.input,
+          kind: 'tool' as const,
+          ...(message.description === undefined ? {} : { description: message.description }),
+        };
+        void session.seq.emit(() => events.onPermissionRequest(sessionId, request));
+        return;
+      }
+      case 'awaiting_input':
+        void session.seq.emit(() => events.onAwaitingInput(sessionId));
+        return;
+      case 'metadata':
+        for (const [key, value] of Object.entries(message.data)) {
+          const raw = typeof value === 'string' ? value : JSON.stringify(value);
+          void session.seq.emit(() => events.onMetadata(sessionId, key, value, raw ?? String(value)));
+        }
+        return;
+      case 'header': {
+        const header = {
+          title: message.title,
+          ...(message.model === undefined ? {} : { model: message.model }),
+          ...(message.provider === undefined ? {} : { provider: message.provider }),
+        };
+        void session.seq.emit(() => events.onHeader(sessionId, header));
+        return;
+      }
+      case 'error':
+        void session.seq.emit(() => events.onError(sessionId, 'agent', message.message));
+        return;
+      case 'exit':
+        session.agentExitCode = message.code;
+        return;
+      default: {
+        const unknownMessage: never = message;
+        void unknownMessage;
+        return;
+      }
+    }
+  }
+}
+
+const SubprocessConfig = z.object({
+  command: z.string().min(1),
+  args: z.array(z.string()).optional(),
+  cwd: z.string().optional(),
+  env: z.record(z.string(), z.string()).optional(),
+  stopGraceMs: z.number().int().nonnegative().optional(),
+  heartbeatMs: z.number().int().nonnegative().optional(),
+});
+
+/**
+ * The registry factory: validates `config` (`{ command, args?, cwd?, env?, stopGraceMs?, heartbeatMs? }`).
+ * @throws ConfigError naming the bad field.
+ */
+export function createSubprocessRunner(
+  events: RunnerEvents,
+  config: Readonly<Record<string, unknown>>,
+): SubprocessRunner {
+  const parsed = SubprocessConfig.safeParse(config);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(
+      `subprocess runner config is invalid at "${issue?.path.join('.') ?? ''}": ${issue?.message ?? 'unknown'}. Example: { command: "node", args: ["agent.mjs"] }`,
+    );
+  }
+  const c = parsed.data;
+  return new SubprocessRunner(events, {
+    command: c.command,
+    ...(c.args === undefined ? {} : { args: c.args }),
+    ...(c.cwd === undefined ? {} : { cwd: c.cwd }),
+    ...(c.env === undefined ? {} : { env: c.env }),
+    ...(c.stopGraceMs === undefined ? {} : { stopGraceMs: c.stopGraceMs }),
+    ...(c.heartbeatMs === undefined ? {} : { heartbeatMs: c.heartbeatMs }),
+  });
+}
