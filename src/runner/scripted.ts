@@ -123,7 +123,17 @@ export class ScriptedRunner implements Runner {
     if (session.exitCode === undefined) {
       session.abort.abort();
       session.wakeInput?.();
-      session.pending.cancelAll('The session was stopped');
+      for (const requestId of session.pending.cancelAll('The session was stopped')) {
+        await this.#emit(session, () =>
+          this.#events.onPermissionResolved(
+            sessionId,
+            requestId,
+            'cancelled',
+            false,
+            'The session was stopped',
+          ),
+        );
+      }
       await this.#finish(sessionId, session, STOPPED_EXIT_CODE);
     }
     await session.ended;
