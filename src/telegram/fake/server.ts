@@ -245,6 +245,11 @@ export class FakeTelegramServer {
     return this.#queue.pending.length;
   }
 
+  /** Whether a bot's `getUpdates` long poll is waiting for updates right now (the bot is "online"). */
+  get longPollWaiting(): boolean {
+    return this.#queue.hasWaitingPoll;
+  }
+
   /** Fake time now, in milliseconds since the epoch. */
   now(): number {
     return this.#clock.now();

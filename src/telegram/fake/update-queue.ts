@@ -39,6 +39,11 @@ export class UpdateQueue {
   /** @param clock - fake time, for long-poll timeouts. */
   constructor(readonly clock: FakeClock) {}
 
+  /** Whether a `getUpdates` long poll is waiting right now. */
+  get hasWaitingPoll(): boolean {
+    return this.#waiting !== undefined;
+  }
+
   /** Unconfirmed updates, oldest first (a copy). */
   get pending(): readonly Update[] {
     return [...this.#updates];
