@@ -57,10 +57,15 @@ export function matchPath(template: string, path: string): Record<string, string
   const params: Record<string, string> = {};
   for (let index = 0; index < want.length; index++) {
     const part = want[index] ?? '';
-    const value = got[index] ?? '';
+    let value: string;
+    try {
+      value = decodeURIComponent(got[index] ?? '');
+    } catch {
+      return undefined;
+    }
     if (part.startsWith(':')) {
       if (value === '') return undefined;
-      params[part.slice(1)] = decodeURIComponent(value);
+      params[part.slice(1)] = value;
     } else if (part !== value) return undefined;
   }
   return params;
