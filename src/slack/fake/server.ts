@@ -8,21 +8,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FaultQueue } from './faults.js';
-import { messageJson } from './message-json.js';
 import { viewOf } from './message-view.js';
-import {
-  appMentionEvent,
-  blockActionsPayload,
-  blocksOf,
-  eventCallback,
-  type FakeSlashCommandPayload,
-  mentionsBot,
-  messageEvent,
-  type PayloadContext,
-  slashCommandPayload,
-} from './person-payloads.js';
+import { PersonActions } from './person-actions.js';
 import { RateLimiter } from './rate-limits.js';
-import { RESPONSE_PATH, ResponseUrlBook } from './response-urls.js';
+import { ResponseUrlBook } from './response-urls.js';
 import { ScaledClock } from './scaled-clock.js';
 import { SOCKET_PATH, SocketModeHub } from './socket-mode.js';
 import type {
@@ -36,7 +25,7 @@ import type {
   FakeWaitOptions,
 } from './types.js';
 import { API_PATH, createWebApiHandler } from './web-api.js';
-import { SlackWorkspace, type StoredChannel, type StoredMessage } from './workspace.js';
+import { SlackWorkspace, type StoredMessage } from './workspace.js';
 
 /**
  * A fake Slack workspace on 127.0.0.1 for tests and benchmarks.
@@ -70,8 +59,7 @@ export class FakeSlackServer {
   readonly #calls: FakeSlackCall[] = [];
   readonly #hub: SocketModeHub;
   readonly #responses: ResponseUrlBook;
-  readonly #payloads: PayloadContext;
-  readonly #echoBotMessages: boolean;
+  readonly #person: PersonActions;
   readonly #server: Server;
   #port: number | undefined;
 
@@ -82,7 +70,6 @@ export class FakeSlackServer {
     this.teamId = options.teamId ?? 'T0FAKETEAM';
     this.botUserId = options.botUserId ?? 'U0FAKEBOT';
     this.appId = options.appId ?? 'A0FAKEAPP';
-    this.#echoBotMessages = options.echoBotMessages ?? true;
     this.#clock = new ScaledClock(options.timeScale ?? 1);
     this.#workspace = new SlackWorkspace({
       teamId: this.teamId,
@@ -90,8 +77,7 @@ export class FakeSlackServer {
       botId: options.botId ?? 'B0FAKEBOT',
       clock: this.#clock,
     });
-    this.#payloads = { workspace: this.#workspace, appId: this.appId, now: () => this.#clock.now() };
-    const onBotMessage = (message: StoredMessage): void => this.#echo(message);
+    const onBotMessage = (message: StoredMessage): void => this.#person.echo(message);
     this.#responses = new ResponseUrlBook(this.#workspace, this.#clock, onBotMessage);
     this.#hub = new SocketModeHub({
       clock: this.#clock,
@@ -102,7 +88,15 @@ export class FakeSlackServer {
       disconnectGraceMs: options.disconnectGraceMs ?? 1000,
       serverPingIntervalMs: options.serverPingIntervalMs ?? 10_000,
       maxConnections: options.maxConnections ?? 10,
-      onAck: (record) => this.#onAck(record),
+      onAck: (record) => this.#person.onAck(record),
+    });
+    this.#person = new PersonActions({
+      workspace: this.#workspace,
+      hub: this.#hub,
+      responses: this.#responses,
+      payloads: { workspace: this.#workspace, appId: this.appId, now: () => this.#clock.now() },
+      baseUrl: () => this.url,
+      echoBotMessages: options.echoBotMessages ?? true,
     });
     const handler = createWebApiHandler({
       clock: this.#clock,
@@ -137,7 +131,11 @@ export class FakeSlackServer {
     this.#port = (this.#server.address() as AddressInfo).port;
   }
 
-  /** Closes every socket and the HTTP server; pending timers are cancelled. Idempotent. */
+  /**
+   * Closes every socket and the HTTP server; pending timers are cancelled. Idempotent.
+   * Disconnect SocketModeClients first (`await client.disconnect()`): a client left running tries to reconnect
+   * to a server that is gone.
+   */
   async stop(): Promise<void> {
     if (this.#port === undefined) return;
     this.#port = undefined;
@@ -178,7 +176,11 @@ export class FakeSlackServer {
     this.#faults.add(fault);
   }
 
-  /** Sends `{ type: 'disconnect', reason }` on every connection; closing reasons close after a grace period. */
+  /**
+   * Sends `{ type: 'disconnect', reason, debug_info }` on every open connection. For every reason but `warning`
+   * the fake stops routing envelopes to those connections (they queue for the next one) and closes them after
+   * `disconnectGraceMs`. SocketModeClient closes and reconnects on any `disconnect` message.
+   */
   disconnect(reason: FakeDisconnectReason): void {
     this.#hub.disconnect(reason);
   }
@@ -212,34 +214,15 @@ export class FakeSlackServer {
    * @returns the new message's ts.
    */
   userPosts(options: { channel: string; user: string; text: string; threadTs?: string }): string {
-    const channel = this.#channelOrThrow(options.channel);
-    this.#join(channel, options.user);
-    let threadTs = options.threadTs;
-    if (threadTs !== undefined) {
-      const parent = this.#workspace.message(channel.id, threadTs);
-      if (!parent)
-        throw new Error(`FakeSlackServer.userPosts: no message ${threadTs} in ${channel.id} to reply to`);
-      threadTs = parent.threadTs ?? parent.ts;
-    }
-    const message = this.#workspace.addMessage({
-      channel: channel.id,
-      ...(threadTs !== undefined ? { threadTs } : {}),
-      user: options.user,
-      text: options.text,
-      blocks: [],
-    });
-    if (channel.members.has(this.botUserId)) {
-      this.#deliverEvent(messageEvent(this.#payloads, message, channel));
-      if (mentionsBot(message.text, this.botUserId))
-        this.#deliverEvent(appMentionEvent(this.#payloads, message));
-    }
-    return message.ts;
+    return this.#person.posts(options);
   }
 
   /**
    * A person clicks a button of message `message` (its ts), chosen by `actionId`, else by `buttonText`, else
-   * the only button. Delivers an `interactive` `block_actions` envelope; its `response_url` works.
+   * the only button. Delivers an `interactive` `block_actions` envelope; its `response_url` works
+   * (`replace_original`, `delete_original`, `response_type: 'in_channel'`, else ephemeral).
    * @returns the envelope id.
+   * @throws Error when the message is gone or no single button matches (the message lists the buttons).
    */
   userClicks(options: {
     channel: string;
@@ -248,43 +231,7 @@ export class FakeSlackServer {
     actionId?: string;
     buttonText?: string;
   }): string {
-    const channel = this.#channelOrThrow(options.channel);
-    const message = this.#workspace.message(channel.id, options.message);
-    if (!message || message.deleted) {
-      throw new Error(`FakeSlackServer.userClicks: no visible message ${options.message} in ${channel.id}`);
-    }
-    const { buttons } = viewOf(message);
-    const matches = buttons.filter((b) =>
-      options.actionId !== undefined
-        ? b.actionId === options.actionId
-        : options.buttonText !== undefined
-          ? b.text === options.buttonText
-          : true,
-    );
-    const button = matches[0];
-    if (!button || matches.length > 1) {
-      const labels = buttons.map((b) => `"${b.text}" (${b.actionId})`).join(', ') || 'none';
-      throw new Error(
-        `FakeSlackServer.userClicks: ${matches.length > 1 ? 'several buttons match' : 'no button matches'} ` +
-          `on message ${message.ts}; its buttons are: ${labels}. Pass actionId or buttonText.`,
-      );
-    }
-    this.#join(channel, options.user);
-    const responseId = this.#responses.create({
-      channel: channel.id,
-      user: options.user,
-      messageTs: message.ts,
-      ...(message.threadTs !== undefined ? { threadTs: message.threadTs } : {}),
-    });
-    const payload = blockActionsPayload(this.#payloads, {
-      message,
-      messageJson: { ...messageJson(this.#workspace, message, this.appId) },
-      channel,
-      user: options.user,
-      button,
-      responseUrl: `${this.url}${RESPONSE_PATH}${responseId}`,
-    });
-    return this.#hub.deliver('interactive', payload, false);
+    return this.#person.clicks(options);
   }
 
   /**
@@ -293,17 +240,7 @@ export class FakeSlackServer {
    * @returns the envelope id.
    */
   userRunsSlashCommand(options: { command: string; text: string; user: string; channel: string }): string {
-    const channel = this.#channelOrThrow(options.channel);
-    this.#workspace.addUser(options.user);
-    const responseId = this.#responses.create({ channel: channel.id, user: options.user });
-    const payload = slashCommandPayload(this.#payloads, {
-      command: options.command,
-      text: options.text,
-      user: options.user,
-      channel,
-      responseUrl: `${this.url}${RESPONSE_PATH}${responseId}`,
-    });
-    return this.#hub.deliver('slash_commands', payload, true);
+    return this.#person.runsSlashCommand(options);
   }
 
   /** A thread as a person sees it: the parent then the replies, deleted ones flagged. Empty if no such thread. */
@@ -367,52 +304,5 @@ export class FakeSlackServer {
       throw new Error('FakeSlackServer is not listening: await fake.start() before using its URLs');
     }
     return this.#port;
-  }
-
-  #channelOrThrow(id: string): StoredChannel {
-    const channel = this.#workspace.channel(id);
-    if (!channel) throw new Error(`FakeSlackServer: no channel ${id}; create it with fake.createChannel()`);
-    return channel;
-  }
-
-  #join(channel: StoredChannel, user: string): void {
-    this.#workspace.addUser(user);
-    channel.members.add(user);
-  }
-
-  #deliverEvent(event: Parameters<typeof eventCallback>[1]): void {
-    this.#hub.deliver('events_api', eventCallback(this.#payloads, event), false);
-  }
-
-  #echo(message: StoredMessage): void {
-    const channel = this.#workspace.channel(message.channel);
-    if (this.#echoBotMessages && channel) this.#deliverEvent(messageEvent(this.#payloads, message, channel));
-  }
-
-  /** A slash command's ack may carry the response the person sees right away. */
-  #onAck(record: FakeEnvelopeRecord): void {
-    if (
-      record.type !== 'slash_commands' ||
-      typeof record.ackPayload !== 'object' ||
-      record.ackPayload === null
-    )
-      return;
-    const ack = record.ackPayload as Record<string, unknown>;
-    const payload = record.payload as FakeSlashCommandPayload;
-    const text = typeof ack.text === 'string' ? ack.text : '';
-    const blocks = blocksOf(ack.blocks);
-    if (text === '' && blocks.length === 0) return;
-    if (ack.response_type === 'in_channel') {
-      const message = this.#workspace.addMessage({
-        channel: payload.channel_id,
-        user: this.botUserId,
-        botId: this.#workspace.botId,
-        text,
-        blocks,
-      });
-      this.#echo(message);
-      return;
-    }
-    this.#workspace.addEphemeral({ channel: payload.channel_id, user: payload.user_id, text, blocks });
   }
 }

@@ -66,17 +66,22 @@ export interface FakeSlackServerOptions {
 export type FakeDisconnectReason = 'warning' | 'refresh_requested' | 'too_many_websockets' | 'link_disabled';
 
 /** A fault to inject into the next matching call(s). */
-export type FakeSlackFault = (
-  | { readonly kind: 'status'; readonly status: 500 | 502 | 503 | 504 }
-  | { readonly kind: 'ratelimit'; readonly retryAfter: number }
-  | { readonly kind: 'delay'; readonly ms: number }
-  | { readonly kind: 'slowAck' }
-) & {
-  /** The Web API method it applies to (any method when absent; ignored by `slowAck`). */
-  readonly method?: string;
-  /** How many calls (or acks, for `slowAck`) it applies to. @defaultValue `1` */
-  readonly times?: number;
-};
+export type FakeSlackFault =
+  /** Answers with this HTTP status (WebClient treats it as a retryable HTTP error). */
+  (
+    | { readonly kind: 'status'; readonly status: 500 | 502 | 503 | 504 }
+    /** Answers 429 `ratelimited` with `Retry-After` = `retryAfter` Slack seconds (see `timeScale`). */
+    | { readonly kind: 'ratelimit'; readonly retryAfter: number }
+    /** Holds the call `ms` Slack milliseconds (scaled by `timeScale`), then handles it normally. */
+    | { readonly kind: 'delay'; readonly ms: number }
+    /** The next ack arrives "too late": it is ignored and the envelope is redelivered after the ack timeout. */
+    | { readonly kind: 'slowAck' }
+  ) & {
+    /** The Web API method it applies to (any method when absent; ignored by `slowAck`). */
+    readonly method?: string;
+    /** How many calls (or acks, for `slowAck`) it applies to. @defaultValue `1` */
+    readonly times?: number;
+  };
 
 /** One Web API call the fake received. Tokens are never recorded. */
 export interface FakeSlackCall {
