@@ -4,13 +4,13 @@ import { FakeTelegramServer } from './index.js';
 
 let fake: FakeTelegramServer;
 let bot: Bot;
-let group: { id: number; title: string };
+let chatId: number;
 
 beforeEach(async () => {
   fake = new FakeTelegramServer({ rateLimits: false });
   const apiRoot = await fake.start();
   bot = new Bot(fake.token, { client: { apiRoot } });
-  group = fake.createForumGroup({ title: 'Agents' });
+  chatId = fake.createForumGroup({ title: 'Agents' });
 });
 
 afterEach(async () => {
@@ -43,11 +43,9 @@ describe('FakeTelegramServer Bot API', () => {
   });
 
   it('shows a topic message as its visible text, with the HTML source and buttons', async () => {
-    const topic = await bot.api.createForumTopic(group.id, 'session 1');
-    expect(fake.topics(group.id)).toEqual([
-      { id: topic.message_thread_id, name: 'session 1', closed: false },
-    ]);
-    const sent = await bot.api.sendMessage(group.id, '<b>Run</b> <code>ls &amp;&amp; pwd</code>?', {
+    const topic = await bot.api.createForumTopic(chatId, 'session 1');
+    expect(fake.topics(chatId)).toEqual([{ id: topic.message_thread_id, name: 'session 1', closed: false }]);
+    const sent = await bot.api.sendMessage(chatId, '<b>Run</b> <code>ls &amp;&amp; pwd</code>?', {
       parse_mode: 'HTML',
       message_thread_id: topic.message_thread_id,
       reply_markup: {
@@ -64,7 +62,7 @@ describe('FakeTelegramServer Bot API', () => {
       is_topic_message: true,
       text: 'Run ls && pwd?',
     });
-    expect(fake.topicMessages(group.id, topic.message_thread_id)).toEqual([
+    expect(fake.topicMessages(chatId, topic.message_thread_id)).toEqual([
       {
         messageId: sent.message_id,
         text: 'Run ls && pwd?',
@@ -76,24 +74,22 @@ describe('FakeTelegramServer Bot API', () => {
         fromBot: true,
       },
     ]);
-    expect(fake.topicMessages(group.id)).toEqual([]);
+    expect(fake.topicMessages(chatId)).toEqual([]);
   });
 
   it('refuses empty and over-long text, counting the text after entity parsing', async () => {
-    expect((await refusal(bot.api.sendMessage(group.id, '  '))).description).toBe(
+    expect((await refusal(bot.api.sendMessage(chatId, '  '))).description).toBe(
       'Bad Request: message text is empty',
     );
-    const tooLong = await refusal(bot.api.sendMessage(group.id, 'x'.repeat(4097)));
+    const tooLong = await refusal(bot.api.sendMessage(chatId, 'x'.repeat(4097)));
     expect(tooLong.description).toBe('Bad Request: message is too long');
     // 4096 visible characters wrapped in tags fit.
-    await bot.api.sendMessage(group.id, `<b>${'x'.repeat(4096)}</b>`, { parse_mode: 'HTML' });
-    expect(fake.topicMessages(group.id)).toHaveLength(1);
+    await bot.api.sendMessage(chatId, `<b>${'x'.repeat(4096)}</b>`, { parse_mode: 'HTML' });
+    expect(fake.topicMessages(chatId)).toHaveLength(1);
   });
 
   it("refuses invalid HTML with can't parse entities", async () => {
-    const error = await refusal(
-      bot.api.sendMessage(group.id, 'a <script>x</script>', { parse_mode: 'HTML' }),
-    );
+    const error = await refusal(bot.api.sendMessage(chatId, 'a <script>x</script>', { parse_mode: 'HTML' }));
     expect(error.error_code).toBe(400);
     expect(error.description).toBe(
       `Bad Request: can't parse entities: Unsupported start tag "script" at byte offset 2`,
@@ -102,7 +98,7 @@ describe('FakeTelegramServer Bot API', () => {
 
   it('refuses callback_data over 64 bytes with BUTTON_DATA_INVALID', async () => {
     const error = await refusal(
-      bot.api.sendMessage(group.id, 'card', {
+      bot.api.sendMessage(chatId, 'card', {
         reply_markup: { inline_keyboard: [[{ text: 'Allow', callback_data: 'é'.repeat(33) }]] },
       }),
     );
@@ -111,70 +107,70 @@ describe('FakeTelegramServer Bot API', () => {
 
   it('edits text and keyboard, and refuses an edit that changes nothing', async () => {
     const keyboard = { inline_keyboard: [[{ text: 'Allow', callback_data: 'a' }]] };
-    const sent = await bot.api.sendMessage(group.id, 'Approve?', { reply_markup: keyboard });
+    const sent = await bot.api.sendMessage(chatId, 'Approve?', { reply_markup: keyboard });
     const same = await refusal(
-      bot.api.editMessageText(group.id, sent.message_id, 'Approve?', { reply_markup: keyboard }),
+      bot.api.editMessageText(chatId, sent.message_id, 'Approve?', { reply_markup: keyboard }),
     );
     expect(same.description).toMatch(/^Bad Request: message is not modified: specified new message content/);
-    await bot.api.editMessageText(group.id, sent.message_id, 'Approved ✅');
-    await bot.api.editMessageReplyMarkup(group.id, sent.message_id, { reply_markup: keyboard });
-    const [message] = fake.topicMessages(group.id);
+    await bot.api.editMessageText(chatId, sent.message_id, 'Approved ✅');
+    await bot.api.editMessageReplyMarkup(chatId, sent.message_id, { reply_markup: keyboard });
+    const [message] = fake.topicMessages(chatId);
     expect(message).toMatchObject({ text: 'Approved ✅', buttons: [['Allow']], edits: 2 });
     const noMarkup = await refusal(
-      bot.api.editMessageReplyMarkup(group.id, sent.message_id, { reply_markup: keyboard }),
+      bot.api.editMessageReplyMarkup(chatId, sent.message_id, { reply_markup: keyboard }),
     );
     expect(noMarkup.description).toMatch(/message is not modified/);
   });
 
   it('deletes a message, which stays visible to readers only as deleted', async () => {
-    const sent = await bot.api.sendMessage(group.id, 'temporary');
-    await bot.api.deleteMessage(group.id, sent.message_id);
-    expect(fake.topicMessages(group.id)).toMatchObject([{ text: 'temporary', deleted: true }]);
-    const again = await refusal(bot.api.deleteMessage(group.id, sent.message_id));
+    const sent = await bot.api.sendMessage(chatId, 'temporary');
+    await bot.api.deleteMessage(chatId, sent.message_id);
+    expect(fake.topicMessages(chatId)).toMatchObject([{ text: 'temporary', deleted: true }]);
+    const again = await refusal(bot.api.deleteMessage(chatId, sent.message_id));
     expect(again.description).toBe('Bad Request: message to delete not found');
   });
 
   it('refuses unknown, deleted and General (id 1) threads with message thread not found', async () => {
-    const unknown = await refusal(bot.api.sendMessage(group.id, 'hi', { message_thread_id: 999 }));
+    const unknown = await refusal(bot.api.sendMessage(chatId, 'hi', { message_thread_id: 999 }));
     expect(unknown.description).toBe('Bad Request: message thread not found');
-    const general = await refusal(bot.api.sendMessage(group.id, 'hi', { message_thread_id: 1 }));
+    const general = await refusal(bot.api.sendMessage(chatId, 'hi', { message_thread_id: 1 }));
     expect(general.description).toBe('Bad Request: message thread not found');
-    const topic = await bot.api.createForumTopic(group.id, 'short-lived');
-    await bot.api.deleteForumTopic(group.id, topic.message_thread_id);
+    const topic = await bot.api.createForumTopic(chatId, 'short-lived');
+    await bot.api.deleteForumTopic(chatId, topic.message_thread_id);
     const deleted = await refusal(
-      bot.api.sendMessage(group.id, 'hi', { message_thread_id: topic.message_thread_id }),
+      bot.api.sendMessage(chatId, 'hi', { message_thread_id: topic.message_thread_id }),
     );
     expect(deleted.description).toBe('Bad Request: message thread not found');
-    expect(fake.topics(group.id)).toEqual([]);
+    expect(fake.topics(chatId)).toEqual([]);
   });
 
   it('refuses createForumTopic outside a forum and without rights', async () => {
     const plain = fake.createForumGroup({ title: 'plain', isForum: false });
-    expect((await refusal(bot.api.createForumTopic(plain.id, 't'))).description).toBe(
+    expect((await refusal(bot.api.createForumTopic(plain, 't'))).description).toBe(
       'Bad Request: the chat is not a forum',
     );
     const noRights = fake.createForumGroup({ title: 'no rights', canManageTopics: false });
-    expect((await refusal(bot.api.createForumTopic(noRights.id, 't'))).description).toBe(
+    expect((await refusal(bot.api.createForumTopic(noRights, 't'))).description).toBe(
       'Bad Request: not enough rights to create a topic',
     );
     expect((await refusal(bot.api.sendMessage(-42, 'hi'))).description).toBe('Bad Request: chat not found');
   });
 
   it('edits, closes and reopens topics', async () => {
-    const topic = await bot.api.createForumTopic(group.id, 'draft');
-    await bot.api.editForumTopic(group.id, topic.message_thread_id, { name: 'final' });
-    await bot.api.closeForumTopic(group.id, topic.message_thread_id);
-    expect(fake.topics(group.id)).toEqual([{ id: topic.message_thread_id, name: 'final', closed: true }]);
-    const twice = await refusal(bot.api.closeForumTopic(group.id, topic.message_thread_id));
+    const topic = await bot.api.createForumTopic(chatId, 'draft');
+    await bot.api.editForumTopic(chatId, topic.message_thread_id, { name: 'final' });
+    await bot.api.closeForumTopic(chatId, topic.message_thread_id);
+    expect(fake.topics(chatId)).toEqual([{ id: topic.message_thread_id, name: 'final', closed: true }]);
+    const twice = await refusal(bot.api.closeForumTopic(chatId, topic.message_thread_id));
     expect(twice.description).toBe('Bad Request: TOPIC_NOT_MODIFIED');
-    await bot.api.reopenForumTopic(group.id, topic.message_thread_id);
-    expect(fake.topics(group.id)[0]?.closed).toBe(false);
+    await bot.api.reopenForumTopic(chatId, topic.message_thread_id);
+    expect(fake.topics(chatId)[0]?.closed).toBe(false);
   });
 
   it('uploads a document as multipart/form-data and records its name and size', async () => {
-    const topic = await bot.api.createForumTopic(group.id, 'logs');
+    const topic = await bot.api.createForumTopic(chatId, 'logs');
     const sent = await bot.api.sendDocument(
-      group.id,
+      chatId,
       new InputFile(Buffer.from('line 1\nline 2\n'), 'output.log'),
       {
         message_thread_id: topic.message_thread_id,
@@ -183,7 +179,7 @@ describe('FakeTelegramServer Bot API', () => {
       },
     );
     expect(sent.document).toMatchObject({ file_name: 'output.log', file_size: 14 });
-    expect(fake.topicMessages(group.id, topic.message_thread_id)).toMatchObject([
+    expect(fake.topicMessages(chatId, topic.message_thread_id)).toMatchObject([
       { text: 'full output', document: { fileName: 'output.log', size: 14 } },
     ]);
     expect(fake.calls.find((call) => call.method === 'sendDocument')?.params.document).toEqual({
@@ -193,23 +189,23 @@ describe('FakeTelegramServer Bot API', () => {
   });
 
   it('records chat actions, commands and chat information', async () => {
-    const topic = await bot.api.createForumTopic(group.id, 'work');
-    await bot.api.sendChatAction(group.id, 'typing', { message_thread_id: topic.message_thread_id });
-    expect(fake.chatActions(group.id, topic.message_thread_id)).toMatchObject([{ action: 'typing' }]);
-    expect(fake.chatActions(group.id)).toEqual([]);
+    const topic = await bot.api.createForumTopic(chatId, 'work');
+    await bot.api.sendChatAction(chatId, 'typing', { message_thread_id: topic.message_thread_id });
+    expect(fake.chatActions(chatId, topic.message_thread_id)).toMatchObject([{ action: 'typing' }]);
+    expect(fake.chatActions(chatId)).toEqual([]);
     await bot.api.setMyCommands([{ command: 'status', description: 'Show sessions' }]);
     expect(fake.commands()).toEqual([{ command: 'status', description: 'Show sessions' }]);
     expect(await bot.api.getMyCommands()).toEqual([{ command: 'status', description: 'Show sessions' }]);
-    expect(await bot.api.getChat(group.id)).toMatchObject({
-      id: group.id,
+    expect(await bot.api.getChat(chatId)).toMatchObject({
+      id: chatId,
       type: 'supergroup',
       is_forum: true,
     });
-    expect(await bot.api.getChatMember(group.id, 123456)).toMatchObject({
+    expect(await bot.api.getChatMember(chatId, 123456)).toMatchObject({
       status: 'administrator',
       can_manage_topics: true,
     });
-    expect((await bot.api.getChatAdministrators(group.id)).map((m) => m.status)).toEqual([
+    expect((await bot.api.getChatAdministrators(chatId)).map((m) => m.status)).toEqual([
       'creator',
       'administrator',
     ]);
@@ -219,10 +215,10 @@ describe('FakeTelegramServer Bot API', () => {
   it('accepts form-urlencoded and query-string parameters', async () => {
     const form = await fetch(`${fake.url}/bot${fake.token}/sendMessage`, {
       method: 'POST',
-      body: new URLSearchParams({ chat_id: String(group.id), text: 'from a form' }),
+      body: new URLSearchParams({ chat_id: String(chatId), text: 'from a form' }),
     });
     expect(await form.json()).toMatchObject({ ok: true, result: { text: 'from a form' } });
-    const query = await fetch(`${fake.url}/bot${fake.token}/getChat?chat_id=${group.id}`);
-    expect(await query.json()).toMatchObject({ ok: true, result: { id: group.id } });
+    const query = await fetch(`${fake.url}/bot${fake.token}/getChat?chat_id=${chatId}`);
+    expect(await query.json()).toMatchObject({ ok: true, result: { id: chatId } });
   });
 });

@@ -9,8 +9,8 @@ async function setUp(options: FakeTelegramServerOptions = {}) {
   fake = new FakeTelegramServer(options);
   const apiRoot = await fake.start();
   const bot = new Bot(fake.token, { client: { apiRoot } });
-  const group = fake.createForumGroup({ title: 'Agents' });
-  return { fake, bot, group };
+  const chatId = fake.createForumGroup({ title: 'Agents' });
+  return { fake, bot, chatId };
 }
 
 afterEach(async () => {
@@ -31,69 +31,69 @@ async function refusal(call: Promise<unknown>): Promise<GrammyError> {
 describe('FakeTelegramServer flood control', () => {
   it('answers the second message within a second to one chat with 429 and retry_after', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
-    const { bot, group } = await setUp();
-    await bot.api.sendMessage(group.id, 'first');
-    const error = await refusal(bot.api.sendMessage(group.id, 'second'));
+    const { bot, chatId } = await setUp();
+    await bot.api.sendMessage(chatId, 'first');
+    const error = await refusal(bot.api.sendMessage(chatId, 'second'));
     expect(error.error_code).toBe(429);
     expect(error.description).toBe('Too Many Requests: retry after 1');
     expect(error.parameters.retry_after).toBe(1);
     vi.setSystemTime(Date.now() + 1000);
-    await bot.api.sendMessage(group.id, 'third');
-    expect(fake?.topicMessages(group.id).map((m) => m.text)).toEqual(['first', 'third']);
+    await bot.api.sendMessage(chatId, 'third');
+    expect(fake?.topicMessages(chatId).map((m) => m.text)).toEqual(['first', 'third']);
   });
 
   it('limits a group to 20 messages a minute, reporting retry_after in scaled real seconds', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
-    const { bot, group } = await setUp({ timeScale: 0.01, rateLimits: { perChatPerSecond: 100 } });
-    for (let i = 0; i < 20; i++) await bot.api.sendMessage(group.id, `m${i}`);
-    const error = await refusal(bot.api.sendMessage(group.id, 'one too many'));
+    const { bot, chatId } = await setUp({ timeScale: 0.01, rateLimits: { perChatPerSecond: 100 } });
+    for (let i = 0; i < 20; i++) await bot.api.sendMessage(chatId, `m${i}`);
+    const error = await refusal(bot.api.sendMessage(chatId, 'one too many'));
     // A fake minute at timeScale 0.01 is 0.6 real seconds.
     expect(error.parameters.retry_after).toBe(0.6);
     expect(error.description).toBe('Too Many Requests: retry after 0.6');
     vi.setSystemTime(Date.now() + 600);
-    await bot.api.sendMessage(group.id, 'after the minute');
+    await bot.api.sendMessage(chatId, 'after the minute');
   });
 
   it('lets @grammyjs/auto-retry wait out a scaled 429 and succeed', async () => {
-    const { bot, group } = await setUp({ timeScale: 0.01 });
+    const { bot, chatId } = await setUp({ timeScale: 0.01 });
     bot.api.config.use(autoRetry());
     // What the flood window reports at timeScale 0.01 for a one-fake-second wait.
     fake?.inject({ method: 'sendMessage', kind: 'ratelimit', retryAfter: 0.01 });
-    await bot.api.sendMessage(group.id, 'eventually');
+    await bot.api.sendMessage(chatId, 'eventually');
     expect(fake?.calls.map((call) => `${call.method}:${call.status}`)).toEqual([
       'sendMessage:429',
       'sendMessage:200',
     ]);
-    expect(fake?.topicMessages(group.id).map((m) => m.text)).toEqual(['eventually']);
+    expect(fake?.topicMessages(chatId).map((m) => m.text)).toEqual(['eventually']);
   });
 });
 
 describe('FakeTelegramServer fault injection', () => {
   it('answers injected 5xx statuses, then serves normally', async () => {
-    const { bot, group } = await setUp({ rateLimits: false });
+    const { bot, chatId } = await setUp({ rateLimits: false });
     fake?.inject({ method: 'sendMessage', kind: 'status', status: 502, times: 2 });
-    expect((await refusal(bot.api.sendMessage(group.id, 'a'))).error_code).toBe(502);
-    expect((await refusal(bot.api.sendMessage(group.id, 'b'))).description).toBe('Bad Gateway');
-    await bot.api.sendMessage(group.id, 'c');
-    expect(fake?.topicMessages(group.id).map((m) => m.text)).toEqual(['c']);
+    expect((await refusal(bot.api.sendMessage(chatId, 'a'))).error_code).toBe(502);
+    expect((await refusal(bot.api.sendMessage(chatId, 'b'))).description).toBe('Bad Gateway');
+    await bot.api.sendMessage(chatId, 'c');
+    expect(fake?.topicMessages(chatId).map((m) => m.text)).toEqual(['c']);
   });
 
   it('drops the connection without an answer', async () => {
-    const { bot, group } = await setUp({ rateLimits: false });
+    const { bot, chatId } = await setUp({ rateLimits: false });
     fake?.inject({ kind: 'drop' });
-    const error = await bot.api.sendMessage(group.id, 'lost').catch((e: unknown) => e);
+    const error = await bot.api.sendMessage(chatId, 'lost').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HttpError);
     expect(fake?.calls.at(-1)).toMatchObject({ method: 'sendMessage', status: 0 });
-    expect(fake?.topicMessages(group.id)).toEqual([]);
+    expect(fake?.topicMessages(chatId)).toEqual([]);
   });
 
   it('injects a 429 with the given retry_after and a delay before serving', async () => {
-    const { bot, group } = await setUp({ rateLimits: false });
+    const { bot, chatId } = await setUp({ rateLimits: false });
     fake?.inject({ method: 'editMessageText', kind: 'ratelimit', retryAfter: 7 });
     fake?.inject({ method: 'sendMessage', kind: 'delay', ms: 1 });
-    const sent = await bot.api.sendMessage(group.id, 'slow');
-    expect(fake?.topicMessages(group.id)).toMatchObject([{ text: 'slow' }]);
-    const error = await refusal(bot.api.editMessageText(group.id, sent.message_id, 'edited'));
+    const sent = await bot.api.sendMessage(chatId, 'slow');
+    expect(fake?.topicMessages(chatId)).toMatchObject([{ text: 'slow' }]);
+    const error = await refusal(bot.api.editMessageText(chatId, sent.message_id, 'edited'));
     expect(error.parameters.retry_after).toBe(7);
     expect(error.description).toBe('Too Many Requests: retry after 7');
   });

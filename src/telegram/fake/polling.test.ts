@@ -5,7 +5,7 @@ import { FakeTelegramServer } from './index.js';
 const alice = { id: 42, first_name: 'Alice', username: 'alice' };
 
 let fake: FakeTelegramServer;
-let group: { id: number; title: string };
+let chatId: number;
 const bots: Bot[] = [];
 
 function newBot(): Bot {
@@ -17,7 +17,7 @@ function newBot(): Bot {
 beforeEach(async () => {
   fake = new FakeTelegramServer({ rateLimits: false });
   await fake.start();
-  group = fake.createForumGroup({ title: 'Agents' });
+  chatId = fake.createForumGroup({ title: 'Agents' });
 });
 
 afterEach(async () => {
@@ -29,8 +29,8 @@ afterEach(async () => {
 describe('FakeTelegramServer long polling', () => {
   it('delivers each update until confirmed by offset, never after', async () => {
     const bot = newBot();
-    fake.userSays({ chatId: group.id, from: alice, text: 'one' });
-    fake.userSays({ chatId: group.id, from: alice, text: 'two' });
+    fake.userSays({ chatId: chatId, from: alice, text: 'one' });
+    fake.userSays({ chatId: chatId, from: alice, text: 'two' });
     const first = await bot.api.getUpdates({ timeout: 0 });
     expect(first.map((u) => u.message?.text)).toEqual(['one', 'two']);
     // Not confirmed yet: the same updates come again.
@@ -39,7 +39,7 @@ describe('FakeTelegramServer long polling', () => {
     );
     const lastId = first.at(-1)?.update_id ?? 0;
     expect(await bot.api.getUpdates({ offset: lastId + 1, timeout: 0 })).toEqual([]);
-    fake.userSays({ chatId: group.id, from: alice, text: 'three' });
+    fake.userSays({ chatId: chatId, from: alice, text: 'three' });
     expect(
       (await bot.api.getUpdates({ offset: lastId + 1, timeout: 0, limit: 5 })).map((u) => u.message?.text),
     ).toEqual(['three']);
@@ -50,14 +50,14 @@ describe('FakeTelegramServer long polling', () => {
     const bot = newBot();
     const poll = bot.api.getUpdates({ timeout: 30 });
     await fake.waitFor(() => fake.longPollWaiting, { what: 'a waiting getUpdates' });
-    fake.userSays({ chatId: group.id, from: alice, text: 'wake up' });
+    fake.userSays({ chatId: chatId, from: alice, text: 'wake up' });
     expect((await poll).map((u) => u.message?.text)).toEqual(['wake up']);
   });
 
   it('drops update types excluded by allowed_updates at creation time', async () => {
     const bot = newBot();
     await bot.api.getUpdates({ timeout: 0, allowed_updates: ['callback_query'] });
-    fake.userSays({ chatId: group.id, from: alice, text: 'ignored' });
+    fake.userSays({ chatId: chatId, from: alice, text: 'ignored' });
     expect(fake.pendingUpdateCount).toBe(0);
   });
 
@@ -80,7 +80,7 @@ describe('FakeTelegramServer long polling', () => {
 
   it("brings a person's topic message to the bot's handler and the reply back into the topic", async () => {
     const setup = newBot();
-    const topic = await setup.api.createForumTopic(group.id, 'session 1');
+    const topic = await setup.api.createForumTopic(chatId, 'session 1');
     const bot = newBot();
     const seen: string[] = [];
     bot.command('status', async (ctx) => {
@@ -89,7 +89,7 @@ describe('FakeTelegramServer long polling', () => {
     });
     void bot.start();
     const said = fake.userSays({
-      chatId: group.id,
+      chatId: chatId,
       topic: topic.message_thread_id,
       from: alice,
       text: '/status',
@@ -99,7 +99,7 @@ describe('FakeTelegramServer long polling', () => {
       entities: [{ type: 'bot_command', offset: 0, length: 7 }],
     });
     const reply = await fake.waitFor(() =>
-      fake.topicMessages(group.id, topic.message_thread_id).find((m) => m.fromBot),
+      fake.topicMessages(chatId, topic.message_thread_id).find((m) => m.fromBot),
     );
     expect(reply.text).toBe('2 sessions running');
     expect(seen).toEqual([`${topic.message_thread_id}:/status`]);
@@ -112,7 +112,7 @@ describe('FakeTelegramServer long polling', () => {
       received.push(`first:${ctx.message.text}`);
     });
     void first.start();
-    fake.userSays({ chatId: group.id, from: alice, text: 'hello' });
+    fake.userSays({ chatId: chatId, from: alice, text: 'hello' });
     await fake.waitFor(() => received.length === 1);
     await first.stop();
     const second = newBot();
@@ -120,7 +120,7 @@ describe('FakeTelegramServer long polling', () => {
       received.push(`second:${ctx.message.text}`);
     });
     void second.start();
-    fake.userSays({ chatId: group.id, from: alice, text: 'again' });
+    fake.userSays({ chatId: chatId, from: alice, text: 'again' });
     await fake.waitFor(() => received.length === 2);
     expect(received).toEqual(['first:hello', 'second:again']);
   });
@@ -131,7 +131,7 @@ describe('FakeTelegramServer long polling', () => {
       await ctx.answerCallbackQuery({ text: 'Allowed', show_alert: true });
       await ctx.editMessageText('Allowed by Alice');
     });
-    const card = await bot.api.sendMessage(group.id, 'Run ls?', {
+    const card = await bot.api.sendMessage(chatId, 'Run ls?', {
       reply_markup: { inline_keyboard: [[{ text: 'Allow', callback_data: 'allow:1' }]] },
     });
     void bot.start();
@@ -139,12 +139,12 @@ describe('FakeTelegramServer long polling', () => {
       text: 'Allowed',
       showAlert: true,
     });
-    await fake.waitFor(() => fake.topicMessages(group.id)[0]?.text === 'Allowed by Alice');
+    await fake.waitFor(() => fake.topicMessages(chatId)[0]?.text === 'Allowed by Alice');
   });
 
   it('refuses a second answer, and an answer after 15 fake seconds', async () => {
     const bot = newBot();
-    const card = await bot.api.sendMessage(group.id, 'Run ls?', {
+    const card = await bot.api.sendMessage(chatId, 'Run ls?', {
       reply_markup: { inline_keyboard: [[{ text: 'Allow', callback_data: 'allow:1' }]] },
     });
     const tapped = fake.userTaps({ message: card.message_id, button: 'allow:1', from: alice });
@@ -158,7 +158,7 @@ describe('FakeTelegramServer long polling', () => {
     );
 
     const late = fake.userTapsData({
-      chatId: group.id,
+      chatId: chatId,
       messageId: card.message_id,
       data: 'forged',
       from: alice,
@@ -175,7 +175,7 @@ describe('FakeTelegramServer long polling', () => {
   });
 
   it('explains what the topics hold when waitFor times out', async () => {
-    fake.userSays({ chatId: group.id, from: alice, text: 'is anyone there?' });
+    fake.userSays({ chatId: chatId, from: alice, text: 'is anyone there?' });
     await expect(fake.waitFor(() => false, { timeoutMs: 50, what: 'a reply' })).rejects.toThrow(
       /a reply not met within 50 ms[\s\S]*General: 1 message\(s\)[\s\S]*person: "is anyone there\?"/,
     );

@@ -58,11 +58,11 @@ const DEFAULT_TOKEN = '123456:TEST-TOKEN';
  * @example
  * const fake = new FakeTelegramServer();
  * const apiRoot = await fake.start();
- * const group = fake.createForumGroup({ title: 'Agents' });
+ * const chatId = fake.createForumGroup({ title: 'Agents' });
  * const bot = new Bot(fake.token, { client: { apiRoot } });
- * const topic = await bot.api.createForumTopic(group.id, 'session 1');
- * await bot.api.sendMessage(group.id, '<b>hi</b>', { parse_mode: 'HTML', message_thread_id: topic.message_thread_id });
- * fake.topicMessages(group.id, topic.message_thread_id); // [{ text: 'hi', html: '<b>hi</b>', ... }]
+ * const topic = await bot.api.createForumTopic(chatId, 'session 1');
+ * await bot.api.sendMessage(chatId, '<b>hi</b>', { parse_mode: 'HTML', message_thread_id: topic.message_thread_id });
+ * fake.topicMessages(chatId, topic.message_thread_id); // [{ text: 'hi', html: '<b>hi</b>', ... }]
  * await fake.stop();
  */
 export class FakeTelegramServer {
@@ -161,9 +161,9 @@ export class FakeTelegramServer {
 
   /**
    * Creates a supergroup (a forum by default) with the bot as an administrator that may manage topics.
-   * @returns the chat's id (negative, `-100…`) and title.
+   * @returns the chat's id (negative, `-100…`), for `chat_id`.
    */
-  createForumGroup(options: ForumGroupOptions): { id: number; title: string } {
+  createForumGroup(options: ForumGroupOptions): number {
     const chat = this.#world.addChat({
       title: options.title,
       isForum: options.isForum ?? true,
@@ -171,7 +171,7 @@ export class FakeTelegramServer {
       canManageTopics: (options.botIsAdmin ?? true) && (options.canManageTopics ?? true),
       owner: { id: 1, is_bot: false, first_name: 'Group Owner', username: 'group_owner' },
     });
-    return { id: chat.id, title: chat.title };
+    return chat.id;
   }
 
   /**
@@ -260,7 +260,7 @@ export class FakeTelegramServer {
    * Rejects after `timeoutMs` with a dump of what every topic holds.
    * @example
    * const [card] = await fake.waitFor(() => {
-   *   const cards = fake.topicMessages(group.id, topicId).filter((m) => m.buttons.length > 0);
+   *   const cards = fake.topicMessages(chatId, topicId).filter((m) => m.buttons.length > 0);
    *   return cards.length > 0 && cards;
    * });
    */
