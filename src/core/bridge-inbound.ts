@@ -37,6 +37,8 @@ export interface InboundDeps {
   readonly audit: (entry: Omit<AuditEntry, 'at' | 'platform'>) => void;
   readonly customCommands: Readonly<Record<string, CommandDef>>;
   readonly disabledCommands: readonly BuiltinCommand[];
+  /** The command prefix shown to people (`/` or `!`). */
+  readonly prefix: string;
 }
 
 const REFUSAL_INTERVAL_MS = 60_000;
@@ -186,7 +188,7 @@ export class BridgeInbound {
 
   async #command(threadId: ThreadId | undefined, command: ParsedCommand, user: ChatUser): Promise<void> {
     const def = this.#d.commands.get(command.name);
-    const prefix = this.#d.bridge.platform === 'telegram' ? '/' : '!';
+    const { prefix } = this.#d;
     if (def) {
       if (def.threadOnly && threadId === undefined) {
         await this.#d.reply(threadId, `${prefix}${command.name} works inside an agent thread.`);
@@ -246,7 +248,7 @@ export class BridgeInbound {
     const last = this.#lastRefusal.get(user.id);
     if (last !== undefined && now - last < REFUSAL_INTERVAL_MS) return;
     this.#lastRefusal.set(user.id, now);
-    const prefix = this.#d.bridge.platform === 'telegram' ? '/' : '!';
+    const { prefix } = this.#d;
     const how = this.#d.auth.pairingEnabled
       ? `Pair with ${prefix}pair <code> (the code is printed where the bot runs).`
       : 'Ask the owner to add your user id to the allowed users.';

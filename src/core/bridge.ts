@@ -503,6 +503,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
       audit: (entry) => this.audit(entry),
       customCommands: this.options.commands ?? {},
       disabledCommands: this.options.disabledCommands ?? [],
+      prefix: this.commandPrefix(),
     });
   }
 

@@ -134,8 +134,8 @@ export class Outbox {
     queue.ops.push(op);
     if (!queue.running) {
       queue.running = true;
-      // Start on a later tick so a synchronous burst of output is coalesced.
-      setImmediate(() => void this.#run(ref, queue));
+      // Start after the current synchronous burst so it is coalesced.
+      queueMicrotask(() => void this.#run(ref, queue));
     }
   }
 
