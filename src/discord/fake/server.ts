@@ -160,6 +160,10 @@ export class FakeDiscordServer {
     this.#server = undefined;
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
+    // A click nobody answered before the stop ends as Discord would show it: failed.
+    for (const interaction of this.#model.interactions.values()) {
+      if (!interaction.answer) interaction.settle('expired');
+    }
     this.#waiters.cancelAll();
     await this.#gateway.close();
     server.closeAllConnections();
