@@ -1,0 +1,108 @@
+/**
+ * The web bridge's HTTP side: the token → cookie exchange, the page and its two static assets, and a 401
+ * with a short plain body for everyone else. Every response carries the security headers.
+ * @module
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AccessGuard } from './access-guard.js';
+import { PAGE_SCRIPT } from './page/app-script.js';
+import { PAGE_STYLE } from './page/app-style.js';
+import { PAGE_HTML } from './page/page-html.js';
+
+/** The Content-Security-Policy of every response: no inline script or style, sockets to this origin only. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self' data:",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'X-Content-Type-Options': 'nosniff',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Permissions-Policy': 'camera=(), microphone=(), geolocation=()',
+  'Cache-Control': 'no-store',
+};
+
+/** The body of every 401. */
+export const UNAUTHORIZED_BODY =
+  'Unauthorized: open the link agent-tether printed (it carries the access token).\n';
+
+/**
+ * A tiny page that moves to `/` once the cookie is set. A meta refresh rather than a 302: the refresh is a
+ * navigation started by this origin, so the SameSite=Strict cookie is sent even when the link was opened from
+ * another site (a 302 keeps the cross-site initiator and the browser would withhold the cookie).
+ */
+const ENTER_PAGE =
+  '<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=/">' +
+  '<title>agent-tether</title></head><body><a href="/">Continue to agent-tether</a></body></html>';
+
+const ASSETS: Readonly<Record<string, { type: string; body: string }>> = {
+  '/': { type: 'text/html; charset=utf-8', body: PAGE_HTML },
+  '/app.js': { type: 'text/javascript; charset=utf-8', body: PAGE_SCRIPT },
+  '/app.css': { type: 'text/css; charset=utf-8', body: PAGE_STYLE },
+};
+
+function send(response: ServerResponse, status: number, type: string, body: string, extra = {}): void {
+  response.writeHead(status, {
+    ...SECURITY_HEADERS,
+    'Content-Type': type,
+    'Content-Length': Buffer.byteLength(body),
+    ...extra,
+  });
+  response.end(response.req.method === 'HEAD' ? undefined : body);
+}
+
+/** Answer 401 with the short plain body and nothing else. */
+export function sendUnauthorized(response: ServerResponse): void {
+  send(response, 401, 'text/plain; charset=utf-8', UNAUTHORIZED_BODY);
+}
+
+/** The request handler of a web bridge's HTTP server. */
+export function createHttpHandler(guard: AccessGuard): (req: IncomingMessage, res: ServerResponse) => void {
+  return (request, response) => {
+    let url: URL;
+    try {
+      url = new URL(request.url ?? '/', 'http://localhost');
+    } catch {
+      sendUnauthorized(response);
+      return;
+    }
+    const isRead = request.method === 'GET' || request.method === 'HEAD';
+    if (url.searchParams.has('token')) {
+      if (!isRead || url.pathname !== '/' || !guard.checkToken(url.searchParams.get('token'))) {
+        sendUnauthorized(response);
+        return;
+      }
+      const { setCookie } = guard.issueSession();
+      send(response, 200, 'text/html; charset=utf-8', ENTER_PAGE, { 'Set-Cookie': setCookie });
+      return;
+    }
+    if (guard.sessionOf(request) === undefined) {
+      sendUnauthorized(response);
+      return;
+    }
+    if (!isRead) {
+      send(response, 405, 'text/plain; charset=utf-8', 'Method not allowed\n', { Allow: 'GET, HEAD' });
+      return;
+    }
+    if (url.pathname === '/api/session') {
+      send(response, 200, 'text/plain; charset=utf-8', 'ok\n');
+      return;
+    }
+    const asset = ASSETS[url.pathname];
+    if (!asset) {
+      send(response, 404, 'text/plain; charset=utf-8', 'Not found\n');
+      return;
+    }
+    send(response, 200, asset.type, asset.body);
+  };
+}
