@@ -3,7 +3,6 @@
  * @module
  */
 
-export type { FakeIdentify, FakeResume } from './server.js';
 export { FakeDiscordServer } from './server.js';
 export type {
   FakeButtonView,
@@ -12,8 +11,10 @@ export type {
   FakeDiscordServerOptions,
   FakeFault,
   FakeFaultInjection,
+  FakeIdentify,
   FakeMessageView,
   FakePerson,
   FakeRateLimit,
+  FakeResume,
   FakeThreadView,
 } from './types.js';

@@ -29,31 +29,14 @@ import type {
   FakeClickOutcome,
   FakeDiscordServerOptions,
   FakeFaultInjection,
+  FakeIdentify,
   FakeMessageView,
   FakePerson,
   FakeRateLimit,
+  FakeResume,
   FakeThreadView,
 } from './types.js';
 import { Waiters } from './waiters.js';
-
-/** One accepted IDENTIFY. */
-export interface FakeIdentify {
-  sessionId: string;
-  intents: number;
-  /** Whether the MESSAGE_CONTENT intent (1 << 15) was asked for. */
-  messageContent: boolean;
-}
-
-/** One accepted RESUME. */
-export interface FakeResume {
-  sessionId: string;
-  /** The sequence number the client resumed from. */
-  seq: number;
-  /** How many missed dispatches were replayed. */
-  replayed: number;
-  /** `true` when the client connected to `resume_gateway_url`. */
-  usedResumeUrl: boolean;
-}
 
 /** How long a person waits for the bot to answer a click before Discord says it failed, unscaled. */
 const INTERACTION_DEADLINE_MS = 3000;

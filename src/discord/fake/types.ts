@@ -160,3 +160,22 @@ export interface FakeCall {
   /** Response status. */
   status: number;
 }
+
+/** One accepted IDENTIFY. */
+export interface FakeIdentify {
+  sessionId: string;
+  intents: number;
+  /** Whether the MESSAGE_CONTENT intent (1 << 15) was asked for. */
+  messageContent: boolean;
+}
+
+/** One accepted RESUME. */
+export interface FakeResume {
+  sessionId: string;
+  /** The sequence number the client resumed from. */
+  seq: number;
+  /** How many missed dispatches were replayed. */
+  replayed: number;
+  /** `true` when the client connected to `resume_gateway_url`. */
+  usedResumeUrl: boolean;
+}
