@@ -91,7 +91,7 @@ describe('FakeSlackServer Socket Mode with the real SocketModeClient', () => {
   });
 
   it('redelivers an unacknowledged envelope with retry_attempt + 1 and retry_reason timeout', async () => {
-    const { server, client, channel } = await connect({ ackTimeoutMs: 100, echoBotMessages: false });
+    const { server, client, channel } = await connect({ ackTimeoutMs: 300, echoBotMessages: false });
     const seen: [number, string][] = [];
     client.on('slack_event', async ({ ack, retry_num, retry_reason }) => {
       seen.push([retry_num, retry_reason]);
@@ -125,7 +125,7 @@ describe('FakeSlackServer Socket Mode with the real SocketModeClient', () => {
   });
 
   it('treats a slowAck as too late: the envelope comes again and the second ack counts', async () => {
-    const { server, client, channel } = await connect({ ackTimeoutMs: 100, echoBotMessages: false });
+    const { server, client, channel } = await connect({ ackTimeoutMs: 300, echoBotMessages: false });
     const attempts: number[] = [];
     client.on('message', async ({ ack, retry_num }) => {
       attempts.push(retry_num);
