@@ -3,7 +3,7 @@
  * @module
  */
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ApprovalDecision, ChatUser } from '../../src/core/types.js';
 import type { Runner } from '../../src/runner/types.js';
 import { EventRecorder } from './event-recorder.js';
@@ -51,93 +51,100 @@ export interface RunnerContractSetup {
  * Registers the runner contract tests for `name`.
  * @param setup - Makes runners and observes their agents.
  */
-export function describeRunnerContract(name: string, setup: () => RunnerContractSetup): void {
-  describe(`Runner contract: ${name}`, () => {
-    let current: RunnerContractSetup | undefined;
+export function describeRunnerContract(
+  name: string,
+  setup: () => RunnerContractSetup | Promise<RunnerContractSetup>,
+  options: { concurrent?: boolean } = {},
+): void {
+  /** Run `body` with a fresh setup; whatever it started is stopped and cleaned up afterwards. */
+  const session = async (
+    body: (s: RunnerContractSetup, track: (runner: Runner, sessionId: string) => Runner) => Promise<void>,
+  ) => {
+    const s = await setup();
     const running: { runner: Runner; sessionId: string }[] = [];
-    const begin = () => {
-      current = setup();
-      return current;
-    };
+    try {
+      await body(s, (runner, sessionId) => {
+        running.push({ runner, sessionId });
+        return runner;
+      });
+    } finally {
+      await Promise.allSettled(running.map(({ runner, sessionId }) => runner.stop(sessionId)));
+      await s.cleanup?.();
+    }
+  };
+  const suite = options.concurrent === true ? describe.concurrent : describe;
 
-    afterEach(async () => {
-      await Promise.allSettled(running.splice(0).map(({ runner, sessionId }) => runner.stop(sessionId)));
-      await current?.cleanup?.();
-    });
+  suite(`Runner contract: ${name}`, () => {
+    it('shows a header then output, runs an allowed tool, passes input on, and exits once when stopped', () =>
+      session(async (s, track) => {
+        const events = new EventRecorder();
+        const runner = track(s.createRunner(events), 's1');
+        await runner.start('s1', s.prompt, 0);
 
-    it('shows a header then output, runs an allowed tool, passes input on, and exits once when stopped', async () => {
-      const s = begin();
-      const events = new EventRecorder();
-      const runner = s.createRunner(events);
-      running.push({ runner, sessionId: 's1' });
-      await runner.start('s1', s.prompt, 0);
+        const firstOutput = await events.waitFor('onOutput');
+        const header = events.of('onHeader')[0];
+        expect(header, 'a header comes first').toBeDefined();
+        expect(events.events.indexOf(header!)).toBeLessThan(events.events.indexOf(firstOutput));
+        expect(header?.sessionId).toBe('s1');
 
-      const firstOutput = await events.waitFor('onOutput');
-      const header = events.of('onHeader')[0];
-      expect(header, 'a header comes first').toBeDefined();
-      expect(events.events.indexOf(header!)).toBeLessThan(events.events.indexOf(firstOutput));
-      expect(header?.sessionId).toBe('s1');
+        const request = await events.waitFor('onPermissionRequest');
+        const { requestId, toolName, toolInput } = request.args[0] as {
+          requestId: string;
+          toolName: string;
+          toolInput: Record<string, unknown>;
+        };
+        expect(toolName).toBe('Bash');
+        expect(typeof toolInput.command).toBe('string');
 
-      const request = await events.waitFor('onPermissionRequest');
-      const { requestId, toolName, toolInput } = request.args[0] as {
-        requestId: string;
-        toolName: string;
-        toolInput: Record<string, unknown>;
-      };
-      expect(toolName).toBe('Bash');
-      expect(typeof toolInput.command).toBe('string');
+        expect(await runner.respondToPermission('s1', requestId, allowOnce)).toBe(true);
+        const resolved = await events.waitFor('onPermissionResolved', (e) => e.args[0] === requestId);
+        expect(resolved.args.slice(1, 3)).toEqual(['user', true]);
+        expect(
+          await runner.respondToPermission('s1', requestId, denyWith('too late')),
+          'answered once only',
+        ).toBe(false);
+        await s.expectToolRan(events);
 
-      expect(await runner.respondToPermission('s1', requestId, allowOnce)).toBe(true);
-      const resolved = await events.waitFor('onPermissionResolved', (e) => e.args[0] === requestId);
-      expect(resolved.args.slice(1, 3)).toEqual(['user', true]);
-      expect(
-        await runner.respondToPermission('s1', requestId, denyWith('too late')),
-        'answered once only',
-      ).toBe(false);
-      await s.expectToolRan(events);
+        await events.waitFor('onAwaitingInput');
+        await runner.sendInput('s1', 'ping 42');
+        await s.expectAgentReceived(events, 'ping 42');
 
-      await events.waitFor('onAwaitingInput');
-      await runner.sendInput('s1', 'ping 42');
-      await s.expectAgentReceived(events, 'ping 42');
+        const code = await runner.stop('s1');
+        expect(events.of('onExit')).toHaveLength(1);
+        expect(events.of('onExit')[0]?.args[0]).toBe(code);
+        expect(await runner.stop('s1'), 'stopping again reports the same code').toBe(code);
+        expect(events.of('onExit')).toHaveLength(1);
+        expect(events.events.at(-1)?.type, 'nothing after the exit').toBe('onExit');
+        await expect(runner.sendInput('s1', 'anyone?')).rejects.toMatchObject({ code: 'NOT_STARTED' });
+      }));
 
-      const code = await runner.stop('s1');
-      expect(events.of('onExit')).toHaveLength(1);
-      expect(events.of('onExit')[0]?.args[0]).toBe(code);
-      expect(await runner.stop('s1'), 'stopping again reports the same code').toBe(code);
-      expect(events.of('onExit')).toHaveLength(1);
-      expect(events.events.at(-1)?.type, 'nothing after the exit').toBe('onExit');
-      await expect(runner.sendInput('s1', 'anyone?')).rejects.toMatchObject({ code: 'NOT_STARTED' });
-    });
+    it('tells the agent the reason when a person denies', () =>
+      session(async (s, track) => {
+        const events = new EventRecorder();
+        const runner = track(s.createRunner(events), 's2');
+        await runner.start('s2', s.prompt, 0);
+        const request = await events.waitFor('onPermissionRequest');
+        const { requestId } = request.args[0] as { requestId: string };
 
-    it('tells the agent the reason when a person denies', async () => {
-      const s = begin();
-      const events = new EventRecorder();
-      const runner = s.createRunner(events);
-      running.push({ runner, sessionId: 's2' });
-      await runner.start('s2', s.prompt, 0);
-      const request = await events.waitFor('onPermissionRequest');
-      const { requestId } = request.args[0] as { requestId: string };
+        expect(await runner.respondToPermission('s2', requestId, denyWith('not on a Friday'))).toBe(true);
+        const resolved = await events.waitFor('onPermissionResolved');
+        expect(resolved.args.slice(0, 4)).toEqual([requestId, 'user', false, 'not on a Friday']);
+        await s.expectDenialReached(events, 'not on a Friday');
+      }));
 
-      expect(await runner.respondToPermission('s2', requestId, denyWith('not on a Friday'))).toBe(true);
-      const resolved = await events.waitFor('onPermissionResolved');
-      expect(resolved.args.slice(0, 4)).toEqual([requestId, 'user', false, 'not on a Friday']);
-      await s.expectDenialReached(events, 'not on a Friday');
-    });
+    it('reports the exit code of an agent that ends on its own', () =>
+      session(async (s, track) => {
+        const events = new EventRecorder();
+        const runner = track(s.selfExit.createRunner(events), 's3');
+        await runner.start('s3', s.selfExit.prompt, 0);
+        await s.selfExit.drive?.(runner, 's3', events);
 
-    it('reports the exit code of an agent that ends on its own', async () => {
-      const s = begin();
-      const events = new EventRecorder();
-      const runner = s.selfExit.createRunner(events);
-      running.push({ runner, sessionId: 's3' });
-      await runner.start('s3', s.selfExit.prompt, 0);
-      await s.selfExit.drive?.(runner, 's3', events);
-
-      const exit = await events.waitFor('onExit');
-      expect(exit.args[0]).toBe(s.selfExit.exitCode);
-      expect(await runner.stop('s3')).toBe(s.selfExit.exitCode);
-      expect(events.of('onExit')).toHaveLength(1);
-      const heartbeats = events.of('onHeartbeat');
-      expect(heartbeats.at(-1)?.args[1], 'the last heartbeat says done').toBe(true);
-    });
+        const exit = await events.waitFor('onExit');
+        expect(exit.args[0]).toBe(s.selfExit.exitCode);
+        expect(await runner.stop('s3')).toBe(s.selfExit.exitCode);
+        expect(events.of('onExit')).toHaveLength(1);
+        const heartbeats = events.of('onHeartbeat');
+        expect(heartbeats.at(-1)?.args[1], 'the last heartbeat says done').toBe(true);
+      }));
   });
 }
