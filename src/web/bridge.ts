@@ -9,7 +9,7 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import type { Card } from '../core/approvals/cards.js';
 import { Bridge, type BridgeOptions } from '../core/bridge.js';
@@ -161,8 +161,11 @@ export class WebBridge extends Bridge {
       logger: this.logger,
       snapshot: () => this.#book.snapshot(),
       onFrame: (sessionId, frame, reply) => this.#onFrame(sessionId, frame, reply),
+      onRefused: (request, what) => this.#refused(request, what),
     });
-    const server = createServer(createHttpHandler(this.#guard));
+    const server = createServer(
+      createHttpHandler(this.#guard, (request, what) => this.#refused(request, what)),
+    );
     server.on('upgrade', (request, socket, head) => hub.handleUpgrade(request, socket, head));
     try {
       await new Promise<void>((resolve, reject) => {
@@ -272,11 +275,15 @@ export class WebBridge extends Bridge {
         reply({ type: 'tapAnswer', threadId, text: answer.text, alert: answer.alert ?? false });
         return;
       }
-      default: {
-        const never: never = frame;
-        return never;
-      }
+      default:
+        frame satisfies never;
     }
+  }
+
+  /** Audit a refused request under its remote address (the Authorizer bounds how many such records are kept). */
+  #refused(request: IncomingMessage, what: string): void {
+    const address = (request.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
+    this.auth.refuse({ id: `web:${address}`, name: 'no valid token', platform: 'web' }, what);
   }
 
   #publish(

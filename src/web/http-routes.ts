@@ -66,20 +66,30 @@ export function sendUnauthorized(response: ServerResponse): void {
   send(response, 401, 'text/plain; charset=utf-8', UNAUTHORIZED_BODY);
 }
 
+/** Called for every request refused for want of a valid token or cookie (for the audit log). */
+export type RefusalListener = (request: IncomingMessage, what: string) => void;
+
 /** The request handler of a web bridge's HTTP server. */
-export function createHttpHandler(guard: AccessGuard): (req: IncomingMessage, res: ServerResponse) => void {
+export function createHttpHandler(
+  guard: AccessGuard,
+  onRefused: RefusalListener = () => {},
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const refuse = (request: IncomingMessage, response: ServerResponse, what: string) => {
+    onRefused(request, what);
+    sendUnauthorized(response);
+  };
   return (request, response) => {
     let url: URL;
     try {
       url = new URL(request.url ?? '/', 'http://localhost');
     } catch {
-      sendUnauthorized(response);
+      refuse(request, response, 'http.bad_url');
       return;
     }
     const isRead = request.method === 'GET' || request.method === 'HEAD';
     if (url.searchParams.has('token')) {
       if (!isRead || url.pathname !== '/' || !guard.checkToken(url.searchParams.get('token'))) {
-        sendUnauthorized(response);
+        refuse(request, response, 'http.token');
         return;
       }
       const { setCookie } = guard.issueSession();
@@ -87,7 +97,7 @@ export function createHttpHandler(guard: AccessGuard): (req: IncomingMessage, re
       return;
     }
     if (guard.sessionOf(request) === undefined) {
-      sendUnauthorized(response);
+      refuse(request, response, 'http.cookie');
       return;
     }
     if (!isRead) {

@@ -25,6 +25,8 @@ export interface SocketHubOptions {
   snapshot(): ServerFrame;
   /** A validated frame from a page of session `sessionId`; `reply` answers that page only. */
   onFrame(sessionId: string, frame: PageFrame, reply: (frame: ServerFrame) => void): Promise<void>;
+  /** An upgrade refused for want of a valid cookie or a matching Origin (for the audit log). */
+  onRefused?(request: IncomingMessage, what: string): void;
 }
 
 /** Whether the `Origin` header names exactly the origin the request was sent to. */
@@ -73,9 +75,13 @@ export class SocketHub {
     const path = (request.url ?? '').split('?')[0];
     const sessionId = path === '/ws' ? this.#o.guard.sessionOf(request) : undefined;
     if (path !== '/ws') refuse(socket, 404, 'Not found\n');
-    else if (sessionId === undefined) refuse(socket, 401, 'Unauthorized\n');
-    else if (!originMatchesHost(request)) refuse(socket, 403, 'Forbidden: cross-origin WebSocket\n');
-    else this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, sessionId));
+    else if (sessionId === undefined) {
+      this.#o.onRefused?.(request, 'socket.cookie');
+      refuse(socket, 401, 'Unauthorized\n');
+    } else if (!originMatchesHost(request)) {
+      this.#o.onRefused?.(request, 'socket.origin');
+      refuse(socket, 403, 'Forbidden: cross-origin WebSocket\n');
+    } else this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, sessionId));
   }
 
   /** Send a frame to every open page. */
