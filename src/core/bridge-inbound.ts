@@ -17,8 +17,9 @@ import {
   type ParsedCommand,
   parseCommand,
 } from './commands.js';
+import type { HandlerSet } from './handlers.js';
 import type { AuditEntry, StoredThread } from './store/types.js';
-import type { ChatUser, Clock, Handlers, Logger, ThreadId } from './types.js';
+import type { ChatUser, Clock, Logger, ThreadId } from './types.js';
 
 /** What inbound dispatch needs from its bridge. */
 export interface InboundDeps {
@@ -30,7 +31,7 @@ export interface InboundDeps {
   readonly flow: ApprovalFlow;
   readonly commands: CommandRegistry;
   readonly auth: Authorizer;
-  readonly handlers: Handlers;
+  readonly handlers: HandlerSet;
   readonly logger: Logger;
   readonly clock: Clock;
   readonly reply: (threadId: ThreadId | undefined, markdown: string) => Promise<void>;
@@ -88,7 +89,7 @@ export class BridgeInbound {
     try {
       if (await this.#answerPending(threadId, user, stripped, command)) return;
       if (command) return await this.#command(threadId, command, user);
-      await this.#d.handlers.onInput?.(threadId, stripped, user);
+      await this.#d.handlers.onInput(threadId, stripped, user);
     } catch (error) {
       this.#d.logger.error({ err: error, threadId }, 'handler failed on a message');
       await this.#d.reply(threadId, '⚠️ Something went wrong handling that message. It was logged.');
@@ -209,7 +210,7 @@ export class BridgeInbound {
       }
       return;
     }
-    if (this.#d.handlers.onCommand) {
+    if (this.#d.handlers.has('onCommand')) {
       try {
         const result = await this.#d.handlers.onCommand(threadId, command.name, command.args, user);
         if (result) await this.#d.reply(threadId, result);
@@ -265,21 +266,21 @@ export class BridgeInbound {
       status: {
         description: 'Show status',
         handler: async ({ threadId, user }) =>
-          (await handlers.onStatusRequest?.(threadId, user)) ?? this.#defaultStatus(threadId),
+          (await handlers.onStatusRequest(threadId, user)) ?? this.#defaultStatus(threadId),
       },
       stop: {
         description: 'Stop / interrupt the agent',
         threadOnly: true,
         handler: async ({ threadId, user }) => {
           if (threadId === undefined) return undefined;
-          if (!handlers.onStopRequest) return 'Nothing to stop: no agent is connected to this thread.';
+          if (!handlers.has('onStopRequest')) return 'Nothing to stop: no agent is connected to this thread.';
           return (await handlers.onStopRequest(threadId, user)) ?? '🛑 Stop requested.';
         },
       },
       usage: {
         description: 'Show token usage and cost',
         handler: async ({ threadId, user }) =>
-          (await handlers.onUsageRequest?.(threadId, user)) ?? 'No usage information is available.',
+          (await handlers.onUsageRequest(threadId, user)) ?? 'No usage information is available.',
       },
     };
     for (const [name, def] of Object.entries(builtins)) {

@@ -14,6 +14,7 @@ import { BridgeInbound } from './bridge-inbound.js';
 import { type BuiltinCommand, type CommandDef, CommandRegistry } from './commands.js';
 import { ErrorDebouncer } from './debounce.js';
 import { ConfigError, TetherError, UnknownThreadError } from './errors.js';
+import { HandlerSet } from './handlers.js';
 import { Outbox, type OutboxTransport, type OutgoingMessage } from './outbox.js';
 import type { RateLimit } from './rate-limiter.js';
 import { MemoryStore } from './store/memory.js';
@@ -86,7 +87,8 @@ export const STATE_EMOJI: Record<ThreadState, string> = {
 export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
   /** The platform's name, e.g. `telegram`. */
   abstract readonly platform: string;
-  readonly handlers: Handlers;
+  /** The handlers: the application's, plus any added with {@link Bridge.use}. */
+  readonly handlers: HandlerSet;
   readonly logger: Logger;
   readonly clock: Clock;
   readonly commands: CommandRegistry;
@@ -109,7 +111,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
 
   constructor(options: BridgeOptions, platform: string) {
     this.options = options;
-    this.handlers = options.handlers ?? {};
+    this.handlers = new HandlerSet(options.handlers);
     this.logger = options.logger ?? silentLogger;
     this.clock = options.clock ?? systemClock;
     this.#ownsStore = options.store === undefined;
@@ -230,6 +232,11 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
   /** The store (shared with subclasses for platform state). */
   get store(): Store {
     return this.#store;
+  }
+
+  /** Add handlers beside the application's (e.g. one set per supervised session). Returns a remover. */
+  use(handlers: Handlers): () => void {
+    return this.handlers.add(handlers);
   }
 
   // ---------------------------------------------------------------- threads
