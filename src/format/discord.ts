@@ -7,6 +7,7 @@
 import { isWebUrl, MAX_LINK_URL_LENGTH } from './link-policy.js';
 import { type Dialect, renderMarkdownTokens } from './render-tree.js';
 import {
+  hasVisibleText,
   mapLineBreaks,
   type RenderToken,
   THEMATIC_BREAK_TEXT,
@@ -64,14 +65,20 @@ export const discordDialect: Dialect = {
     if (/@(?:everyone|here)/i.test(url)) return label;
     // A bare URL: Discord's `<url>` autolink shows it as written (no markdown inside) without an embed.
     if (labelText === url) return [{ kind: 'atom', text: `<${url}>`, fallback: escapeDiscordText(url) }];
-    const target = url.replace(/[()<>\s]/g, (c) => encodeURIComponent(c));
+    // encodeURIComponent leaves `(` and `)` alone, and they would end the link early.
+    const target = url.replace(
+      /[()<>[\]\s]/g,
+      (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+    );
     return wrapTokens('[', `](${target})`, label);
   },
   heading: (depth, content): RenderToken[] =>
     depth <= 3 ? wrapTokens(`${'#'.repeat(depth)} `, '', content) : wrapTokens('**', '**', content),
   paragraph: (content) => content,
   blockquote: (content, ctx) =>
-    ctx.quoteDepth > 0 ? content : [textToken('> '), ...mapLineBreaks(content, '\n> ', false)],
+    ctx.quoteDepth > 0 || !hasVisibleText(content)
+      ? content
+      : [textToken('> '), ...mapLineBreaks(content, '\n> ', false)],
   lineBreak: () => [textToken('\n')],
   thematicBreak: () => [textToken(THEMATIC_BREAK_TEXT)],
   blockSeparator: '\n\n',

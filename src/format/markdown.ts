@@ -20,8 +20,11 @@ import { gfm } from 'micromark-extension-gfm';
  * ```
  */
 export function parseMarkdown(md: string): Root {
-  return fromMarkdown(md, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+  return fromMarkdown(md, PARSE_OPTIONS);
 }
+
+// Built once: constructing the GFM extensions costs more than parsing a typical message.
+const PARSE_OPTIONS = { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] };
 
 /**
  * Collects the link reference definitions (`[id]: https://…`) of a tree, keyed by their normalised identifier,

@@ -204,6 +204,20 @@ function imageText(alt: string | null | undefined, url: string): string {
   return alt || url;
 }
 
+// Renderers never mutate the tree, so the same text rendered for several platforms (a router, the plain
+// fallback) is parsed once. Parsing dominates the cost of rendering.
+const recentTrees = new Map<string, Root>();
+const RECENT_TREES = 8;
+
+function parseCached(md: string): Root {
+  const cached = recentTrees.get(md);
+  if (cached) return cached;
+  const root = parseMarkdown(md);
+  if (recentTrees.size >= RECENT_TREES) recentTrees.delete(recentTrees.keys().next().value as string);
+  recentTrees.set(md, root);
+  return root;
+}
+
 let plainRenderer: TreeRenderer | undefined;
 
 /** The visible text of inline content (used for table cells and link labels). */
@@ -229,7 +243,7 @@ export function renderTree(root: Root, dialect: Dialect): RenderToken[] {
  * @param dialect - the platform's dialect.
  */
 export function renderMarkdownTokens(md: string, dialect: Dialect): RenderToken[] {
-  const tokens = renderTree(parseMarkdown(md), dialect);
+  const tokens = renderTree(parseCached(md), dialect);
   if (hasVisibleText(tokens) || !/\S/.test(md)) return tokens;
   return dialect.paragraph([textToken(dialect.escape(md.trim()))]);
 }

@@ -6,7 +6,14 @@
  */
 import { isWebUrl, MAX_LINK_URL_LENGTH } from './link-policy.js';
 import { type Dialect, renderMarkdownTokens } from './render-tree.js';
-import { mapLineBreaks, THEMATIC_BREAK_TEXT, textToken, tokensToString, wrapTokens } from './tokens.js';
+import {
+  hasVisibleText,
+  mapLineBreaks,
+  THEMATIC_BREAK_TEXT,
+  textToken,
+  tokensToString,
+  wrapTokens,
+} from './tokens.js';
 
 const ZWSP = '\u200b';
 
@@ -22,7 +29,7 @@ const ZWSP = '\u200b';
 export function escapeSlackText(text: string): string {
   return text
     .replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'))
-    .replace(/@(?=(?:channel|here|everyone)\b)/gi, `@${ZWSP}`);
+    .replace(/@(?=channel|here|everyone)/gi, `@${ZWSP}`);
 }
 
 /** Code text: escaped, with backtick runs broken so the text cannot close its code span or block. */
@@ -49,6 +56,7 @@ export const slackDialect: Dialect = {
   codeBlock: (value) => wrapTokens('```\n', '\n```', [textToken(escapeSlackCode(value), true)]),
   link: (url, label, labelText, ctx) => {
     if (ctx.inLink || url.length > MAX_LINK_URL_LENGTH || !isWebUrl(url)) return label;
+    if (/@(?:channel|here|everyone)/i.test(url)) return label;
     // Slack shows no formatting inside a link label: use its plain text.
     return wrapTokens(`<${slackUrl(url)}|`, '>', [
       textToken(escapeSlackText(labelText.replace(/\s+/g, ' '))),
@@ -58,7 +66,9 @@ export const slackDialect: Dialect = {
   paragraph: (content) => content,
   blockquote: (content, ctx) =>
     // Slack has no nested quotes: only the outermost quote prefixes its lines.
-    ctx.quoteDepth > 0 ? content : [textToken('> '), ...mapLineBreaks(content, '\n> ', false)],
+    ctx.quoteDepth > 0 || !hasVisibleText(content)
+      ? content
+      : [textToken('> '), ...mapLineBreaks(content, '\n> ', false)],
   lineBreak: () => [textToken('\n')],
   thematicBreak: () => [textToken(THEMATIC_BREAK_TEXT)],
   blockSeparator: '\n\n',
