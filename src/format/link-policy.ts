@@ -5,8 +5,9 @@
 
 const WEB = /^https?:\/\/[^\s/?#]+/i;
 const TELEGRAM = /^(?:https?:\/\/[^\s/?#]+|tg:\/\/\S+|mailto:[^\s@]+@\S+)/i;
-// Whitespace, controls and bidi overrides never belong in a link we render.
-const UNSAFE = /[\s\u0000-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+// Whitespace, controls, bidi overrides and characters that must be percent-encoded (and would end a
+// Slack or Discord link early) never belong in a link we render.
+const UNSAFE = /[\s\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069<>"`\\]/;
 
 /** True for `http:` / `https:` URLs with a host and nothing unsafe in them. */
 export function isWebUrl(url: string): boolean {
