@@ -33,6 +33,7 @@ export {
 } from './core/commands.js';
 export { ErrorDebouncer } from './core/debounce.js';
 export * from './core/errors.js';
+export { HandlerSet } from './core/handlers.js';
 export {
   MEMORY_DEFAULT_USER,
   MemoryBridge,
@@ -64,3 +65,4 @@ export {
   PLATFORM_LIMITS,
   renderChunks,
 } from './format/index.js';
+export { BridgeRouter, type RoutedThread } from './router.js';

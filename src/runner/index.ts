@@ -33,6 +33,13 @@ export {
   parseAgentLine,
   type RunnerMessage,
 } from './subprocess-protocol.js';
+export { type SessionInfo, SessionSubscriber, type SessionSubscriberOptions } from './subscriber.js';
+export {
+  type SupervisedSession,
+  type SuperviseOptions,
+  supervise,
+  threadNameFromPrompt,
+} from './supervise.js';
 export {
   type ApprovalChoice,
   ApprovalChoices,
