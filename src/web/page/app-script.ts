@@ -265,7 +265,7 @@ export const PAGE_SCRIPT = `'use strict';
   }
 
   function reconnectLater() {
-    var delay = Math.min(10000, 500 * Math.pow(2, retries));
+    var delay = Math.min(10000, 250 * Math.pow(2, retries));
     retries++;
     fetch('/api/session', { credentials: 'same-origin', cache: 'no-store' }).then(function (response) {
       if (response.status === 401) {
