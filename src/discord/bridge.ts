@@ -1,0 +1,349 @@
+/**
+ * `DiscordBridge`: agent sessions as public threads under one control channel of a Discord server, on
+ * `@discordjs/core` + `@discordjs/rest` + `@discordjs/ws` (JSON gateway, no compression).
+ * @module
+ */
+import type { API } from '@discordjs/core';
+import { GatewayDispatchEvents } from '@discordjs/core';
+import { WebSocketShardEvents } from '@discordjs/ws';
+import {
+  type APIInteraction,
+  type APIMessage,
+  ChannelType,
+  ComponentType,
+  InteractionType,
+  MessageFlags,
+} from 'discord-api-types/v10';
+import type { Card } from '../core/approvals/cards.js';
+import type { TapAnswer } from '../core/approvals/flow.js';
+import { Bridge, type BridgeOptions } from '../core/bridge.js';
+import { parseCommand } from '../core/commands.js';
+import { ConfigError, TetherError } from '../core/errors.js';
+import type { OutboxTransport, OutgoingMessage } from '../core/outbox.js';
+import type { RateLimit } from '../core/rate-limiter.js';
+import type { StoredThread } from '../core/store/types.js';
+import type { ChatUser, ThreadId } from '../core/types.js';
+import { escapeDiscordText } from '../format/index.js';
+import { type DiscordConnection, openDiscordConnection } from './connection.js';
+import { MESSAGE_CONTENT_FIX, toTetherError } from './errors.js';
+import { DiscordMessageFeed, RecentIds } from './message-feed.js';
+import { CONTROL_CHANNEL_KEY, DiscordPairingCommands } from './pairing-commands.js';
+import {
+  createDiscordTransport,
+  DISCORD_MESSAGE_LIMIT,
+  noMentions,
+  renderDiscordChunks,
+} from './transport.js';
+
+/** Options of {@link DiscordBridge}. */
+export interface DiscordBridgeConfig extends BridgeOptions {
+  /** The bot token (Developer Portal → Bot). Kept private; never logged. */
+  readonly token: string;
+  /**
+   * The control channel: threads open under it and general replies go to it.
+   * @default the channel claimed with `!setup <code>` (remembered in the store)
+   */
+  readonly channelId?: string;
+  /** REST base URL (a self-hosted proxy or a fake: `http://127.0.0.1:PORT/api`). @default Discord's */
+  readonly api?: string;
+  /** Gateway URL to use instead of the one `GET /gateway/bot` returns (tests, proxies). */
+  readonly gatewayUrl?: string;
+  /** Identify without Discord's 5 s spacing. Only for a local fake. @default false */
+  readonly fastIdentify?: boolean;
+  /**
+   * Outbox limits: per channel and across channels.
+   * @default perChannel 5 per 5 s, global 50 per s (Discord's documented limits)
+   */
+  readonly rateLimits?: { readonly perChannel?: RateLimit; readonly global?: RateLimit };
+  /** A click is answered within this time, or deferred and answered when ready (Discord allows 3 s). @default 2000 */
+  readonly interactionReplyMs?: number;
+}
+
+/**
+ * A bridge to Discord.
+ * @example
+ * ```ts
+ * await using bridge = new DiscordBridge({ token: process.env.DISCORD_BOT_TOKEN!, channelId: '123', handlers });
+ * await bridge.start();
+ * const thread = await bridge.createThread('my-repo');
+ * const decision = await bridge.requestApproval(thread, { toolName: 'Bash', input: { command: 'npm test' } });
+ * ```
+ */
+export class DiscordBridge extends Bridge {
+  readonly platform = 'discord';
+  readonly #token: string;
+  readonly #config: DiscordBridgeConfig;
+  readonly #pairing: DiscordPairingCommands;
+  readonly #interactions = new RecentIds();
+  readonly #feed: DiscordMessageFeed;
+  #connection: DiscordConnection | undefined;
+  #controlChannel: string | undefined;
+  #warnedEmptyContent = false;
+
+  constructor(config: DiscordBridgeConfig) {
+    if (typeof config.token !== 'string' || config.token.trim() === '') {
+      throw new ConfigError(
+        'DiscordBridge needs a bot token: pass { token: process.env.DISCORD_BOT_TOKEN }.',
+      );
+    }
+    const { token: _token, ...rest } = config;
+    super(rest, 'discord');
+    this.#token = config.token.trim();
+    this.#config = rest as DiscordBridgeConfig;
+    this.#pairing = new DiscordPairingCommands({
+      auth: this.auth,
+      store: this.store,
+      logger: this.logger,
+      controlChannel: () => this.#controlChannel,
+      fixedByConfig: config.channelId !== undefined,
+      setControlChannel: (id) => {
+        this.#controlChannel = id;
+      },
+      isTextChannel: async (id) => {
+        const channel = await this.#api.channels.get(id).catch(() => undefined);
+        return channel?.type === ChannelType.GuildText;
+      },
+      say: (id, markdown) => this.#say(id, markdown),
+      audit: (entry) => this.audit(entry),
+    });
+    this.#pairing.register(this.commands);
+    this.#feed = new DiscordMessageFeed({
+      api: () => this.#api,
+      logger: this.logger,
+      deliver: (message) => this.#onMessage(message),
+      isWatched: (id) => id === this.#controlChannel || this.getThread(id) !== undefined,
+    });
+  }
+
+  /** The control channel, once known (configured or claimed with `!setup`). */
+  get controlChannelId(): string | undefined {
+    return this.#controlChannel;
+  }
+
+  /** The bot's own user id (after start). */
+  get botUserId(): string | undefined {
+    return this.#connection?.me.id;
+  }
+
+  /** A thread by id; falls back to the store, so a thread another process created is still recognised. */
+  override getThread(threadId: ThreadId): StoredThread | undefined {
+    return super.getThread(threadId) ?? this.store.findThreadByRef(this.platform, threadId);
+  }
+
+  // ---------------------------------------------------------------- platform hooks
+
+  protected override createTransport(): OutboxTransport {
+    return createDiscordTransport({
+      api: () => this.#api,
+      onPosted: (channelId, messageId) => this.#feed.note(channelId, messageId),
+    });
+  }
+
+  protected override async connect(signal: AbortSignal): Promise<void> {
+    const connection = await openDiscordConnection({
+      token: this.#token,
+      logger: this.logger,
+      signal,
+      ...(this.#config.api !== undefined ? { api: this.#config.api } : {}),
+      ...(this.#config.gatewayUrl !== undefined ? { gatewayUrl: this.#config.gatewayUrl } : {}),
+      ...(this.#config.fastIdentify ? { fastIdentify: true } : {}),
+    });
+    this.#connection = connection;
+    this.#controlChannel = this.#config.channelId ?? this.store.getValue(CONTROL_CHANNEL_KEY);
+    connection.client.on(GatewayDispatchEvents.MessageCreate, ({ data }) => this.#feed.accept(data));
+    connection.client.on(GatewayDispatchEvents.InteractionCreate, ({ data }) => {
+      this.#onInteraction(data).catch((error: unknown) =>
+        this.logger.error({ err: error }, 'discord: answering a click failed'),
+      );
+    });
+    // Every READY after the first is a fresh session: Discord replays nothing, so fetch the gap.
+    connection.manager.on(WebSocketShardEvents.Ready, () => {
+      this.logger.info({}, 'discord gateway identified afresh; catching up on missed messages');
+      void this.#feed.catchUp(signal);
+    });
+    connection.manager.on(WebSocketShardEvents.Resumed, () =>
+      this.logger.info({}, 'discord gateway resumed'),
+    );
+    this.logger.info(
+      { bot: connection.me.username, controlChannel: this.#controlChannel },
+      'discord connected',
+    );
+    if (this.auth.pairingEnabled) {
+      this.logger.info(
+        { pairingCode: this.auth.pairingCode },
+        'Discord pairing code: type !pair <code> (or !setup <code> in the channel to control from)',
+      );
+    }
+    if (this.#controlChannel === undefined) {
+      this.logger.warn(
+        {},
+        'discord: no control channel yet: pass channelId, or type !setup <code> in a channel',
+      );
+    }
+  }
+
+  protected override async disconnect(): Promise<void> {
+    await this.#feed.idle();
+    await this.#connection?.close();
+    this.#connection = undefined;
+  }
+
+  protected override async openThread(name: string): Promise<string> {
+    const parent = this.#controlChannel;
+    if (parent === undefined) {
+      throw new ConfigError(
+        'discord: no control channel to open threads in: pass channelId, or type !setup <code> in a channel first.',
+      );
+    }
+    try {
+      const thread = await this.#api.channels.createThread(parent, {
+        name: name.slice(0, 100),
+        type: ChannelType.PublicThread,
+        auto_archive_duration: 10_080,
+      });
+      return thread.id;
+    } catch (error) {
+      throw toTetherError(error, 'POST channels/:id/threads');
+    }
+  }
+
+  protected override async typingPing(threadId: string): Promise<void> {
+    try {
+      await this.#api.channels.showTyping(threadId);
+    } catch (error) {
+      throw toTetherError(error, 'POST channels/:id/typing');
+    }
+  }
+
+  protected override typingIntervalMs(): number {
+    return 8000;
+  }
+
+  protected override rateLimits(): { perChat?: RateLimit; global?: RateLimit } {
+    return {
+      perChat: this.#config.rateLimits?.perChannel ?? { count: 5, windowMs: 5000 },
+      global: this.#config.rateLimits?.global ?? { count: 50, windowMs: 1000 },
+    };
+  }
+
+  protected override commandPrefix(): string {
+    return '!';
+  }
+
+  protected override renderCard(card: Card): OutgoingMessage {
+    const [first = '…'] = renderDiscordChunks(card.markdown);
+    return { text: first, buttons: card.buttons };
+  }
+
+  protected override async postGeneral(markdown: string): Promise<void> {
+    const channel = this.#controlChannel;
+    if (channel === undefined) {
+      this.logger.info({ text: markdown }, 'discord: no control channel for a general message');
+      return;
+    }
+    await this.#say(channel, markdown);
+  }
+
+  // ---------------------------------------------------------------- inbound
+
+  async #onMessage(message: APIMessage): Promise<void> {
+    if (message.author.bot || message.webhook_id !== undefined) return;
+    if (!this.running) return;
+    const channelId = message.channel_id;
+    const user: ChatUser = {
+      id: message.author.id,
+      name: message.author.global_name ?? message.author.username,
+      platform: 'discord',
+    };
+    const text = message.content;
+    if (
+      text === '' &&
+      message.attachments.length === 0 &&
+      message.embeds.length === 0 &&
+      !message.sticker_items
+    ) {
+      if (!this.#warnedEmptyContent) {
+        this.#warnedEmptyContent = true;
+        this.logger.warn(
+          { channelId },
+          `discord: a message arrived with empty content: ${MESSAGE_CONTENT_FIX}`,
+        );
+      }
+      return;
+    }
+    const command = parseCommand(text);
+    if (command?.name === 'setup') {
+      if (this.getThread(channelId) === undefined) await this.#pairing.setup(channelId, user, command.args);
+      return;
+    }
+    if (this.getThread(channelId) !== undefined) {
+      await this.handleMessage({ threadId: channelId, user, text });
+    } else if (channelId === this.#controlChannel) {
+      await this.handleMessage({ threadId: undefined, user, text });
+    }
+  }
+
+  async #onInteraction(interaction: APIInteraction): Promise<void> {
+    if (interaction.type !== InteractionType.MessageComponent) return;
+    if (interaction.data.component_type !== ComponentType.Button) return;
+    if (!this.#interactions.add(interaction.id)) return;
+    const author = interaction.member?.user ?? interaction.user;
+    if (!author) return;
+    const user: ChatUser = {
+      id: author.id,
+      name: author.global_name ?? author.username,
+      platform: 'discord',
+    };
+    const channelId = interaction.channel?.id ?? interaction.channel_id;
+    const threadId =
+      channelId !== undefined && this.getThread(channelId) !== undefined ? channelId : undefined;
+    const work = this.handleTap({ threadId, user, payload: interaction.data.custom_id });
+    const api = this.#api;
+    const content = (answer: TapAnswer) => escapeDiscordText(answer.text).slice(0, DISCORD_MESSAGE_LIMIT);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const quick = await Promise.race([
+      work,
+      new Promise<undefined>((resolve) => {
+        timer = setTimeout(resolve, this.#config.interactionReplyMs ?? 2000);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    if (quick !== undefined) {
+      await api.interactions.reply(interaction.id, interaction.token, {
+        content: content(quick),
+        flags: MessageFlags.Ephemeral,
+        allowed_mentions: noMentions(),
+      });
+      return;
+    }
+    // Slow (e.g. the card edit waits for a rate limit): acknowledge now, answer when done.
+    await api.interactions.defer(interaction.id, interaction.token, { flags: MessageFlags.Ephemeral });
+    const answer = await work;
+    await api.interactions.editReply(interaction.application_id, interaction.token, {
+      content: content(answer),
+      allowed_mentions: noMentions(),
+    });
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  async #say(channelId: string, markdown: string): Promise<void> {
+    for (const text of renderDiscordChunks(markdown)) await this.outbox.post(channelId, { text });
+  }
+
+  get #api(): API {
+    if (!this.#connection) throw new TetherError('NOT_STARTED', 'discord: call start() first');
+    return this.#connection.api;
+  }
+}
+
+/**
+ * Creates a {@link DiscordBridge} (not started).
+ * @example
+ * ```ts
+ * const bridge = createDiscordBridge({ token: process.env.DISCORD_BOT_TOKEN!, handlers });
+ * await bridge.start();
+ * ```
+ */
+export function createDiscordBridge(config: DiscordBridgeConfig): DiscordBridge {
+  return new DiscordBridge(config);
+}
