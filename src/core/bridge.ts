@@ -179,6 +179,13 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
         this.flow.restore();
         this.#state = 'running';
         this.logger.info({ platform: this.platform }, 'bridge started');
+        if (this.auth.pairingEnabled && this.auth.pairingCode) {
+          // The owner needs this code to pair; it is printed the way the seed prints it.
+          this.logger.info(
+            { platform: this.platform, pairingCode: this.auth.pairingCode },
+            `pairing code: send ${this.commandPrefix()}pair ${this.auth.pairingCode} to authorize yourself`,
+          );
+        }
       } catch (error) {
         this.#state = 'idle';
         throw error;
