@@ -55,6 +55,17 @@ const isSpace = (piece: Piece | undefined): boolean =>
   piece?.kind === 'unit' && (piece.text === ' ' || piece.text === '\n' || piece.text === '\t');
 
 /** How good a cut before `pieces[i]` is: 3 paragraph, 2 line, 1 word, 0 anywhere, -1 not allowed. */
+/** True when `pieces[i - 1]` ends a run of regional indicators of odd length (half a flag). */
+function splitsFlag(pieces: readonly Piece[], i: number): boolean {
+  let run = 0;
+  for (let k = i - 1; k >= 0; k--) {
+    const piece = pieces[k];
+    if (piece?.kind !== 'unit' || !REGIONAL.test(piece.text)) break;
+    run += 1;
+  }
+  return run % 2 === 1;
+}
+
 function cutQuality(pieces: readonly Piece[], i: number): number {
   const before = pieces[i - 1];
   const after = pieces[i];
@@ -66,14 +77,7 @@ function cutQuality(pieces: readonly Piece[], i: number): number {
   if (isSpace(before)) return 1;
   if (after.kind === 'unit' && ATTACHES.test(after.text)) return -1;
   if (before.kind === 'unit' && before.text === '\u200d') return -1;
-  if (
-    before.kind === 'unit' &&
-    after.kind === 'unit' &&
-    REGIONAL.test(before.text) &&
-    REGIONAL.test(after.text)
-  ) {
-    return -1;
-  }
+  if (after.kind === 'unit' && REGIONAL.test(after.text) && splitsFlag(pieces, i)) return -1;
   return 0;
 }
 

@@ -65,7 +65,12 @@ export function tokensToString(tokens: readonly RenderToken[]): string {
 
 /** True when some text token holds a non-whitespace character (what a reader would actually see). */
 export function hasVisibleText(tokens: readonly RenderToken[]): boolean {
-  return tokens.some((token) => token.kind === 'text' && /\S/.test(token.text));
+  return tokens.some(
+    (token) =>
+      (token.kind === 'text' && /\S/.test(token.text)) ||
+      // An atom shows text when it has a text fallback (a Discord `<url>`), not when it is pure markup (`<br>`).
+      (token.kind === 'atom' && /\S/.test(token.fallback ?? '')),
+  );
 }
 
 /**
