@@ -74,7 +74,12 @@ export async function tap(
 }
 
 /** A person writes in a thread (or General with `undefined`). */
-export function say(world: FakeWorld, threadId: string | undefined, text: string, who: FakePerson = OWNER): void {
+export function say(
+  world: FakeWorld,
+  threadId: string | undefined,
+  text: string,
+  who: FakePerson = OWNER,
+): void {
   world.fake.userSays({
     chatId: world.chatId,
     ...(threadId !== undefined ? { topic: Number(threadId) } : {}),
