@@ -213,7 +213,8 @@ class Chunker {
         if (entry?.emitted) out += (pieces[entry.open] as Piece & { kind: 'open' }).close;
       } else if (i < end) {
         out += piece.text;
-        if (!isSpace(piece)) visible = true;
+        // Any Unicode space counts as nothing: platforms trim it and refuse a message left empty.
+        if (piece.kind === 'atom' || /\S/.test(piece.text)) visible = true;
       }
     }
     for (let k = stack.length - 1; k >= 0; k--) {
