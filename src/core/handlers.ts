@@ -27,35 +27,32 @@ export class HandlerSet implements Handlers {
     return this.#sets.some((h) => typeof h[name] === 'function');
   }
 
-  async onInput(...args: Parameters<NonNullable<Handlers['onInput']>>): Promise<void> {
+  // Arrow properties: the methods stay bound when passed around (`const h = set.onInput; h(…)`).
+  readonly onInput = async (...args: Parameters<NonNullable<Handlers['onInput']>>): Promise<void> => {
     for (const h of [...this.#sets]) await h.onInput?.(...args);
-  }
+  };
 
-  async onApprovalResponse(...args: Parameters<NonNullable<Handlers['onApprovalResponse']>>): Promise<void> {
+  readonly onApprovalResponse = async (
+    ...args: Parameters<NonNullable<Handlers['onApprovalResponse']>>
+  ): Promise<void> => {
     for (const h of [...this.#sets]) await h.onApprovalResponse?.(...args);
-  }
+  };
 
-  async onCommand(...args: Parameters<NonNullable<Handlers['onCommand']>>): Promise<string | undefined> {
-    return this.#first((h) => h.onCommand?.(...args));
-  }
+  readonly onCommand = (
+    ...args: Parameters<NonNullable<Handlers['onCommand']>>
+  ): Promise<string | undefined> => this.#first((h) => h.onCommand?.(...args));
 
-  async onStatusRequest(
+  readonly onStatusRequest = (
     ...args: Parameters<NonNullable<Handlers['onStatusRequest']>>
-  ): Promise<string | undefined> {
-    return this.#first((h) => h.onStatusRequest?.(...args));
-  }
+  ): Promise<string | undefined> => this.#first((h) => h.onStatusRequest?.(...args));
 
-  async onStopRequest(
+  readonly onStopRequest = (
     ...args: Parameters<NonNullable<Handlers['onStopRequest']>>
-  ): Promise<string | undefined> {
-    return this.#first((h) => h.onStopRequest?.(...args));
-  }
+  ): Promise<string | undefined> => this.#first((h) => h.onStopRequest?.(...args));
 
-  async onUsageRequest(
+  readonly onUsageRequest = (
     ...args: Parameters<NonNullable<Handlers['onUsageRequest']>>
-  ): Promise<string | undefined> {
-    return this.#first((h) => h.onUsageRequest?.(...args));
-  }
+  ): Promise<string | undefined> => this.#first((h) => h.onUsageRequest?.(...args));
 
   async #first(call: (h: Handlers) => unknown): Promise<string | undefined> {
     for (const h of [...this.#sets]) {

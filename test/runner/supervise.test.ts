@@ -60,7 +60,9 @@ describe('supervise(): a runner under supervision', () => {
       expect(b.messages(id).some((m) => m.buttons.flat().includes('1. Integer cents'))).toBe(true),
     );
     await b.userSays(id, '1');
-    await eventually(() => expect(visible(b, id)).toMatch(/Integer cents/));
+    await eventually(() =>
+      expect(visible(b, id)).toMatch(/Selected: Integer cents[\s\S]*Status: awaiting input/),
+    );
     await b.userSays(id, '/usage');
     await eventually(() => expect(visible(b, id)).toMatch(/cost_usd/));
     await b.userSays(id, 'please also add a test');

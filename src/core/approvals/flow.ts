@@ -246,9 +246,14 @@ export class ApprovalFlow {
       ...(by?.type === 'user' ? { userId: by.user.id, userName: by.user.name } : {}),
       detail: by ? describeDecider(by) : 'timeout',
     });
-    await this.#updateCards(threadId, entry, decision);
-    for (const listener of this.#listeners) listener(threadId, requestId, decision);
-    await this.#notifyHandler(threadId, entry, decision);
+    try {
+      await this.#updateCards(threadId, entry, decision);
+      for (const listener of this.#listeners) listener(threadId, requestId, decision);
+      await this.#notifyHandler(threadId, entry, decision);
+    } finally {
+      // Awaiting callers resume once the card shows the outcome and the handlers have heard of it.
+      this.pending.release(requestId, decision);
+    }
     return result;
   }
 

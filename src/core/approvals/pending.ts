@@ -150,10 +150,14 @@ export class PendingApprovals {
       return { settled: false, reason: 'already_resolved', previous };
     }
     this.#disarm(requestId);
+    return { settled: true, entry: toEntry(record) };
+  }
+
+  /** Wake everyone waiting on a settled request (the owner calls this once cards and handlers are done). */
+  release(requestId: string, decision: PendingDecision): void {
     const waiters = this.#waiters.get(requestId) ?? [];
     this.#waiters.delete(requestId);
     for (const resolve of waiters) resolve(decision);
-    return { settled: true, entry: toEntry(record) };
   }
 
   /** Stop every timeout (the requests stay in the store). */
