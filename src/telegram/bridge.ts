@@ -79,6 +79,8 @@ export class TelegramBridge extends Bridge {
   readonly #inflight = new Set<Promise<void>>();
   #me: UserFromGetMe | undefined;
   #polling: Promise<void> | undefined;
+  /** Opens once `start()` has finished, so updates polled during start-up wait for restored approvals. */
+  #ready = gate();
 
   /** @param config - see {@link TelegramBridgeConfig}. */
   constructor(config: TelegramBridgeConfig) {
@@ -104,11 +106,20 @@ export class TelegramBridge extends Bridge {
     this.#pollingTimeout = pollingTimeoutSeconds ?? 30;
     this.#bot = new Bot(this.#token, apiRoot !== undefined ? { client: { apiRoot } } : {});
     this.#bot.api.config.use(selectiveAutoRetry());
-    this.#bot.on('message', (ctx) => this.#track(this.#onMessage(ctx.message)));
-    this.#bot.on('callback_query', (ctx) => this.#track(this.#onTap(ctx.callbackQuery)));
+    this.#bot.on('message', (ctx) => this.#track(() => this.#onMessage(ctx.message)));
+    this.#bot.on('callback_query', (ctx) => this.#track(() => this.#onTap(ctx.callbackQuery)));
     this.#bot.catch((error) =>
       this.logger.error({ platform: 'telegram', err: this.#safe(error.error) }, 'update handling failed'),
     );
+  }
+
+  /**
+   * Connect, check the group, register the command menu and start long polling. Updates that arrive while
+   * starting (e.g. taps on cards sent before a restart) are handled once the approvals are restored.
+   */
+  override async start(): Promise<void> {
+    await super.start();
+    this.#ready.resolve();
   }
 
   /** The forum group's chat id. */
@@ -155,6 +166,7 @@ export class TelegramBridge extends Bridge {
     await this.#polling;
     this.#polling = undefined;
     await this.#settleInflight();
+    this.#ready = gate();
   }
 
   protected override async openThread(name: string): Promise<string> {
@@ -283,11 +295,14 @@ export class TelegramBridge extends Bridge {
     });
   }
 
-  #track(work: Promise<void>): void {
+  #track(work: () => Promise<void>): void {
     // Updates are handled concurrently: a handler awaiting an approval must not block the tap that answers it.
-    const tracked = work.catch((error: unknown) =>
-      this.logger.error({ platform: 'telegram', err: this.#safe(error) }, 'update handling failed'),
-    );
+    const ready = this.#ready.promise;
+    const tracked = ready
+      .then(work)
+      .catch((error: unknown) =>
+        this.logger.error({ platform: 'telegram', err: this.#safe(error) }, 'update handling failed'),
+      );
     this.#inflight.add(tracked);
     void tracked.finally(() => this.#inflight.delete(tracked));
   }
@@ -313,6 +328,15 @@ export class TelegramBridge extends Bridge {
     const message = error instanceof Error ? error.message : String(error);
     return { name, message: redactToken(message, this.#token) };
   }
+}
+
+/** A promise with its resolver (Promise.withResolvers needs Node 22). */
+function gate(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
 }
 
 /** `@grammyjs/auto-retry` (bounded) for calls outside the outbox; the outbox and grammY retry their own. */
