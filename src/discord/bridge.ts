@@ -3,6 +3,7 @@
  * `@discordjs/core` + `@discordjs/rest` + `@discordjs/ws` (JSON gateway, no compression).
  * @module
  */
+import { clearTimeout, setTimeout } from 'node:timers';
 import type { API } from '@discordjs/core';
 import { GatewayDispatchEvents } from '@discordjs/core';
 import { WebSocketShardEvents } from '@discordjs/ws';
@@ -32,6 +33,7 @@ import {
   createDiscordTransport,
   DISCORD_MESSAGE_LIMIT,
   noMentions,
+  PostsInFlight,
   renderDiscordChunks,
 } from './transport.js';
 
@@ -76,6 +78,7 @@ export class DiscordBridge extends Bridge {
   readonly #pairing: DiscordPairingCommands;
   readonly #interactions = new RecentIds();
   readonly #feed: DiscordMessageFeed;
+  readonly #postsInFlight = new PostsInFlight();
   #connection: DiscordConnection | undefined;
   #controlChannel: string | undefined;
   #warnedEmptyContent = false;
@@ -136,6 +139,7 @@ export class DiscordBridge extends Bridge {
     return createDiscordTransport({
       api: () => this.#api,
       onPosted: (channelId, messageId) => this.#feed.note(channelId, messageId),
+      inFlight: this.#postsInFlight,
     });
   }
 
@@ -297,16 +301,20 @@ export class DiscordBridge extends Bridge {
     const channelId = interaction.channel?.id ?? interaction.channel_id;
     const threadId =
       channelId !== undefined && this.getThread(channelId) !== undefined ? channelId : undefined;
+    if (channelId !== undefined) {
+      await this.#postsInFlight.settled(channelId, (this.#config.interactionReplyMs ?? 2000) / 2);
+    }
     const work = this.handleTap({ threadId, user, payload: interaction.data.custom_id });
     const api = this.#api;
     const content = (answer: TapAnswer) => escapeDiscordText(answer.text).slice(0, DISCORD_MESSAGE_LIMIT);
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let release: () => void = () => undefined;
     const quick = await Promise.race([
       work,
       new Promise<undefined>((resolve) => {
-        timer = setTimeout(resolve, this.#config.interactionReplyMs ?? 2000);
+        const timer = setTimeout(() => resolve(undefined), this.#config.interactionReplyMs ?? 2000);
+        release = () => clearTimeout(timer);
       }),
-    ]).finally(() => clearTimeout(timer));
+    ]).finally(() => release());
     if (quick !== undefined) {
       await api.interactions.reply(interaction.id, interaction.token, {
         content: content(quick),

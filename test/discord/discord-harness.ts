@@ -22,7 +22,9 @@ export interface DiscordWorld {
   store: Store;
   bridges: DiscordBridge[];
   /** Builds (not starts) a bridge pointed at the fake, sharing the world's store. */
-  bridge(options?: Partial<DiscordBridgeConfig> & { handlers?: Handlers }): DiscordBridge;
+  bridge(
+    options?: Partial<DiscordBridgeConfig> & { handlers?: Handlers; withoutChannel?: boolean },
+  ): DiscordBridge;
   close(): Promise<void>;
 }
 
@@ -37,12 +39,12 @@ export async function openWorld(options: { timeScale?: number } = {}): Promise<D
     channelId,
     store,
     bridges: [],
-    bridge(extra = {}) {
+    bridge({ withoutChannel, ...extra } = {}) {
       const bridge = new DiscordBridge({
         token: fake.token,
         api: fake.apiUrl,
         fastIdentify: true,
-        channelId,
+        ...(withoutChannel ? {} : { channelId }),
         store,
         allowedUserIds: [owner.id],
         rateLimits: { perChannel: { count: 50, windowMs: 1000 } },

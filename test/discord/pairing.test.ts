@@ -45,7 +45,7 @@ describe('DiscordBridge pairing', () => {
   it('claims a control channel with !setup <code>, remembered across a restart', async () => {
     const { fake } = world;
     const lobby = fake.createTextChannel({ name: 'lobby' });
-    const first = world.bridge({ channelId: undefined, pairingCode: CODE, allowedUserIds: [] });
+    const first = world.bridge({ withoutChannel: true, pairingCode: CODE, allowedUserIds: [] });
     await first.start();
     expect(first.controlChannelId).toBeUndefined();
     await expect(first.createThread('too early')).rejects.toThrow(/!setup/);
@@ -59,7 +59,7 @@ describe('DiscordBridge pairing', () => {
     expect(first.auth.isAuthorized(bob.id)).toBe(true);
     await first.stop();
 
-    const second = world.bridge({ channelId: undefined, pairingCode: CODE, allowedUserIds: [] });
+    const second = world.bridge({ withoutChannel: true, pairingCode: CODE, allowedUserIds: [] });
     await second.start();
     expect(second.controlChannelId).toBe(lobby);
     expect(second.auth.isAuthorized(bob.id)).toBe(true);
@@ -82,9 +82,7 @@ describe('DiscordBridge pairing', () => {
 
     fake.userSays({ channelId, author: stranger, content: '!pair-status' });
     await fake.waitFor(() => channelText(fake, channelId).includes('not authorized'));
-    expect(
-      bridge.auditLog().some((e) => e.action === 'auth.refused' && e.userId === stranger.id),
-    ).toBe(true);
+    expect(bridge.auditLog().some((e) => e.action === 'auth.refused' && e.userId === stranger.id)).toBe(true);
     expect(channelText(fake, channelId).match(/Paired users/g)).toHaveLength(1);
   });
 });
