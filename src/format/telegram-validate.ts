@@ -206,7 +206,7 @@ export function validateTelegramHtml(html: string): string | undefined {
  * The text a Telegram user sees for valid HTML: tags removed, entities decoded. Its `.length` (UTF-16 code
  * units) is what Telegram compares with its 4096 limit.
  * @param html - Telegram HTML.
- * @returns the visible text, or undefined when the HTML is invalid.
+ * @returns the visible text, or undefined when the HTML is invalid or shows no text (Telegram refuses both).
  */
 export function telegramVisibleText(html: string): string | undefined {
   const result = parse(html);
