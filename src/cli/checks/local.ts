@@ -1,0 +1,50 @@
+/**
+ * `doctor`'s local checks: the config file (valid, private), the store directory, the Claude Agent SDK.
+ * @module
+ */
+import { defaultDataDir, prepareDataDir } from '../../core/store/data-dir.js';
+import type { LoadedConfigFile } from '../config-file.js';
+import { type CheckLine, failed, messageOf, note, passed } from './check-line.js';
+
+/** The config file's lines: where it is, and whether others can read it. */
+export function checkConfigFile(file: LoadedConfigFile): CheckLine[] {
+  if (!file.exists) {
+    return [
+      note(
+        `No config file at ${file.path}: settings come from the environment (\`agent-tether init\` writes one)`,
+      ),
+    ];
+  }
+  const lines = [passed(`Config file ${file.path}: valid`)];
+  if (file.mode !== undefined && (file.mode & 0o077) !== 0) {
+    lines.push(
+      failed(
+        `Config file ${file.path} can be read by other users (mode ${file.mode.toString(8)}): it holds tokens, run \`chmod 600 ${file.path}\``,
+      ),
+    );
+  }
+  return lines;
+}
+
+/** The store directory's line: it exists (created 0700 if needed) and is writable. */
+export function checkStoreDirectory(dataDir: string | undefined, env: NodeJS.ProcessEnv): CheckLine {
+  const directory = dataDir ?? defaultDataDir(env);
+  try {
+    prepareDataDir(directory);
+    return passed(`Store directory ${directory}: writable`);
+  } catch (error) {
+    return failed(messageOf(error));
+  }
+}
+
+/** Whether the claude runner can load its SDK (a note, not a failure: other runners do without it). */
+export function checkClaudeSdk(): CheckLine {
+  try {
+    import.meta.resolve('@anthropic-ai/claude-agent-sdk');
+    return passed('Claude Agent SDK: installed (`run --runner claude` works)');
+  } catch {
+    return note(
+      'Claude Agent SDK: not installed; `run --runner claude` needs it: npm install @anthropic-ai/claude-agent-sdk',
+    );
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * `agent-tether doctor`: check the config and every configured platform; print ✓/✗ lines, each failure
+ * with its fix; exit 1 if anything failed.
+ * @module
+ */
+
+import { type CheckLine, failed, formatCheckLine, messageOf, note, passed } from '../checks/check-line.js';
+import { checkDiscord } from '../checks/discord.js';
+import { checkClaudeSdk, checkConfigFile, checkStoreDirectory } from '../checks/local.js';
+import { checkSlack } from '../checks/slack.js';
+import { checkTelegram } from '../checks/telegram.js';
+import type { TetherConfig } from '../config.js';
+import { configFilePath, readConfigFile } from '../config-file.js';
+import { mergeSettings, settingsFromEnv, settingsFromFlags } from '../settings.js';
+import type { CommandContext } from './context.js';
+
+/** Options of `agent-tether doctor`. */
+export interface DoctorOptions {
+  /** The config file. */
+  readonly config?: string;
+  /** Telegram Bot API root to check against. */
+  readonly telegramApiRoot?: string;
+  /** Slack Web API URL to check against. */
+  readonly slackApiUrl?: string;
+  /** Discord REST API URL to check against. */
+  readonly discordApi?: string;
+}
+
+const isSet = (section: object | undefined) =>
+  section !== undefined && Object.values(section).some((value) => value !== undefined);
+
+async function platformLines(settings: TetherConfig): Promise<CheckLine[]> {
+  const lines: CheckLine[] = [];
+  const chosen = settings.platform;
+  const telegram = settings.telegram;
+  const slack = settings.slack;
+  const discord = settings.discord;
+  const configured = {
+    telegram: chosen === 'telegram' || isSet({ ...telegram, apiRoot: undefined }),
+    slack: chosen === 'slack' || isSet({ ...slack, apiUrl: undefined }),
+    discord: chosen === 'discord' || isSet({ ...discord, api: undefined }),
+  };
+  if (configured.telegram) lines.push(...(await checkTelegram(telegram ?? {})));
+  if (configured.slack) lines.push(...(await checkSlack(slack ?? {})));
+  if (configured.discord) lines.push(...(await checkDiscord(discord ?? {})));
+  lines.push(passed('Web page: ready, no account needed (`agent-tether demo` to try it)'));
+  if (!configured.telegram && !configured.slack && !configured.discord) {
+    lines.push(note('No chat platform configured: `agent-tether init` sets up Telegram, Slack or Discord'));
+  }
+  return lines;
+}
+
+/**
+ * Run every check and print the report.
+ * @returns 1 if any check failed, else 0.
+ */
+export async function doctorCommand(options: DoctorOptions, context: CommandContext): Promise<number> {
+  const { io } = context;
+  const lines: CheckLine[] = [];
+  const print = (more: readonly CheckLine[]) => {
+    for (const line of more) io.out(formatCheckLine(line));
+    lines.push(...more);
+  };
+  let settings: TetherConfig | undefined;
+  try {
+    const flags = settingsFromFlags({ ...options });
+    const file = readConfigFile(configFilePath(options.config, io.env));
+    print(checkConfigFile(file));
+    settings = mergeSettings(file.config, settingsFromEnv(io.env), flags);
+  } catch (error) {
+    print([failed(messageOf(error))]);
+  }
+  if (settings !== undefined) {
+    print([checkStoreDirectory(settings.dataDir, io.env)]);
+    print(await platformLines(settings));
+  }
+  print([checkClaudeSdk()]);
+  const failures = lines.filter((line) => line.status === 'fail').length;
+  io.out('');
+  io.out(
+    failures === 0
+      ? 'All checks passed.'
+      : `${failures} check${failures === 1 ? '' : 's'} failed: see the fixes above.`,
+  );
+  return failures === 0 ? 0 : 1;
+}

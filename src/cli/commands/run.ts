@@ -1,0 +1,165 @@
+/**
+ * `agent-tether run -- <prompt or command…>`: supervise one agent session on the configured platform
+ * until the agent exits (or Ctrl-C).
+ * @module
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createDefaultRunnerRegistry } from '../../runner/default-registry.js';
+import { supervise, threadNameFromPrompt } from '../../runner/supervise.js';
+import { ApprovalChoices } from '../../runner/types.js';
+import { createBridge } from '../bridge-factory.js';
+import type { PlatformName } from '../config.js';
+import { CliError, UsageError } from '../errors.js';
+import { loadSettings } from '../load-settings.js';
+import { ShutdownSignals } from '../shutdown.js';
+import { openInBrowser, printWebAccess } from '../terminal.js';
+import type { CommandContext } from './context.js';
+
+/** The runners `run` offers. */
+export const RUNNER_NAMES = ['claude', 'subprocess', 'scripted'] as const;
+/** One of {@link RUNNER_NAMES}. */
+export type RunnerName = (typeof RUNNER_NAMES)[number];
+/** The permission modes `--approval` offers. */
+export const APPROVAL_NAMES = ['ask', 'acceptEdits', 'bypass'] as const;
+/** One of {@link APPROVAL_NAMES}. */
+export type ApprovalName = (typeof APPROVAL_NAMES)[number];
+
+/** Options of `agent-tether run`. */
+export interface RunOptions {
+  /** Where people watch; @default the config's `platform`, else `web`. */
+  readonly platform?: PlatformName;
+  /** The agent backend. @default 'claude' */
+  readonly runner: RunnerName;
+  /** The agent's working directory. @default the current directory */
+  readonly cwd?: string;
+  /** The thread name. @default the prompt's first line, or the command line */
+  readonly name?: string;
+  /** Permission mode to start in. @default 'ask' */
+  readonly approval: ApprovalName;
+  /** The config file. @default see `configFilePath` */
+  readonly config?: string;
+  /** Web page port / interface (`--platform web`). */
+  readonly port?: number;
+  readonly host?: string;
+  /** Open the web page in the browser. @default true */
+  readonly open: boolean;
+  /** `scripted`: a JSON file holding the steps to play instead of the demo script. */
+  readonly script?: string;
+  /** `claude`: the model. */
+  readonly model?: string;
+  /** `claude`: end after the first turn. */
+  readonly oneShot?: boolean;
+}
+
+function runnerConfig(options: RunOptions, words: readonly string[], cwd: string): Record<string, unknown> {
+  switch (options.runner) {
+    case 'subprocess':
+      return { command: words[0], args: words.slice(1), cwd };
+    case 'claude':
+      return {
+        cwd,
+        ...(options.model === undefined ? {} : { model: options.model }),
+        ...(options.oneShot === undefined ? {} : { oneShot: options.oneShot }),
+      };
+    case 'scripted':
+      return options.script === undefined ? {} : { script: readScript(options.script) };
+    default: {
+      const never: never = options.runner;
+      throw new UsageError(`Unknown runner ${String(never)}`);
+    }
+  }
+}
+
+function readScript(path: string): unknown {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new CliError(
+      `Cannot read the script ${path} (${(error as Error).message}): give a JSON file holding an array of steps, e.g. [{"output":"hi"},{"exit":0}]`,
+      { cause: error },
+    );
+  }
+  if (!Array.isArray(parsed)) {
+    throw new CliError(
+      `The script ${path} must hold a JSON array of steps, e.g. [{"output":"hi"},{"exit":0}]`,
+    );
+  }
+  return parsed;
+}
+
+function checkDirectory(cwd: string): void {
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(cwd).isDirectory();
+  } catch {
+    // reported below
+  }
+  if (!isDirectory) throw new CliError(`--cwd ${cwd} is not a directory: give the agent's project directory`);
+}
+
+/**
+ * Supervise one session. `words` are what follows `--`: the command and its arguments for `subprocess`,
+ * the prompt for `claude` and `scripted`.
+ * @returns the agent's exit code (0 when unknown or when the person stopped it with Ctrl-C).
+ */
+export async function runCommand(
+  words: readonly string[],
+  options: RunOptions,
+  context: CommandContext,
+): Promise<number> {
+  const { io, logger } = context;
+  if (words.length === 0 && options.runner !== 'scripted') {
+    throw new UsageError(
+      options.runner === 'subprocess'
+        ? 'run --runner subprocess needs the command after --, e.g. agent-tether run --runner subprocess -- node agent.mjs'
+        : 'run needs a prompt after --, e.g. agent-tether run -- "fix the failing test"',
+    );
+  }
+  const { settings } = loadSettings({ ...options }, io.env, options.config);
+  const platform = settings.platform ?? 'web';
+  const cwd = resolve(options.cwd ?? process.cwd());
+  checkDirectory(cwd);
+  const prompt = options.runner === 'subprocess' ? '' : words.join(' ');
+  const name =
+    options.name ?? (options.runner === 'subprocess' ? words.join(' ') : threadNameFromPrompt(prompt));
+  const config = runnerConfig(options, words, cwd);
+  const registry = createDefaultRunnerRegistry({ logger });
+
+  const bridge = await createBridge(platform, settings, { logger });
+  const signals = new ShutdownSignals();
+  try {
+    const session = await supervise({
+      bridges: bridge,
+      runner: (events) => registry.create(options.runner, events, config),
+      prompt,
+      name,
+      cwd,
+      approvalChoice: ApprovalChoices[options.approval],
+      logger,
+    });
+    if (platform === 'web') {
+      const web = bridge as unknown as { url: string; host: string };
+      printWebAccess(io, web.url, web.host);
+      if (options.open && io.interactive) openInBrowser(web.url);
+    }
+    io.out(`Supervising "${name}" (${options.runner}) on ${platform}. Ctrl-C stops the agent.`);
+    const outcome = await Promise.race([
+      session.done.then((code) => ({ kind: 'exit' as const, code })),
+      signals.received.then((signal) => ({ kind: 'signal' as const, signal })),
+    ]);
+    if (outcome.kind === 'signal') {
+      io.err('Stopping the agent…');
+      await session
+        .stop()
+        .catch((error: unknown) => logger.warn({ err: error }, 'stopping the agent failed'));
+      return 0;
+    }
+    io.out(`The agent exited${outcome.code === null ? '' : ` with code ${outcome.code}`}.`);
+    return outcome.code ?? 0;
+  } finally {
+    await bridge.stop();
+    signals.dispose();
+  }
+}
