@@ -148,7 +148,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
     return 4500;
   }
   /** Per-chat and global rate limits for the outbox. */
-  protected rateLimits(): { perChat?: RateLimit; global?: RateLimit } {
+  protected rateLimits(): { perChat?: RateLimit | readonly RateLimit[]; global?: RateLimit } {
     return {};
   }
   /** The command prefix shown in help. */
@@ -175,8 +175,9 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
         this.#setupEngine();
         for (const thread of this.#store.listThreads(this.platform))
           this.#threads.set(thread.platformRef, thread);
-        await this.connect(this.#abort.signal);
+        // Restore first: a push platform may deliver a tap on an old card as soon as it is connected.
         this.flow.restore();
+        await this.connect(this.#abort.signal);
         this.#state = 'running';
         this.logger.info({ platform: this.platform }, 'bridge started');
         if (this.auth.pairingEnabled && this.auth.pairingCode) {
@@ -198,8 +199,12 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
 
   /** Stop: flush notices, wait for queued output, disconnect. Idempotent. */
   async stop(): Promise<void> {
-    if (this.#state === 'idle' || this.#state === 'stopping') {
-      await this.#stopped.promise.catch(() => undefined);
+    if (this.#state === 'idle') {
+      this.#stopped.resolve();
+      return;
+    }
+    if (this.#state === 'stopping') {
+      await this.#stopped.promise;
       return;
     }
     if (this.#starting) await this.#starting.catch(() => undefined);

@@ -38,8 +38,8 @@ export interface OutboxOptions {
   readonly transport: OutboxTransport;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** Calls per chat. */
-  readonly perChat?: RateLimit;
+  /** Calls per chat: one limit, or several at once (e.g. Telegram's 1/s and 20/min per group). */
+  readonly perChat?: RateLimit | readonly RateLimit[];
   /** Calls across all chats. */
   readonly global?: RateLimit;
   /** Attempts for transient failures (5xx, network). @default 5 */
@@ -85,8 +85,12 @@ export class Outbox {
   readonly #limiter: SlidingWindowLimiter;
   readonly #idle = new Set<() => void>();
 
+  readonly #chatLimits: readonly RateLimit[];
+
   constructor(options: OutboxOptions) {
     this.#o = options;
+    const perChat = options.perChat;
+    this.#chatLimits = perChat === undefined ? [] : Array.isArray(perChat) ? perChat : [perChat as RateLimit];
     this.#limiter = new SlidingWindowLimiter(options.clock);
   }
 
@@ -227,7 +231,7 @@ export class Outbox {
     let limited = 0;
     for (;;) {
       await this.#limiter.acquire([
-        [`chat:${chat}`, this.#o.perChat],
+        ...this.#chatLimits.map((limit, i) => [`chat:${chat}:${i}`, limit] as const),
         ['global', this.#o.global],
       ]);
       try {
@@ -239,7 +243,9 @@ export class Outbox {
         if (error instanceof RateLimitedError && limited < maxRateLimited) {
           limited++;
           this.stats.rateLimited++;
-          this.#limiter.penalise(`chat:${chat}`, this.#o.clock.now() + error.retryAfterMs, this.#o.perChat);
+          for (const [i, limit] of this.#chatLimits.entries()) {
+            this.#limiter.penalise(`chat:${chat}:${i}`, this.#o.clock.now() + error.retryAfterMs, limit);
+          }
           await sleep(this.#o.clock, error.retryAfterMs);
           continue;
         }

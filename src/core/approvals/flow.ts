@@ -174,7 +174,7 @@ export class ApprovalFlow {
     this.#host.stopTyping(threadId);
     const card = this.#approvalCard(request);
     const messageId = await this.#host.postCard(threadId, card);
-    this.pending.setCards(requestId, [messageId]);
+    await this.#recordCard(threadId, requestId, messageId);
     return requestId;
   }
 
@@ -194,8 +194,17 @@ export class ApprovalFlow {
     if (options.signal) this.#cancelOnAbort(requestId, options.signal);
     this.#host.stopTyping(threadId);
     const messageId = await this.#host.postCard(threadId, buildChoiceCard(request, this.#codec));
-    this.pending.setCards(requestId, [messageId]);
+    await this.#recordCard(threadId, requestId, messageId);
     return requestId;
+  }
+
+  /** Remember the card; if a fast tap decided the request while the card was being posted, update it now. */
+  async #recordCard(threadId: string, requestId: string, messageId: string): Promise<void> {
+    this.pending.setCards(requestId, [messageId]);
+    const entry = this.pending.get(requestId);
+    if (entry?.record.decisionJson) {
+      await this.#updateCards(threadId, entry, JSON.parse(entry.record.decisionJson) as PendingDecision);
+    }
   }
 
   /** Await a request's decision. */
