@@ -144,6 +144,11 @@ export async function runCommand(
       printWebAccess(io, web.url, web.host);
       if (options.open && io.interactive) openInBrowser(web.url);
     }
+    if (bridge.auth.pairingEnabled && bridge.auth.pairingCode !== undefined) {
+      io.out(
+        `Pairing code: ${bridge.auth.pairingCode}. Send the pair command with it in the chat (e.g. /pair ${bridge.auth.pairingCode}) to authorize yourself, or list your user id in allowedUserIds.`,
+      );
+    }
     io.out(`Supervising "${name}" (${options.runner}) on ${platform}. Ctrl-C stops the agent.`);
     const outcome = await Promise.race([
       session.done.then((code) => ({ kind: 'exit' as const, code })),
