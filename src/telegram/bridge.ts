@@ -44,7 +44,11 @@ export interface TelegramBridgeConfig extends BridgeOptions {
 }
 
 /** Telegram's FAQ: about 20 messages a minute to one group, about 30 a second overall. */
-const GROUP_LIMIT: RateLimit = { count: 20, windowMs: 60_000 };
+/** Telegram's documented limits for a group: about one message per second, and 20 per minute. */
+const GROUP_LIMITS: readonly RateLimit[] = [
+  { count: 1, windowMs: 1000 },
+  { count: 20, windowMs: 60_000 },
+];
 const GLOBAL_LIMIT: RateLimit = { count: 30, windowMs: 1000 };
 /** Calls whose failures are handled elsewhere: the outbox (429/5xx), grammY's polling loop, or not worth a retry. */
 const CALLS_WITHOUT_AUTO_RETRY = new Set(['sendMessage', 'editMessageText', 'getUpdates', 'sendChatAction']);
@@ -191,8 +195,8 @@ export class TelegramBridge extends Bridge {
     return 4000;
   }
 
-  protected override rateLimits(): { perChat?: RateLimit; global?: RateLimit } {
-    return { perChat: GROUP_LIMIT, global: GLOBAL_LIMIT };
+  protected override rateLimits(): { perChat?: readonly RateLimit[]; global?: RateLimit } {
+    return { perChat: GROUP_LIMITS, global: GLOBAL_LIMIT };
   }
 
   protected override commandPrefix(): string {
