@@ -18,12 +18,6 @@ export const PLATFORM_PACKAGES: Readonly<Record<Exclude<PlatformName, 'web'>, re
   discord: ['@discordjs/core', '@discordjs/rest', '@discordjs/ws'],
 };
 
-// Slack and Discord bridges are loaded by name so this file does not depend on their types at build time.
-const SLACK_MODULE = '../slack/index.js';
-const DISCORD_MODULE = '../discord/index.js';
-
-type BridgeClass = new (config: object) => Bridge;
-
 /**
  * If `error` says a package of `platform`'s SDK is missing, the one-line error naming the fix.
  * @returns undefined when the error is about something else.
@@ -44,15 +38,10 @@ export function missingSdkError(
   );
 }
 
-/** Load a platform module and find its bridge class; SDK-missing and broken-build errors become one line. */
-async function loadBridgeClass(
-  platform: Exclude<PlatformName, 'web'>,
-  load: () => Promise<unknown>,
-  exportName: string,
-): Promise<BridgeClass> {
-  let module: unknown;
+/** Load a platform module; a missing SDK or a broken install becomes one line naming the fix. */
+async function loadPlatform<T>(platform: Exclude<PlatformName, 'web'>, load: () => Promise<T>): Promise<T> {
   try {
-    module = await load();
+    return await load();
   } catch (error) {
     throw (
       missingSdkError(platform, error) ??
@@ -62,13 +51,6 @@ async function loadBridgeClass(
       )
     );
   }
-  const bridgeClass = (module as Record<string, unknown> | null)?.[exportName];
-  if (typeof bridgeClass !== 'function') {
-    throw new CliError(
-      `The ${platform} bridge is missing from this build of agent-tether: reinstall agent-tether`,
-    );
-  }
-  return bridgeClass as BridgeClass;
 }
 
 /** What every bridge the CLI builds gets. */
@@ -107,11 +89,7 @@ export async function createBridge(
     }
     case 'telegram': {
       const settings = requireTelegram(config);
-      const TelegramBridge = await loadBridgeClass(
-        'telegram',
-        () => import('../telegram/index.js'),
-        'TelegramBridge',
-      );
+      const { TelegramBridge } = await loadPlatform('telegram', () => import('../telegram/index.js'));
       return new TelegramBridge({
         ...common,
         token: settings.token,
@@ -122,7 +100,7 @@ export async function createBridge(
     }
     case 'slack': {
       const settings = requireSlack(config);
-      const SlackBridge = await loadBridgeClass('slack', () => import(SLACK_MODULE), 'SlackBridge');
+      const { SlackBridge } = await loadPlatform('slack', () => import('../slack/index.js'));
       return new SlackBridge({
         ...common,
         botToken: settings.botToken,
@@ -133,7 +111,7 @@ export async function createBridge(
     }
     case 'discord': {
       const settings = requireDiscord(config);
-      const DiscordBridge = await loadBridgeClass('discord', () => import(DISCORD_MODULE), 'DiscordBridge');
+      const { DiscordBridge } = await loadPlatform('discord', () => import('../discord/index.js'));
       return new DiscordBridge({
         ...common,
         token: settings.token,

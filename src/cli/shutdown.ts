@@ -7,7 +7,7 @@
 /** A signal the CLI stops on. */
 export type StopSignal = 'SIGINT' | 'SIGTERM';
 
-/** Resolves on the first SIGINT/SIGTERM; see {@link ShutdownSignals.stopping}. */
+/** Resolves {@link ShutdownSignals.received} on the first SIGINT/SIGTERM; a second one exits at once (130). */
 export class ShutdownSignals {
   /** Resolves with the first signal received. */
   readonly received: Promise<StopSignal>;
