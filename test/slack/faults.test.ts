@@ -133,13 +133,21 @@ describe('SlackBridge under faults', () => {
     });
     await first.stop();
 
-    const second = await fixture.started({ allowedUserIds: [ALICE], dataDir });
+    const responses: string[] = [];
+    const second = await fixture.started({
+      allowedUserIds: [ALICE],
+      dataDir,
+      handlers: {
+        onApprovalResponse: (_t, requestId, approved) => void responses.push(`${requestId}:${approved}`),
+      },
+    });
     const decisions: string[] = [];
     second.onDecision((_t, requestId, d) => decisions.push(`${requestId}:${d.behavior}`));
     expect(second.getThread(thread)?.name).toBe('Repo');
     await fixture.clicks(second, ALICE, thread, 'Allow');
     await fixture.says(second, ALICE, 'no', thread);
     expect(decisions).toEqual(['req-1:allow']);
+    expect(responses).toEqual(['req-1:true']);
     await fixture.fake.waitFor(() => fixture.texts(thread).some((t) => t.includes('Allowed — alice')));
     expect(
       second.auditLog({ requestId: 'req-1' }).filter((e) => e.action.startsWith('approval.')),
