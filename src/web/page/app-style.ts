@@ -40,7 +40,8 @@ button.danger { color: var(--danger); border-color: var(--danger); }
 .msg { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 8px 10px;
   max-width: 100%; overflow-wrap: anywhere; align-self: flex-start; }
 .msg.me { background: var(--me); align-self: flex-end; white-space: pre-wrap; }
-.msg p { margin: 0 0 6px; } .msg p:last-child { margin-bottom: 0; }
+.msg p { margin: 0 0 6px; white-space: pre-line; } .msg p:last-child { margin-bottom: 0; }
+.msg li { white-space: pre-line; }
 .msg pre { overflow-x: auto; background: var(--bg); padding: 8px; border-radius: 6px; margin: 6px 0; }
 .msg code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .88em; }
 .msg blockquote { margin: 4px 0; padding-left: 8px; border-left: 3px solid var(--line); color: var(--muted); }

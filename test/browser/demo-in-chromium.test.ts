@@ -1,0 +1,91 @@
+/**
+ * The main job, end to end: the real `agent-tether demo` process, and a person on a phone-sized Chromium who
+ * opens the printed URL, watches the agent, taps Allow on `npm test`, picks an approach, trusts Edit for 30
+ * minutes (the second edit is then auto-approved), and talks to the agent. Screenshots go to test-artifacts/.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliProcess, type CliSandbox, createSandbox, killCli, startCli } from '../cli/cli-process.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = 'test-artifacts';
+
+describe.skipIf(!existsSync(CHROMIUM))(`agent-tether demo in Chromium (needs ${CHROMIUM})`, () => {
+  let browser: Browser;
+  let sandbox: CliSandbox;
+  let cli: CliProcess | undefined;
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    sandbox = createSandbox();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await killCli(cli);
+    sandbox?.cleanup();
+  });
+
+  it('a person approves, chooses, sets a timer and chats through the demo page', async () => {
+    cli = startCli(['demo', '--port', '0', '--no-open'], sandbox.env);
+    const [url = ''] = await cli.waitForStdout(/http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/);
+    const context = await browser.newContext({
+      viewport: { width: 375, height: 740 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(String(error)));
+    await page.goto(url);
+    await page.waitForURL((u) => u.pathname === '/' && !u.search.includes('token'));
+
+    await page.getByText('failing test', { exact: false }).first().waitFor({ timeout: 15_000 });
+    const allow = page.getByRole('button', { name: 'Allow', exact: true });
+    await allow.waitFor({ timeout: 15_000 });
+    await expect(page.getByText('npm test').first().isVisible()).resolves.toBe(true);
+    await page.screenshot({ path: `${ARTIFACTS}/demo-approval.png` });
+    await allow.click();
+    await page.getByText(/1 failed, 11 passed/).waitFor({ timeout: 15_000 });
+
+    const cents = page.getByRole('button', { name: /1\. Integer cents/ });
+    await cents.waitFor({ timeout: 15_000 });
+    await cents.click();
+    await page
+      .getByText(/Selected: Integer cents/)
+      .first()
+      .waitFor();
+
+    const allowEdit = page.getByRole('button', { name: /Allow Edit 30m/ });
+    await allowEdit.waitFor({ timeout: 15_000 });
+    await allowEdit.click();
+    await page.getByText(/the sum now uses whole cents/).waitFor({ timeout: 15_000 });
+    // The second edit needs no tap: the timer approved it and a batched notice says so.
+    await page.getByText(/auto-approved \(Allow Edit\)/).waitFor({ timeout: 15_000 });
+    await page.getByText(/Anything else\?/).waitFor({ timeout: 15_000 });
+
+    await page.locator('#input').fill('thanks, ship it');
+    await page.locator('#input').press('Enter');
+    await page.locator('.msg.bot', { hasText: 'thanks, ship it' }).first().waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: '/usage' }).click();
+    await page.getByText(/cost/).first().waitFor();
+    await page.screenshot({ path: `${ARTIFACTS}/demo-finished.png`, fullPage: true });
+    expect(errors).toEqual([]);
+
+    cli.child.kill('SIGINT');
+    expect(await cli.exited).toBe(0);
+    await context.close();
+  });
+});
