@@ -241,3 +241,14 @@ export class Authorizer {
     this.#audit(user, action, detail, context);
   }
 }
+
+/** The short text shown to a person after a failed pairing attempt, naming what to do next. */
+export function describePairingFailure(result: Extract<PairingResult, { ok: false }>): string {
+  if (result.reason === 'rate_limited') {
+    return `⏳ Too many wrong codes. Try again in ${Math.ceil((result.retryAfterMs ?? 60_000) / 1000)} s.`;
+  }
+  if (result.reason === 'pairing_disabled') {
+    return 'Pairing is turned off here: ask the owner to add your user id to allowedUserIds.';
+  }
+  return '❌ Wrong pairing code.';
+}

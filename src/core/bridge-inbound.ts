@@ -9,7 +9,7 @@ import { escapeMarkdown } from './approvals/cards.js';
 import type { ApprovalFlow, TapAnswer } from './approvals/flow.js';
 import { parseApprovalText, parseChoiceText } from './approvals/grammar.js';
 import type { SettleResult } from './approvals/pending.js';
-import type { Authorizer } from './auth.js';
+import { type Authorizer, describePairingFailure } from './auth.js';
 import {
   type BuiltinCommand,
   type CommandDef,
@@ -235,12 +235,7 @@ export class BridgeInbound {
       );
       return;
     }
-    const text =
-      result.reason === 'rate_limited'
-        ? `⏳ Too many wrong codes. Try again in ${Math.ceil((result.retryAfterMs ?? 60_000) / 1000)} s.`
-        : result.reason === 'pairing_disabled'
-          ? 'Pairing is turned off here. Ask the owner to add your user id to allowedUserIds.'
-          : '❌ Wrong pairing code.';
+    const text = describePairingFailure(result);
     await this.#d.reply(threadId, text);
   }
 

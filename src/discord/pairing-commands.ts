@@ -7,7 +7,7 @@
  * @module
  */
 import { escapeMarkdown } from '../core/approvals/cards.js';
-import type { Authorizer } from '../core/auth.js';
+import { type Authorizer, describePairingFailure } from '../core/auth.js';
 import type { CommandRegistry } from '../core/commands.js';
 import type { AuditEntry, Store } from '../core/store/types.js';
 import type { ChatUser, Logger } from '../core/types.js';
@@ -89,12 +89,7 @@ export class DiscordPairingCommands {
     if (!auth.isAuthorized(user.id)) {
       const result = auth.tryPair(user, code.trim());
       if (!result.ok) {
-        const text =
-          result.reason === 'rate_limited'
-            ? `⏳ Too many wrong codes. Try again in ${Math.ceil((result.retryAfterMs ?? 60_000) / 1000)} s.`
-            : result.reason === 'pairing_disabled'
-              ? 'Pairing is turned off here: ask the owner to add your user id to allowedUserIds.'
-              : '❌ Wrong pairing code.';
+        const text = describePairingFailure(result);
         await this.#d.say(channelId, text);
         return;
       }

@@ -43,7 +43,7 @@ export const UNAUTHORIZED_BODY =
  */
 const ENTER_PAGE =
   '<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=/">' +
-  '<title>agent-tether</title></head><body><a href="/">Continue to agent-tether</a></body></html>';
+  '<link rel="icon" href="data:,"><title>agent-tether</title></head><body><a href="/">Continue to agent-tether</a></body></html>';
 
 const ASSETS: Readonly<Record<string, { type: string; body: string }>> = {
   '/': { type: 'text/html; charset=utf-8', body: PAGE_HTML },

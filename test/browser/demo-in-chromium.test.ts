@@ -3,15 +3,15 @@
  * opens the printed URL, watches the agent, taps Allow on `npm test`, picks an approach, trusts Edit for 30
  * minutes (the second edit is then auto-approved), and talks to the agent. Screenshots go to test-artifacts/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliProcess, type CliSandbox, createSandbox, killCli, startCli } from '../cli/cli-process.js';
+import { CHROMIUM, hasChromium, launchChromium } from '../support/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = 'test-artifacts';
 
-describe.skipIf(!existsSync(CHROMIUM))(`agent-tether demo in Chromium (needs ${CHROMIUM})`, () => {
+describe.skipIf(!hasChromium)(`agent-tether demo in Chromium (needs ${CHROMIUM})`, () => {
   let browser: Browser;
   let sandbox: CliSandbox;
   let cli: CliProcess | undefined;
@@ -19,17 +19,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`agent-tether demo in Chromium (needs ${C
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     sandbox = createSandbox();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

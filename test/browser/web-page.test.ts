@@ -3,16 +3,15 @@
  * URL on a phone-sized screen, watches output arrive, taps Allow and a choice, types to the agent, and the
  * page survives the bridge restarting. Skipped (with a message) only when /usr/bin/chromium is missing.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../src/core/store/memory.js';
 import type { ChatUser } from '../../src/core/types.js';
 import { WebBridge } from '../../src/web/bridge.js';
+import { CHROMIUM, hasChromium, launchChromium } from '../support/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = 'test-artifacts';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
   console.warn(`test/browser/web-page.test.ts skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 }
@@ -34,17 +33,7 @@ describe.skipIf(!hasChromium)(`web page in Chromium (needs ${CHROMIUM})`, () => 
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

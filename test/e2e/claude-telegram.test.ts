@@ -5,9 +5,8 @@
  * receives that reason in the tool result. Both paths: `supervise()` + ClaudeRunner, and `tetherCanUseTool`.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tetherCanUseTool } from '../../src/runner/claude/can-use-tool.js';
 import { ClaudeRunner } from '../../src/runner/claude/claude-runner.js';
@@ -15,6 +14,7 @@ import { loadClaudeAgentSdk } from '../../src/runner/claude/load-sdk.js';
 import { supervise } from '../../src/runner/supervise.js';
 import type { TelegramBridge } from '../../src/telegram/index.js';
 import { FakeAnthropicServer } from '../../src/testing/fake-anthropic.js';
+import { claudeBinary } from '../support/claude-binary.js';
 import {
   botMessages,
   bridgeOn,
@@ -24,17 +24,6 @@ import {
   tap,
   waitForButton,
 } from '../telegram/telegram-world.js';
-
-function hasClaudeBinary(): boolean {
-  try {
-    const pkg = createRequire(import.meta.url).resolve(
-      '@anthropic-ai/claude-agent-sdk-linux-x64/package.json',
-    );
-    return existsSync(join(dirname(pkg), 'claude'));
-  } catch {
-    return false;
-  }
-}
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -77,7 +66,7 @@ function topicText(tg: FakeWorld, threadId: string): string {
     .join('\n---\n');
 }
 
-describe.skipIf(!hasClaudeBinary())('Claude Code under Telegram supervision, offline', () => {
+describe.skipIf(claudeBinary() === undefined)('Claude Code under Telegram supervision, offline', () => {
   it('supervise(): the card appears in the topic, a tap on Allow really runs the command', async () => {
     const { tg, bridge, model, dir, env } = await world();
     const session = await supervise({

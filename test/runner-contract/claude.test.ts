@@ -1,27 +1,14 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClaudeRunner } from '../../src/runner/claude/claude-runner.js';
 import { loadClaudeAgentSdk } from '../../src/runner/claude/load-sdk.js';
 import { RunnerUnavailableError } from '../../src/runner/errors.js';
 import { type FakeAnthropicScript, FakeAnthropicServer } from '../../src/testing/fake-anthropic.js';
+import { claudeBinary } from '../support/claude-binary.js';
 import { EventRecorder, waitUntil } from './event-recorder.js';
 import { ada, describeRunnerContract } from './runner-contract.js';
-
-/** The native Claude Code binary, if its optional package is installed. */
-function claudeBinary(): string | undefined {
-  try {
-    const pkg = createRequire(import.meta.url).resolve(
-      '@anthropic-ai/claude-agent-sdk-linux-x64/package.json',
-    );
-    const binary = join(dirname(pkg), 'claude');
-    return existsSync(binary) ? binary : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 const hasBinary = claudeBinary() !== undefined;
 if (!hasBinary) {
