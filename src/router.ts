@@ -135,7 +135,10 @@ export class BridgeRouter {
     const asks = threads.map((t, i) =>
       ask(t, ids[i] ?? base, controllers[i]?.signal ?? new AbortController().signal).then((d) => ({ d, i })),
     );
-    const first = await Promise.race(asks);
+    // The first answer from any platform wins; a platform that fails to show the card does not block the others.
+    const first = await Promise.any(asks).catch((error: unknown) => {
+      throw error instanceof AggregateError ? (error.errors[0] as Error) : error;
+    });
     if (threads.length > 1) {
       await Promise.allSettled(
         threads.map((t, i) => (i === first.i ? undefined : t.bridge.resolveRequest(ids[i] ?? base, first.d))),

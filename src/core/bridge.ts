@@ -303,7 +303,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
   // ---------------------------------------------------------------- output
 
   /** Send agent output (Markdown). Resolves once visible; rejects with a TetherError if it can never be delivered. */
-  sendOutput(threadId: ThreadId, text: string): Promise<void> {
+  async sendOutput(threadId: ThreadId, text: string): Promise<void> {
     this.#requireThread(threadId);
     this.stopTyping(threadId);
     return this.outbox.output(threadId, text);

@@ -374,7 +374,7 @@ describe('MemoryBridge: threads, status, typing, lifecycle', () => {
     await expect(bridge.createThread('x')).rejects.toThrow(/await bridge.start\(\) first/);
     await bridge.start();
     bridges.push(bridge);
-    expect(() => bridge.sendOutput('nope', 'x')).toThrow(/createThread\(\) first/);
+    await expect(bridge.sendOutput('nope', 'x')).rejects.toThrow(/createThread\(\) first/);
   });
 });
 
