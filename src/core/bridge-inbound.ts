@@ -111,6 +111,7 @@ export class BridgeInbound {
       return {
         text: 'You are not authorized to answer here. Ask the owner to allow your user id, or pair first.',
         alert: true,
+        outcome: 'refused',
       };
     }
     const answer = await this.#d.flow.tap(threadId, payload, user);

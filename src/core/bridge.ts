@@ -7,19 +7,22 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Card } from './approvals/cards.js';
-import { ApprovalFlow, type DecisionListener, type TapAnswer } from './approvals/flow.js';
+import type { ApprovalFlow, DecisionListener, TapAnswer } from './approvals/flow.js';
 import type { PendingDecision, SettleResult } from './approvals/pending.js';
 import { Authorizer } from './auth.js';
-import { BridgeInbound } from './bridge-inbound.js';
-import { type BuiltinCommand, type CommandDef, CommandRegistry } from './commands.js';
+import { type BridgeEngine, createBridgeEngine } from './bridge-engine.js';
+import type { BridgeInbound } from './bridge-inbound.js';
+import { type BridgeOptions, STATE_EMOJI } from './bridge-options.js';
+import { CommandRegistry } from './commands.js';
 import { ErrorDebouncer } from './debounce.js';
 import { ConfigError, TetherError, UnknownThreadError } from './errors.js';
 import { HandlerSet } from './handlers.js';
-import { Outbox, type OutboxTransport, type OutgoingMessage } from './outbox.js';
+import type { Outbox, OutboxTransport, OutgoingMessage } from './outbox.js';
 import type { RateLimit } from './rate-limiter.js';
 import { MemoryStore } from './store/memory.js';
 import { SqliteStore } from './store/sqlite.js';
 import type { AuditEntry, Store, StoredThread } from './store/types.js';
+import { ThreadBook } from './thread-book.js';
 import {
   type ApprovalDecision,
   type ApprovalRequester,
@@ -35,53 +38,9 @@ import {
   type ThreadId,
   type ThreadState,
 } from './types.js';
+import { TypingIndicators } from './typing.js';
 
-/** Options every bridge accepts. */
-export interface BridgeOptions {
-  /** Callbacks for what people do. */
-  readonly handlers?: Handlers;
-  /** Persistence. @default a SQLite store under `dataDir` */
-  readonly store?: Store;
-  /** Where the default SQLite store lives. @default `$AGENT_TETHER_HOME` or `~/.local/share/agent-tether` */
-  readonly dataDir?: string;
-  /** Structured logger (pino fits). @default silent */
-  readonly logger?: Logger;
-  /** Clock for every timer. @default the system clock */
-  readonly clock?: Clock;
-  /** Custom commands, by name. */
-  readonly commands?: Readonly<Record<string, CommandDef>>;
-  /** Built-in commands to turn off. */
-  readonly disabledCommands?: readonly BuiltinCommand[];
-  /** Auto-approve timer length. @default 30 minutes */
-  readonly autoApproveDurationMs?: number;
-  /** Tool-name prefixes never auto-approved. @default ['task', 'enterplanmode', 'exitplanmode'] */
-  readonly neverAutoApprove?: readonly string[];
-  /** Quiet period before batched auto-approve notices are sent. @default 1500 */
-  readonly notificationQuietMs?: number;
-  /** Minimum time between two error notices in a thread. @default 0 (no debouncing) */
-  readonly errorDebounceMs?: number;
-  /** Time a person has to answer an approval before it is denied. @default 30 minutes */
-  readonly approvalTimeoutMs?: number;
-  /** Users always authorized (platform user ids). */
-  readonly allowedUserIds?: Iterable<string | number>;
-  /** A fixed pairing code; otherwise one is generated when pairing is on. */
-  readonly pairingCode?: string;
-  /** Require pairing for users not in `allowedUserIds`. @default true when `allowedUserIds` is empty */
-  readonly requirePairing?: boolean;
-  /** Authorize everyone who can write in the chat. Dangerous; for private sandboxes only. @default false */
-  readonly allowAnyone?: boolean;
-}
-
-/** The state emoji of `sendStatus`. */
-export const STATE_EMOJI: Record<ThreadState, string> = {
-  running: '🔄',
-  waiting: '📝',
-  awaiting_input: '💬',
-  idle: '⏸️',
-  done: '✅',
-  error: '❌',
-  stopped: '🛑',
-};
+export { type BridgeOptions, STATE_EMOJI } from './bridge-options.js';
 
 /** Base class of every bridge. */
 export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
@@ -97,13 +56,11 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
   protected readonly options: BridgeOptions;
   readonly #store: Store;
   readonly #ownsStore: boolean;
+  #storeClosed = false;
   readonly #debouncer: ErrorDebouncer;
-  readonly #typing = new Map<string, unknown>();
-  readonly #threads = new Map<string, StoredThread>();
-  #flow: ApprovalFlow | undefined;
-  #outbox: Outbox | undefined;
-  #transport: OutboxTransport | undefined;
-  #inbound: BridgeInbound | undefined;
+  readonly #typing: TypingIndicators;
+  readonly #threads: ThreadBook;
+  #engine: BridgeEngine | undefined;
   #state: 'idle' | 'starting' | 'running' | 'stopping' = 'idle';
   #starting: Promise<void> | undefined;
   #abort = new AbortController();
@@ -129,6 +86,13 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
       ...(options.allowAnyone !== undefined ? { allowAnyone: options.allowAnyone } : {}),
     });
     this.commands = new CommandRegistry(this.commandPrefix());
+    this.#threads = new ThreadBook(this.#store, platform, this.clock);
+    this.#typing = new TypingIndicators(
+      this.clock,
+      this.logger,
+      (threadId) => this.typingPing(threadId),
+      () => this.typingIntervalMs(),
+    );
   }
 
   // ---------------------------------------------------------------- platform hooks
@@ -167,14 +131,19 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
   async start(): Promise<void> {
     if (this.#state === 'running') return;
     if (this.#starting) return this.#starting;
+    if (this.#storeClosed) {
+      throw new TetherError(
+        'CONFIG',
+        `${this.platform}: this bridge closed its own store when it stopped; create a new bridge, or pass \`store\` to restart one`,
+      );
+    }
     this.#state = 'starting';
     this.#abort = new AbortController();
     this.#stopped = Bridge.#deferred();
     this.#starting = (async () => {
       try {
         this.#setupEngine();
-        for (const thread of this.#store.listThreads(this.platform))
-          this.#threads.set(thread.platformRef, thread);
+        this.#threads.load();
         // Restore first: a push platform may deliver a tap on an old card as soon as it is connected.
         this.flow.restore();
         await this.connect(this.#abort.signal);
@@ -209,13 +178,15 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
     }
     if (this.#starting) await this.#starting.catch(() => undefined);
     this.#state = 'stopping';
-    for (const handle of this.#typing.values()) this.clock.clearTimeout(handle);
-    this.#typing.clear();
-    this.#flow?.dispose();
-    await Promise.allSettled([this.#outbox?.drain()]);
+    this.#typing.stopAll();
+    this.#engine?.flow.dispose();
+    await Promise.allSettled([this.#engine?.outbox.drain()]);
     this.#abort.abort();
     await Promise.allSettled([this.disconnect()]);
-    if (this.#ownsStore) this.#store.close();
+    if (this.#ownsStore) {
+      this.#store.close();
+      this.#storeClosed = true;
+    }
     this.#state = 'idle';
     this.#stopped.resolve();
     this.logger.info({ platform: this.platform }, 'bridge stopped');
@@ -259,21 +230,9 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
    */
   async createThread(name: string, options: { directory?: string } = {}): Promise<ThreadId> {
     this.#requireRunning('createThread');
-    const clean = name.replace(/\s+/g, ' ').trim().slice(0, 120) || 'Agent session';
-    const taken = new Set(this.#store.listThreads(this.platform).map((t) => t.name));
-    let unique = clean;
-    for (let n = 2; taken.has(unique); n++) unique = `${clean} ${n}`;
+    const unique = this.#threads.uniqueName(name);
     const ref = await this.openThread(unique, options);
-    const thread: StoredThread = {
-      threadId: this.key(ref),
-      name: unique,
-      platform: this.platform,
-      platformRef: ref,
-      createdAt: this.clock.now(),
-      ...(options.directory !== undefined ? { directory: options.directory } : {}),
-    };
-    this.#store.putThread(thread);
-    this.#threads.set(ref, thread);
+    this.#threads.add(ref, unique, options.directory);
     return ref;
   }
 
@@ -284,15 +243,14 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
     }
     this.stopTyping(threadId);
     this.#debouncer.removeThread(threadId);
-    this.#inbound?.forgetThread(threadId);
+    this.#engine?.inbound.forgetThread(threadId);
     this.outbox.forget(threadId);
-    this.#store.deleteThread(this.key(threadId));
-    this.#threads.delete(threadId);
+    this.#threads.remove(threadId);
   }
 
   /** Known threads of this bridge. */
   listThreads(): StoredThread[] {
-    return [...this.#threads.values()];
+    return this.#threads.list();
   }
 
   /** The thread's record, or undefined. */
@@ -321,27 +279,17 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
   /** Show a typing indicator, renewed until output, an approval, or `stopTyping`. */
   sendTyping(threadId: ThreadId): void {
     this.#requireThread(threadId);
-    if (this.#typing.has(threadId)) return;
-    const ping = () => {
-      this.typingPing(threadId).catch((error: unknown) =>
-        this.logger.debug({ err: error }, 'typing ping failed'),
-      );
-      this.#typing.set(threadId, this.clock.setTimeout(ping, this.typingIntervalMs()));
-    };
-    ping();
+    this.#typing.start(threadId);
   }
 
   /** Stop the typing indicator. */
   stopTyping(threadId: ThreadId): void {
-    const handle = this.#typing.get(threadId);
-    if (handle === undefined) return;
-    this.clock.clearTimeout(handle);
-    this.#typing.delete(threadId);
+    this.#typing.stop(threadId);
   }
 
   /** True while a typing indicator is being renewed. */
   isTyping(threadId: ThreadId): boolean {
-    return this.#typing.has(threadId);
+    return this.#typing.isActive(threadId);
   }
 
   // ---------------------------------------------------------------- approvals
@@ -441,20 +389,17 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
 
   /** Store key of a thread (thread ids are only unique per platform). */
   protected key(threadId: ThreadId): string {
-    return `${this.platform}:${threadId}`;
+    return this.#threads.key(threadId);
   }
 
   /** The outbox (created at start). */
   protected get outbox(): Outbox {
-    if (!this.#outbox) throw new TetherError('NOT_STARTED', `${this.platform}: call start() before sending`);
-    return this.#outbox;
+    return this.#started().outbox;
   }
 
   /** The platform transport (created at start). */
   protected get transport(): OutboxTransport {
-    if (!this.#transport)
-      throw new TetherError('NOT_STARTED', `${this.platform}: call start() before sending`);
-    return this.#transport;
+    return this.#started().transport;
   }
 
   /** Audit an action on this platform. */
@@ -464,65 +409,45 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
 
   /** The approval flow (created at start). */
   protected get flow(): ApprovalFlow {
-    if (!this.#flow) throw new TetherError('NOT_STARTED', `${this.platform}: call start() first`);
-    return this.#flow;
+    return this.#started().flow;
   }
 
   /** Inbound dispatch (created at start). */
   protected get inbound(): BridgeInbound {
-    if (!this.#inbound) throw new TetherError('NOT_STARTED', `${this.platform}: call start() first`);
-    return this.#inbound;
+    return this.#started().inbound;
+  }
+
+  #started(): BridgeEngine {
+    if (!this.#engine) throw new TetherError('NOT_STARTED', `${this.platform}: call start() first`);
+    return this.#engine;
   }
 
   // ---------------------------------------------------------------- internals
 
   #setupEngine(): void {
-    if (this.#flow) return;
-    const transport = this.createTransport();
-    this.#transport = transport;
-    this.#outbox = new Outbox({ transport, clock: this.clock, logger: this.logger, ...this.rateLimits() });
-    this.#flow = new ApprovalFlow(
-      {
-        platform: this.platform,
-        handlers: this.handlers,
-        logger: this.logger,
-        key: (id) => this.key(id),
-        threadIdOf: (key) => key.slice(this.platform.length + 1),
-        directoryOf: (id) => this.#threads.get(id)?.directory,
-        postCard: (id, card) => this.outbox.post(id, this.renderCard(card)),
-        editCard: (id, messageId, card) => this.outbox.edit(id, messageId, this.renderCard(card)),
-        postText: (id, markdown) => this.postMarkdown(id, markdown),
-        stopTyping: (id) => this.stopTyping(id),
-        audit: (entry) => this.audit(entry),
-      },
-      {
-        store: this.#store,
-        clock: this.clock,
-        ...(this.options.autoApproveDurationMs !== undefined
-          ? { autoApproveDurationMs: this.options.autoApproveDurationMs }
-          : {}),
-        ...(this.options.neverAutoApprove ? { neverAutoApprove: this.options.neverAutoApprove } : {}),
-        ...(this.options.notificationQuietMs !== undefined
-          ? { notificationQuietMs: this.options.notificationQuietMs }
-          : {}),
-        ...(this.options.approvalTimeoutMs !== undefined
-          ? { approvalTimeoutMs: this.options.approvalTimeoutMs }
-          : {}),
-      },
-    );
-    this.#inbound = new BridgeInbound({
-      bridge: this,
-      flow: this.#flow,
+    if (this.#engine) return;
+    this.#engine = createBridgeEngine({
+      platform: this.platform,
+      options: this.options,
+      store: this.#store,
+      clock: this.clock,
+      logger: this.logger,
+      handlers: this.handlers,
       commands: this.commands,
       auth: this.auth,
-      handlers: this.handlers,
-      logger: this.logger,
-      clock: this.clock,
-      reply: (threadId, markdown) => this.#reply(threadId, markdown),
-      audit: (entry) => this.audit(entry),
-      customCommands: this.options.commands ?? {},
-      disabledCommands: this.options.disabledCommands ?? [],
+      transport: this.createTransport(),
+      rateLimits: this.rateLimits(),
       prefix: this.commandPrefix(),
+      bridge: this,
+      hooks: {
+        key: (id) => this.key(id),
+        directoryOf: (id) => this.#threads.get(id)?.directory,
+        renderCard: (card) => this.renderCard(card),
+        postMarkdown: (id, markdown) => this.postMarkdown(id, markdown),
+        stopTyping: (id) => this.stopTyping(id),
+        audit: (entry) => this.audit(entry),
+        reply: (id, markdown) => this.#reply(id, markdown),
+      },
     });
   }
 

@@ -50,8 +50,9 @@ const DEFAULT_PER_CHANNEL: RateLimit = { count: 3, windowMs: 3300 };
 const DEFAULT_GLOBAL: RateLimit = { count: 50, windowMs: 60_000 };
 
 /** Tap answers a person is told privately: refusals and buttons that no longer decide anything. */
+/** Refusals and stale taps are told only to the person who tapped. */
 function showPrivately(answer: TapAnswer): boolean {
-  return answer.alert === true || /^(Already resolved|This button|This request)/.test(answer.text);
+  return answer.alert === true || answer.outcome === 'stale' || answer.outcome === 'refused';
 }
 
 function checkConfig(config: SlackBridgeConfig): void {

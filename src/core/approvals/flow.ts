@@ -31,6 +31,7 @@ import {
 import { type CardAction, PayloadCodec } from './codec.js';
 import type { ParsedApprovalText } from './grammar.js';
 import { PendingApprovals, type PendingDecision, type PendingEntry, type SettleResult } from './pending.js';
+import { decisionForTap, describeOutcome } from './tap-actions.js';
 import { AutoApproveTimers } from './timers.js';
 
 /** What the flow needs from its bridge. */
@@ -54,22 +55,29 @@ export interface ApprovalHost {
 export interface ApprovalFlowOptions {
   readonly store: Store;
   readonly clock: Clock;
-  readonly autoApproveDurationMs?: number;
-  readonly neverAutoApprove?: readonly string[];
-  readonly notificationQuietMs?: number;
-  readonly approvalTimeoutMs?: number;
+  readonly autoApproveDurationMs?: number | undefined;
+  readonly neverAutoApprove?: readonly string[] | undefined;
+  readonly notificationQuietMs?: number | undefined;
+  readonly approvalTimeoutMs?: number | undefined;
 }
 
 /** The answer shown to a person after a tap. */
 export interface TapAnswer {
   readonly text: string;
   readonly alert?: boolean;
+  /**
+   * What the tap did: `decided` a request; `stale` (already resolved, unknown, forged or from another thread);
+   * `refused` (the person is not authorized); `info` (a prompt such as "reply with the reason").
+   */
+  readonly outcome: 'decided' | 'stale' | 'refused' | 'info';
   /** Set after "Deny with reason": the request whose reason the person's next message gives. */
   readonly awaitReasonFor?: string;
 }
 
 /** Listener for decisions (used by the router to update the cards on other platforms). */
 export type DecisionListener = (threadId: string, requestId: string, decision: PendingDecision) => void;
+
+const INACTIVE: TapAnswer = { text: 'This button is no longer active.', outcome: 'stale' };
 
 /** Default time a person has to answer: 30 minutes. */
 export const DEFAULT_APPROVAL_TIMEOUT_MS = 30 * 60 * 1000;
@@ -278,15 +286,15 @@ export class ApprovalFlow {
         userName: user.name,
         detail: payload.slice(0, 64),
       });
-      return { text: 'This button is no longer active.' };
+      return INACTIVE;
     }
     if (threadId !== undefined && entry.threadKey !== this.#host.key(threadId)) {
       this.#host.audit({ action: 'tap.wrong_thread', userId: user.id, userName: user.name, requestId });
-      return { text: 'This button belongs to another thread.', alert: true };
+      return { text: 'This button belongs to another thread.', alert: true, outcome: 'stale' };
     }
     if (entry.record.decisionJson) {
       const previous = JSON.parse(entry.record.decisionJson) as PendingDecision;
-      return { text: `Already resolved: ${this.#plainOutcome(previous)}` };
+      return { text: `Already resolved: ${describeOutcome(previous)}`, outcome: 'stale' };
     }
     return this.#act(entry, decoded.action, user);
   }
@@ -299,76 +307,24 @@ export class ApprovalFlow {
   }
 
   async #act(entry: PendingEntry, action: CardAction, user: ChatUser): Promise<TapAnswer> {
-    const by = { type: 'user', user } as const;
-    let decision: PendingDecision;
-    switch (action.type) {
-      case 'show_all':
-        await this.#host.postText(this.#host.threadIdOf(entry.threadKey), this.fullInput(entry));
-        return { text: 'Full input posted below.' };
-      case 'deny_reason':
-        return { text: 'Reply in this thread with the reason.', awaitReasonFor: entry.requestId };
-      case 'choice': {
-        if (entry.kind !== 'choice') return { text: 'This button is no longer active.' };
-        const option = entry.request.options[action.index];
-        if (!option) return { text: 'This button is no longer active.' };
-        decision = { behavior: 'selected', index: action.index, label: option.label, by };
-        break;
-      }
-      case 'cancel':
-        decision = entry.kind === 'choice' ? { behavior: 'cancelled', by } : { behavior: 'deny', by };
-        break;
-      case 'allow':
-        decision = { behavior: 'allow', scope: 'once', by };
-        break;
-      case 'deny':
-        decision = { behavior: 'deny', by };
-        break;
-      case 'allow_tool':
-        decision = { behavior: 'allow', scope: 'tool', by };
-        break;
-      case 'allow_all':
-        decision = { behavior: 'allow', scope: 'all', by };
-        break;
-      case 'allow_dir':
-        decision = { behavior: 'allow', scope: 'dir', by };
-        break;
-      default: {
-        const never: never = action;
-        return never;
-      }
+    if (action.type === 'show_all') {
+      await this.#host.postText(this.#host.threadIdOf(entry.threadKey), this.fullInput(entry));
+      return { text: 'Full input posted below.', outcome: 'info' };
     }
-    if (entry.kind === 'choice' && decision.behavior !== 'selected' && decision.behavior !== 'cancelled') {
-      return { text: 'This button is no longer active.' };
-    }
-    const result = await this.settle(entry.requestId, decision);
-    if (!result.settled) {
+    if (action.type === 'deny_reason') {
       return {
-        text:
-          result.reason === 'unknown'
-            ? 'This request is no longer pending.'
-            : `Already resolved: ${this.#plainOutcome(result.previous)}`,
+        text: 'Reply in this thread with the reason.',
+        outcome: 'info',
+        awaitReasonFor: entry.requestId,
       };
     }
-    return { text: this.#plainOutcome(decision) };
-  }
-
-  #plainOutcome(decision: PendingDecision): string {
-    switch (decision.behavior) {
-      case 'allow':
-        return `allowed by ${describeDecider(decision.by)}`;
-      case 'deny':
-        return `denied by ${describeDecider(decision.by)}`;
-      case 'selected':
-        return `"${decision.label}" selected by ${describeDecider(decision.by)}`;
-      case 'cancelled':
-        return `cancelled by ${describeDecider(decision.by)}`;
-      case 'timeout':
-        return 'timed out';
-      default: {
-        const never: never = decision;
-        return never;
-      }
-    }
+    const decision = decisionForTap(entry, action, user);
+    if (!decision) return INACTIVE;
+    const result = await this.settle(entry.requestId, decision);
+    if (result.settled) return { text: describeOutcome(decision), outcome: 'decided' };
+    return result.reason === 'unknown'
+      ? { text: 'This request is no longer pending.', outcome: 'stale' }
+      : { text: `Already resolved: ${describeOutcome(result.previous)}`, outcome: 'stale' };
   }
 
   #startTimer(

@@ -1,0 +1,93 @@
+/**
+ * Wires the parts of a bridge together when it starts: the platform transport, the outbox, the approval
+ * flow and inbound dispatch.
+ * @module
+ */
+import type { Card } from './approvals/cards.js';
+import { ApprovalFlow } from './approvals/flow.js';
+import type { Authorizer } from './auth.js';
+import { BridgeInbound, type InboundDeps } from './bridge-inbound.js';
+import type { BridgeOptions } from './bridge-options.js';
+import type { CommandRegistry } from './commands.js';
+import type { HandlerSet } from './handlers.js';
+import { Outbox, type OutboxTransport, type OutgoingMessage } from './outbox.js';
+import type { RateLimit } from './rate-limiter.js';
+import type { AuditEntry, Store } from './store/types.js';
+import type { Clock, Logger, ThreadId } from './types.js';
+
+/** What the engine needs from its bridge. */
+export interface BridgeEngineDeps {
+  readonly platform: string;
+  readonly options: BridgeOptions;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly handlers: HandlerSet;
+  readonly commands: CommandRegistry;
+  readonly auth: Authorizer;
+  readonly transport: OutboxTransport;
+  readonly rateLimits: { perChat?: RateLimit | readonly RateLimit[]; global?: RateLimit };
+  readonly prefix: string;
+  readonly bridge: InboundDeps['bridge'];
+  readonly hooks: {
+    key(threadId: ThreadId): string;
+    directoryOf(threadId: ThreadId): string | undefined;
+    renderCard(card: Card): OutgoingMessage;
+    postMarkdown(threadId: ThreadId, markdown: string): Promise<void>;
+    stopTyping(threadId: ThreadId): void;
+    audit(entry: Omit<AuditEntry, 'at' | 'platform'>): void;
+    reply(threadId: ThreadId | undefined, markdown: string): Promise<void>;
+  };
+}
+
+/** The started parts of a bridge. */
+export interface BridgeEngine {
+  readonly transport: OutboxTransport;
+  readonly outbox: Outbox;
+  readonly flow: ApprovalFlow;
+  readonly inbound: BridgeInbound;
+}
+
+/** Build the outbox, the approval flow and inbound dispatch of a bridge. */
+export function createBridgeEngine(d: BridgeEngineDeps): BridgeEngine {
+  const { transport, hooks, options } = d;
+  const outbox = new Outbox({ transport, clock: d.clock, logger: d.logger, ...d.rateLimits });
+  const flow = new ApprovalFlow(
+    {
+      platform: d.platform,
+      handlers: d.handlers,
+      logger: d.logger,
+      key: hooks.key,
+      threadIdOf: (key) => key.slice(d.platform.length + 1),
+      directoryOf: hooks.directoryOf,
+      postCard: (id, card) => outbox.post(id, hooks.renderCard(card)),
+      editCard: (id, messageId, card) => outbox.edit(id, messageId, hooks.renderCard(card)),
+      postText: hooks.postMarkdown,
+      stopTyping: hooks.stopTyping,
+      audit: hooks.audit,
+    },
+    {
+      store: d.store,
+      clock: d.clock,
+      autoApproveDurationMs: options.autoApproveDurationMs,
+      neverAutoApprove: options.neverAutoApprove,
+      notificationQuietMs: options.notificationQuietMs,
+      approvalTimeoutMs: options.approvalTimeoutMs,
+    },
+  );
+  const inbound = new BridgeInbound({
+    bridge: d.bridge,
+    flow,
+    commands: d.commands,
+    auth: d.auth,
+    handlers: d.handlers,
+    logger: d.logger,
+    clock: d.clock,
+    reply: hooks.reply,
+    audit: hooks.audit,
+    customCommands: options.commands ?? {},
+    disabledCommands: options.disabledCommands ?? [],
+    prefix: d.prefix,
+  });
+  return { transport, outbox, flow, inbound };
+}

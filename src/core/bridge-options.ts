@@ -1,0 +1,54 @@
+/**
+ * What every bridge accepts, and the state emoji of `sendStatus`.
+ * @module
+ */
+import type { BuiltinCommand, CommandDef } from './commands.js';
+import type { Store } from './store/types.js';
+import type { Clock, Handlers, Logger, ThreadState } from './types.js';
+
+/** Options every bridge accepts. */
+export interface BridgeOptions {
+  /** Callbacks for what people do. */
+  readonly handlers?: Handlers;
+  /** Persistence. @default a SQLite store under `dataDir` */
+  readonly store?: Store;
+  /** Where the default SQLite store lives. @default `$AGENT_TETHER_HOME` or `~/.local/share/agent-tether` */
+  readonly dataDir?: string;
+  /** Structured logger (pino fits). @default silent */
+  readonly logger?: Logger;
+  /** Clock for every timer. @default the system clock */
+  readonly clock?: Clock;
+  /** Custom commands, by name. */
+  readonly commands?: Readonly<Record<string, CommandDef>>;
+  /** Built-in commands to turn off. */
+  readonly disabledCommands?: readonly BuiltinCommand[];
+  /** Auto-approve timer length. @default 30 minutes */
+  readonly autoApproveDurationMs?: number;
+  /** Tool-name prefixes never auto-approved. @default ['task', 'enterplanmode', 'exitplanmode'] */
+  readonly neverAutoApprove?: readonly string[];
+  /** Quiet period before batched auto-approve notices are sent. @default 1500 */
+  readonly notificationQuietMs?: number;
+  /** Minimum time between two error notices in a thread. @default 0 (no debouncing) */
+  readonly errorDebounceMs?: number;
+  /** Time a person has to answer an approval before it is denied. @default 30 minutes */
+  readonly approvalTimeoutMs?: number;
+  /** Users always authorized (platform user ids). */
+  readonly allowedUserIds?: Iterable<string | number>;
+  /** A fixed pairing code; otherwise one is generated when pairing is on. */
+  readonly pairingCode?: string;
+  /** Require pairing for users not in `allowedUserIds`. @default true when `allowedUserIds` is empty */
+  readonly requirePairing?: boolean;
+  /** Authorize everyone who can write in the chat. Dangerous; for private sandboxes only. @default false */
+  readonly allowAnyone?: boolean;
+}
+
+/** The state emoji of `sendStatus`. */
+export const STATE_EMOJI: Record<ThreadState, string> = {
+  running: '🔄',
+  waiting: '📝',
+  awaiting_input: '💬',
+  idle: '⏸️',
+  done: '✅',
+  error: '❌',
+  stopped: '🛑',
+};

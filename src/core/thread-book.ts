@@ -1,0 +1,79 @@
+/**
+ * The threads of one bridge: unique names ("Repo", "Repo 2", …) kept across restarts, the mapping from
+ * thread id to the platform's reference, and the thread's directory. Backed by the store, so a thread
+ * another process (or an earlier run) created is found too.
+ * @module
+ */
+import type { Store, StoredThread } from './store/types.js';
+import type { Clock, ThreadId } from './types.js';
+
+/** Longest thread name kept. */
+const MAX_NAME = 120;
+
+/** Threads of one platform. Thread ids are the platform's references; store keys are `<platform>:<id>`. */
+export class ThreadBook {
+  readonly #threads = new Map<ThreadId, StoredThread>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly platform: string,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Store key of a thread (thread ids are only unique per platform). */
+  key(threadId: ThreadId): string {
+    return `${this.platform}:${threadId}`;
+  }
+
+  /** Load the platform's threads from the store. */
+  load(): void {
+    for (const thread of this.store.listThreads(this.platform)) this.#threads.set(thread.platformRef, thread);
+  }
+
+  /** A cleaned-up name not used by any thread of this platform yet. */
+  uniqueName(name: string): string {
+    const clean = name.replace(/\s+/g, ' ').trim().slice(0, MAX_NAME) || 'Agent session';
+    const taken = new Set(this.store.listThreads(this.platform).map((t) => t.name));
+    let unique = clean;
+    for (let n = 2; taken.has(unique); n++) unique = `${clean} ${n}`;
+    return unique;
+  }
+
+  /** Record a new thread. */
+  add(threadId: ThreadId, name: string, directory?: string): StoredThread {
+    const thread: StoredThread = {
+      threadId: this.key(threadId),
+      name,
+      platform: this.platform,
+      platformRef: threadId,
+      createdAt: this.clock.now(),
+      ...(directory !== undefined ? { directory } : {}),
+    };
+    this.store.putThread(thread);
+    this.#threads.set(threadId, thread);
+    return thread;
+  }
+
+  /** A thread's record; one created since start (e.g. by another process) is looked up in the store. */
+  get(threadId: ThreadId): StoredThread | undefined {
+    const known = this.#threads.get(threadId);
+    if (known) return known;
+    const stored = this.store.findThreadByRef(this.platform, threadId);
+    if (stored) this.#threads.set(threadId, stored);
+    return stored;
+  }
+
+  has(threadId: ThreadId): boolean {
+    return this.get(threadId) !== undefined;
+  }
+
+  list(): StoredThread[] {
+    return [...this.#threads.values()];
+  }
+
+  /** Forget a thread here and in the store (with its pending requests and timers). */
+  remove(threadId: ThreadId): void {
+    this.store.deleteThread(this.key(threadId));
+    this.#threads.delete(threadId);
+  }
+}
