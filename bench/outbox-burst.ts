@@ -8,7 +8,7 @@
 import { Outbox, type OutboxTransport } from '../src/core/outbox.js';
 import { silentLogger } from '../src/core/types.js';
 import { PLATFORM_LIMITS, renderChunks } from '../src/format/index.js';
-import { VirtualClock } from './virtual-clock.js';
+import { VirtualClock } from '../src/testing/virtual-clock.js';
 
 const EVENTS = 5000;
 const perChat = { count: 20, windowMs: 60_000 };

@@ -30,3 +30,4 @@ export {
   type VisibleMessage as FakeTelegramVisibleMessage,
 } from '../telegram/fake/index.js';
 export * from './fake-anthropic.js';
+export { VirtualClock } from './virtual-clock.js';

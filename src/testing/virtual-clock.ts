@@ -1,10 +1,19 @@
 /**
- * A virtual clock for benchmarks: timers fire in order of their due time, and time jumps straight to the
+ * A virtual clock for tests and benchmarks (pass it as a bridge's `clock`): timers fire in order of their due time, and time jumps straight to the
  * next due timer once the process has nothing else to do — so rate-limit waits cost no real time and the
  * simulated duration is exactly what the platform limits impose.
  */
-import type { Clock } from '../src/core/types.js';
+import type { Clock } from '../core/types.js';
 
+/**
+ * Virtual time.
+ * @example
+ * ```ts
+ * const clock = new VirtualClock();
+ * const bridge = new MemoryBridge({ clock });
+ * await clock.run(work()); // timers fire at once, in order; clock.now() is the simulated duration
+ * ```
+ */
 export class VirtualClock implements Clock {
   #now = 0;
   #seq = 0;
