@@ -51,10 +51,14 @@ export class SlidingWindowLimiter {
     }
   }
 
-  /** Push every window forward (after a 429 the platform knows better than our model). */
+  /**
+   * Block the window until `untilMs` (after a 429 the platform knows better than our model). The calls
+   * already recorded keep counting, so the window does not reopen wider than its limit afterwards.
+   */
   penalise(key: string, untilMs: number, limit: RateLimit | undefined): void {
     if (!limit) return;
-    const stamps = Array.from({ length: limit.count }, () => untilMs - limit.windowMs);
+    const blockers = Array.from({ length: limit.count }, () => untilMs - limit.windowMs);
+    const stamps = [...(this.#windows.get(key) ?? []), ...blockers].sort((a, b) => a - b);
     this.#windows.set(key, stamps);
   }
 

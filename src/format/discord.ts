@@ -34,7 +34,7 @@ function neutraliseMentions(text: string): string {
  */
 export function escapeDiscordText(text: string): string {
   const escaped = text
-    .replace(/[\\*_~`|[\]]/g, '\\$&')
+    .replace(/[\\*_~`|[\]<]/g, '\\$&')
     .replace(/^([ \t]*)([#>+-])/gm, '$1\\$2')
     .replace(/^([ \t]*\d+)\.(?=\s|$)/gm, '$1\\.');
   return neutraliseMentions(escaped);
