@@ -11,9 +11,12 @@ export interface BatchedNotice {
   readonly reason: string;
 }
 
-/** Collapses notices per thread; flushes after `quietMs` without a new notice. */
+/** How many quiet periods a notice may be held back by newer ones at most. */
+const MAX_HOLD_PERIODS = 5;
+
+/** Collapses notices per thread; flushes after `quietMs` without a new notice (or 5 × `quietMs` at most). */
 export class NotificationBatcher {
-  readonly #pending = new Map<string, { items: BatchedNotice[]; handle: unknown }>();
+  readonly #pending = new Map<string, { items: BatchedNotice[]; handle: unknown; first: number }>();
   readonly #clock: Clock;
   readonly #quietMs: number;
   readonly #flush: (threadId: string, items: BatchedNotice[]) => void;
@@ -30,10 +33,13 @@ export class NotificationBatcher {
 
   /** Add a notice; (re)starts the thread's quiet period. */
   add(threadId: string, notice: BatchedNotice): void {
-    const entry = this.#pending.get(threadId) ?? { items: [], handle: undefined };
+    const entry = this.#pending.get(threadId) ?? { items: [], handle: undefined, first: this.#clock.now() };
     if (entry.handle !== undefined) this.#clock.clearTimeout(entry.handle);
     entry.items.push(notice);
-    entry.handle = this.#clock.setTimeout(() => this.flushThread(threadId), this.#quietMs);
+    // A steady stream of notices is flushed at the latest 5 quiet periods after its first one.
+    const latest = entry.first + MAX_HOLD_PERIODS * this.#quietMs;
+    const delay = Math.max(0, Math.min(this.#quietMs, latest - this.#clock.now()));
+    entry.handle = this.#clock.setTimeout(() => this.flushThread(threadId), delay);
     this.#pending.set(threadId, entry);
   }
 

@@ -133,9 +133,15 @@ export class BridgeInbound {
   ): Promise<boolean> {
     const { flow } = this.#d;
     const awaiting = this.#awaitingReason.get(threadId);
-    if (awaiting && awaiting.userId === user.id && !command) {
+    const awaitedEntry = awaiting ? flow.pending.get(awaiting.requestId) : undefined;
+    if (awaiting && (!awaitedEntry || awaitedEntry.record.decisionJson !== undefined)) {
+      // The request was decided meanwhile (timeout, another person): this message is not a reason.
       this.#awaitingReason.delete(threadId);
-      const result = await flow.settle(awaiting.requestId, {
+    }
+    const stillAwaiting = this.#awaitingReason.get(threadId);
+    if (stillAwaiting && stillAwaiting.userId === user.id && !command) {
+      this.#awaitingReason.delete(threadId);
+      const result = await flow.settle(stillAwaiting.requestId, {
         behavior: 'deny',
         reason: text,
         by: { type: 'user', user },

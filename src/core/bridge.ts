@@ -64,7 +64,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
   #state: 'idle' | 'starting' | 'running' | 'stopping' = 'idle';
   #starting: Promise<void> | undefined;
   #abort = new AbortController();
-  #stopped: { promise: Promise<void>; resolve: () => void } = Bridge.#deferred();
+  #stopped: { promise: Promise<void>; resolve: () => void; settled: boolean } = Bridge.#deferred();
 
   constructor(options: BridgeOptions, platform: string) {
     this.options = options;
@@ -129,6 +129,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
 
   /** Connect and start receiving. Idempotent: a second call while running (or starting) waits for the first. */
   async start(): Promise<void> {
+    if (this.#state === 'stopping') await this.#stopped.promise;
     if (this.#state === 'running') return;
     if (this.#starting) return this.#starting;
     if (this.#storeClosed) {
@@ -139,7 +140,8 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
     }
     this.#state = 'starting';
     this.#abort = new AbortController();
-    this.#stopped = Bridge.#deferred();
+    // A waitUntilStopped() from before this start keeps its promise; only a settled one is replaced.
+    if (this.#stopped.settled) this.#stopped = Bridge.#deferred();
     this.#starting = (async () => {
       try {
         this.#setupEngine();
@@ -147,6 +149,12 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
         // Restore first: a push platform may deliver a tap on an old card as soon as it is connected.
         this.flow.restore();
         await this.connect(this.#abort.signal);
+        if (this.#abort.signal.aborted) {
+          throw new TetherError(
+            'ABORTED',
+            `${this.platform}: stop() was called while the bridge was starting`,
+          );
+        }
         this.#state = 'running';
         this.logger.info({ platform: this.platform }, 'bridge started');
         if (this.auth.pairingEnabled && this.auth.pairingCode) {
@@ -168,7 +176,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
 
   /** Stop: flush notices, wait for queued output, disconnect. Idempotent. */
   async stop(): Promise<void> {
-    if (this.#state === 'idle') {
+    if (this.#state === 'idle' && !this.#starting) {
       this.#stopped.resolve();
       return;
     }
@@ -176,12 +184,13 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
       await this.#stopped.promise;
       return;
     }
+    // Abort first: a connect() still in progress must not delay (or outlive) the stop.
+    this.#abort.abort();
     if (this.#starting) await this.#starting.catch(() => undefined);
     this.#state = 'stopping';
     this.#typing.stopAll();
     this.#engine?.flow.dispose();
     await Promise.allSettled([this.#engine?.outbox.drain()]);
-    this.#abort.abort();
     await Promise.allSettled([this.disconnect()]);
     if (this.#ownsStore) {
       this.#store.close();
@@ -244,6 +253,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
     this.stopTyping(threadId);
     this.#debouncer.removeThread(threadId);
     this.#engine?.inbound.forgetThread(threadId);
+    this.#engine?.flow.forgetThread(threadId);
     this.outbox.forget(threadId);
     this.#threads.remove(threadId);
   }
@@ -383,8 +393,9 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
 
   /** Render and post Markdown as a standalone message (ends edit-in-place streaming). */
   protected async postMarkdown(threadId: ThreadId, markdown: string): Promise<void> {
+    // Queue every chunk at once so nothing else of the thread can land between them.
     const chunks = this.transport.render(markdown);
-    for (const text of chunks) await this.outbox.post(threadId, { text });
+    await Promise.all(chunks.map((text) => this.outbox.post(threadId, { text })));
   }
 
   /** Store key of a thread (thread ids are only unique per platform). */
@@ -478,12 +489,20 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
     if (!this.#threads.has(threadId)) throw new UnknownThreadError(threadId);
   }
 
-  static #deferred(): { promise: Promise<void>; resolve: () => void } {
-    let resolve!: () => void;
+  static #deferred(): { promise: Promise<void>; resolve: () => void; settled: boolean } {
+    let done!: () => void;
     const promise = new Promise<void>((r) => {
-      resolve = r;
+      done = r;
     });
-    return { promise, resolve };
+    const deferred = {
+      promise,
+      settled: false,
+      resolve: () => {
+        deferred.settled = true;
+        done();
+      },
+    };
+    return deferred;
   }
 
   /** A fresh request id. */

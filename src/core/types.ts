@@ -47,6 +47,8 @@ export type ApprovalDecision =
       readonly scope: ApprovalScope;
       readonly by: DecidedBy;
       readonly updatedInput?: Record<string, unknown>;
+      /** For scope `tool`: the tool the timer trusts ("allow Bash" on an Edit card). @default the request's tool */
+      readonly tool?: string;
     }
   | { readonly behavior: 'deny'; readonly reason?: string; readonly by: DecidedBy }
   /** Nobody answered in time, or the requester cancelled (`cancelled: true`). Always a deny. */

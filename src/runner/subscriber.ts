@@ -147,7 +147,12 @@ export class SessionSubscriber implements RunnerEvents {
       info.open.delete(request.requestId);
       if (info.state === 'waiting_approval' && info.open.size === 0) {
         info.state = 'running';
-        this.#o.router.sendTyping(sessionId);
+        try {
+          this.#o.router.sendTyping(sessionId);
+        } catch (error) {
+          // The bridges may have stopped meanwhile.
+          this.#warn(error);
+        }
       }
     });
   }

@@ -107,7 +107,9 @@ export async function supervise(options: SuperviseOptions): Promise<SupervisedSe
       },
       onStopRequest: async (threadId) => {
         if (!mine(bridge, threadId)) return undefined;
-        void runner.stop(sessionId);
+        runner
+          .stop(sessionId)
+          .catch((error: unknown) => options.logger?.warn({ err: error }, 'stopping the agent failed'));
         return '🛑 Stopping the agent…';
       },
       onStatusRequest: (threadId) => (mine(bridge, threadId) ? subscriber.statusText(sessionId) : undefined),

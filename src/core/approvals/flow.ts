@@ -121,7 +121,7 @@ export class ApprovalFlow {
       store: options.store,
       clock: options.clock,
       platform: host.platform,
-      onTimeout: (requestId) => void this.settle(requestId, { behavior: 'timeout' }),
+      onTimeout: (requestId) => this.#settleQuietly(requestId, { behavior: 'timeout' }),
     });
     let secret = options.store.getValue('payload-codec-secret');
     if (!secret) {
@@ -152,6 +152,11 @@ export class ApprovalFlow {
     this.#batcher.flushAll();
   }
 
+  /** Drop a removed thread's queued notices. */
+  forgetThread(threadId: string): void {
+    this.#batcher.removeThread(threadId);
+  }
+
   onDecision(listener: DecisionListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -180,9 +185,7 @@ export class ApprovalFlow {
       return requestId;
     }
     this.#host.stopTyping(threadId);
-    const card = this.#approvalCard(request);
-    const messageId = await this.#host.postCard(threadId, card);
-    await this.#recordCard(threadId, requestId, messageId);
+    await this.#showCard(threadId, requestId, this.#approvalCard(request));
     return requestId;
   }
 
@@ -201,13 +204,22 @@ export class ApprovalFlow {
     this.#tokens.set(this.#codec.tokenFor(requestId), requestId);
     if (options.signal) this.#cancelOnAbort(requestId, options.signal);
     this.#host.stopTyping(threadId);
-    const messageId = await this.#host.postCard(threadId, buildChoiceCard(request, this.#codec));
-    await this.#recordCard(threadId, requestId, messageId);
+    await this.#showCard(threadId, requestId, buildChoiceCard(request, this.#codec));
     return requestId;
   }
 
-  /** Remember the card; if a fast tap decided the request while the card was being posted, update it now. */
-  async #recordCard(threadId: string, requestId: string, messageId: string): Promise<void> {
+  /**
+   * Post a request's card and remember it. A card that cannot be shown cancels its request (so nobody answers
+   * an invisible question by accident); if a fast tap decided it while it was being posted, it is updated now.
+   */
+  async #showCard(threadId: string, requestId: string, card: Card): Promise<void> {
+    let messageId: string;
+    try {
+      messageId = await this.#host.postCard(threadId, card);
+    } catch (error) {
+      await this.settle(requestId, { behavior: 'timeout', cancelled: true }).catch(() => undefined);
+      throw error;
+    }
     this.pending.setCards(requestId, [messageId]);
     const entry = this.pending.get(requestId);
     if (entry?.record.decisionJson) {
@@ -241,20 +253,16 @@ export class ApprovalFlow {
     if (parsed.timer === 'dir') return this.settle(entry.requestId, { behavior: 'allow', scope: 'dir', by });
     // "allow <Tool>" names the tool to trust; it starts a timer for that tool.
     const toolName = parsed.timer.tool;
-    return this.settle(entry.requestId, { behavior: 'allow', scope: 'tool', by }, toolName);
+    return this.settle(entry.requestId, { behavior: 'allow', scope: 'tool', by, tool: toolName });
   }
 
-  /**
-   * Settle a request exactly once: record, start timers, update the card, tell the handlers and listeners.
-   * @param timerTool - for scope `tool`: the tool to trust (defaults to the request's tool).
-   */
-  async settle(requestId: string, decision: PendingDecision, timerTool?: string): Promise<SettleResult> {
+  /** Settle a request exactly once: record, start timers, update the card, tell the handlers and listeners. */
+  async settle(requestId: string, decision: PendingDecision): Promise<SettleResult> {
     const result = this.pending.settle(requestId, decision);
     if (!result.settled) return result;
     const { entry } = result;
     const threadId = this.#host.threadIdOf(entry.threadKey);
-    if (decision.behavior === 'allow' && entry.kind === 'approval')
-      this.#startTimer(entry, decision, timerTool);
+    if (decision.behavior === 'allow' && entry.kind === 'approval') this.#startTimer(entry, decision);
     const by = 'by' in decision ? decision.by : undefined;
     this.#host.audit({
       action: `${entry.kind}.${decision.behavior}`,
@@ -263,14 +271,22 @@ export class ApprovalFlow {
       ...(by?.type === 'user' ? { userId: by.user.id, userName: by.user.name } : {}),
       detail: by ? describeDecider(by) : 'timeout',
     });
+    // The card edit is queued now (in order with the thread's output) but not awaited before the agent
+    // hears the decision: under rate limits a backlog of output must not hold the agent back.
+    const cardsUpdated = this.#updateCards(threadId, entry, decision);
     try {
-      await this.#updateCards(threadId, entry, decision);
-      for (const listener of this.#listeners) listener(threadId, requestId, decision);
+      for (const listener of this.#listeners) {
+        try {
+          listener(threadId, requestId, decision);
+        } catch (error) {
+          this.#host.logger.error({ err: error, requestId }, 'a decision listener threw');
+        }
+      }
       await this.#notifyHandler(threadId, entry, decision);
     } finally {
-      // Awaiting callers resume once the card shows the outcome and the handlers have heard of it.
       this.pending.release(requestId, decision);
     }
+    await cardsUpdated;
     return result;
   }
 
@@ -330,14 +346,13 @@ export class ApprovalFlow {
   #startTimer(
     entry: Extract<PendingEntry, { kind: 'approval' }>,
     decision: Extract<ApprovalDecision, { behavior: 'allow' }>,
-    timerTool?: string,
   ): void {
     const threadKey = entry.threadKey;
     switch (decision.scope) {
       case 'once':
         return;
       case 'tool':
-        this.timers.allowTool(threadKey, timerTool ?? entry.request.toolName);
+        this.timers.allowTool(threadKey, decision.tool ?? entry.request.toolName);
         return;
       case 'all':
         this.timers.allowAll(threadKey);
@@ -401,8 +416,15 @@ export class ApprovalFlow {
     }
   }
 
+  /** Settle from a timer or an abort signal: nobody awaits it, so failures are logged, never thrown. */
+  #settleQuietly(requestId: string, decision: PendingDecision): void {
+    this.settle(requestId, decision).catch((error: unknown) =>
+      this.#host.logger.error({ err: error, requestId }, 'could not settle an approval request'),
+    );
+  }
+
   #cancelOnAbort(requestId: string, signal: AbortSignal): void {
-    const cancel = () => void this.settle(requestId, { behavior: 'timeout', cancelled: true });
+    const cancel = () => this.#settleQuietly(requestId, { behavior: 'timeout', cancelled: true });
     if (signal.aborted) cancel();
     else signal.addEventListener('abort', cancel, { once: true });
   }

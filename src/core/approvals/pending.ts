@@ -160,10 +160,15 @@ export class PendingApprovals {
     for (const resolve of waiters) resolve(decision);
   }
 
-  /** Stop every timeout (the requests stay in the store). */
+  /**
+   * Stop every timeout (the requests stay in the store, answerable after a restart). Callers still awaiting a
+   * decision in this process are told it was cancelled, so nothing hangs on a stopped bridge.
+   */
   dispose(): void {
     for (const handle of this.#timeouts.values()) this.#clock.clearTimeout(handle);
     this.#timeouts.clear();
+    for (const requestId of [...this.#waiters.keys()])
+      this.release(requestId, { behavior: 'timeout', cancelled: true });
   }
 
   #arm(record: StoredPending): void {

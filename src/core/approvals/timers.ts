@@ -70,7 +70,8 @@ export class AutoApproveTimers {
     for (const timer of this.#store.listTimers(threadKey)) {
       if (timer.expiresAt <= now) continue;
       if (timer.scope === 'all') return 'Allow All';
-      if (timer.scope === 'tool' && timer.key === toolName) return `Allow ${toolName}`;
+      if (timer.scope === 'tool' && timer.key.toLowerCase() === toolName.toLowerCase())
+        return `Allow ${toolName}`;
     }
     if (directory === undefined) return undefined;
     for (const timer of this.#store.listTimers(ANY_THREAD)) {

@@ -1,0 +1,197 @@
+/**
+ * Edge cases of the core found in review: lifecycle races, cards that cannot be posted, answers that come
+ * too late, timers across platforms, and notices that must not be held back forever.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { BridgeRouter } from '../router.js';
+import { PlatformError } from './errors.js';
+import { MemoryBridge } from './memory-bridge.js';
+import type { Handlers } from './types.js';
+
+const bridges: MemoryBridge[] = [];
+afterEach(async () => {
+  vi.useRealTimers();
+  await Promise.all(bridges.splice(0).map((b) => b.stop()));
+});
+
+function bridge(options: ConstructorParameters<typeof MemoryBridge>[0] = {}): MemoryBridge {
+  const b = new MemoryBridge(options);
+  bridges.push(b);
+  return b;
+}
+
+describe('lifecycle', () => {
+  it('an approval still awaited when the bridge stops resolves as cancelled instead of hanging', async () => {
+    const b = bridge();
+    await b.start();
+    const thread = await b.createThread('Repo');
+    const decision = b.requestApproval(thread, { toolName: 'Bash', input: { command: 'ls' } });
+    await b.settle();
+    await b.stop();
+    expect(await decision).toEqual({ behavior: 'timeout', cancelled: true });
+  });
+
+  it('start() during stop() waits for the stop and leaves the bridge running', async () => {
+    const b = bridge();
+    await b.start();
+    const stopping = b.stop();
+    const starting = b.start();
+    await Promise.all([stopping, starting]);
+    expect(b.running).toBe(true);
+  });
+
+  it('waitUntilStopped() from before start() resolves on the first stop', async () => {
+    const b = bridge();
+    let stopped = false;
+    void b.waitUntilStopped().then(() => {
+      stopped = true;
+    });
+    await b.start();
+    await b.stop();
+    await Promise.resolve();
+    expect(stopped).toBe(true);
+  });
+});
+
+describe('answers', () => {
+  it('a card that cannot be posted cancels its request, so a later "yes" is input, not consent', async () => {
+    const inputs: string[] = [];
+    const b = bridge({
+      handlers: { onInput: (_t, text) => void inputs.push(text) },
+      failPosts: { count: 1, error: new PlatformError('memory', 'post', 'chat not found') },
+    });
+    await b.start();
+    const thread = await b.createThread('Repo');
+    await expect(
+      b.requestApproval(thread, { toolName: 'Bash', input: { command: 'rm -rf /' } }),
+    ).rejects.toThrow(/chat not found/);
+    await b.userSays(thread, 'yes');
+    expect(inputs).toEqual(['yes']);
+    expect(b.auditLog().some((e) => e.action === 'approval.allow')).toBe(false);
+  });
+
+  it('after "Deny with reason", a message that comes once the request timed out is input again', async () => {
+    vi.useFakeTimers();
+    const inputs: string[] = [];
+    const b = bridge({
+      approvalTimeoutMs: 60_000,
+      handlers: { onInput: (_t, text) => void inputs.push(text) },
+    });
+    await b.start();
+    const thread = await b.createThread('Repo');
+    const decision = b.requestApproval(thread, { toolName: 'Bash', input: { command: 'ls' } });
+    await vi.advanceTimersByTimeAsync(10);
+    await b.userTaps(thread, 'Deny with reason');
+    await vi.advanceTimersByTimeAsync(60_001);
+    expect((await decision).behavior).toBe('timeout');
+    await b.userSays(thread, 'please also run the linter');
+    expect(inputs).toEqual(['please also run the linter']);
+  });
+
+  it('"allow bash" trusts Bash whatever the case', async () => {
+    const b = bridge();
+    await b.start();
+    const thread = await b.createThread('Repo');
+    const first = b.requestApproval(thread, { toolName: 'Bash', input: { command: 'ls' } });
+    await b.settle();
+    await b.userSays(thread, 'allow bash');
+    expect(await first).toMatchObject({ behavior: 'allow', scope: 'tool' });
+    expect(await b.requestApproval(thread, { toolName: 'Bash', input: { command: 'pwd' } })).toMatchObject({
+      by: { type: 'auto', reason: 'Allow Bash' },
+    });
+  });
+
+  it('across platforms, "allow Bash" on an Edit card trusts Bash on every platform, never Edit', async () => {
+    const a = bridge();
+    const c = bridge();
+    const router = new BridgeRouter([a, c]);
+    await router.start();
+    const [ta, tc] = await router.openSession('s', 'Repo');
+    const first = router.requestApproval('s', { toolName: 'Edit', input: { file_path: 'a.ts' } });
+    await a.settle();
+    await c.settle();
+    await a.userSays(ta?.threadId ?? '', 'allow Bash');
+    expect(await first).toMatchObject({ behavior: 'allow', scope: 'tool', tool: 'Bash' });
+    for (const [b, t] of [
+      [a, ta],
+      [c, tc],
+    ] as const) {
+      const editAgain = b.requestApproval(t?.threadId ?? '', {
+        toolName: 'Edit',
+        input: { file_path: 'b.ts' },
+      });
+      await b.settle();
+      expect(
+        b
+          .messages(t?.threadId ?? '')
+          .at(-1)
+          ?.buttons.flat(),
+      ).toContain('Allow');
+      await b.userTaps(t?.threadId ?? '', 'Deny');
+      expect((await editAgain).behavior).toBe('deny');
+      expect(
+        await b.requestApproval(t?.threadId ?? '', { toolName: 'Bash', input: { command: 'ls' } }),
+      ).toMatchObject({
+        by: { type: 'auto', reason: 'Allow Bash' },
+      });
+    }
+  });
+
+  it('a decision listener or handler that throws does not break the decision', async () => {
+    const handlers: Handlers = {
+      onApprovalResponse: () => {
+        throw new Error('handler bug');
+      },
+    };
+    const b = bridge({ handlers });
+    await b.start();
+    b.onDecision(() => {
+      throw new Error('listener bug');
+    });
+    const thread = await b.createThread('Repo');
+    const decision = b.requestApproval(thread, { toolName: 'Bash', input: { command: 'ls' } });
+    await b.settle();
+    await b.userTaps(thread, 'Allow');
+    expect((await decision).behavior).toBe('allow');
+  });
+});
+
+describe('notices', () => {
+  it('a steady stream of auto-approvals is noticed within 5 quiet periods, not held back forever', async () => {
+    vi.useFakeTimers();
+    const b = bridge();
+    await b.start();
+    const thread = await b.createThread('Repo');
+    const first = b.requestApproval(thread, { toolName: 'Read', input: { file_path: 'x' } });
+    await vi.advanceTimersByTimeAsync(10);
+    await b.userSays(thread, 'allow all');
+    await first;
+    const before = b.texts(thread).length;
+    for (let i = 0; i < 10; i++) {
+      await b.requestApproval(thread, { toolName: 'Read', input: { file_path: `f${i}` } });
+      await vi.advanceTimersByTimeAsync(1000);
+    }
+    const notices = b
+      .texts(thread)
+      .slice(before)
+      .filter((t) => t.includes('Auto-approved'));
+    expect(notices.length).toBeGreaterThanOrEqual(1);
+    expect(notices[0]).toMatch(/Auto-approved [2-8] tools/);
+  });
+
+  it('removeThread drops the notices still queued for it', async () => {
+    vi.useFakeTimers();
+    const b = bridge();
+    await b.start();
+    const thread = await b.createThread('Repo');
+    const first = b.requestApproval(thread, { toolName: 'Read', input: { file_path: 'x' } });
+    await vi.advanceTimersByTimeAsync(10);
+    await b.userSays(thread, 'allow all');
+    await first;
+    await b.requestApproval(thread, { toolName: 'Read', input: { file_path: 'y' } });
+    const calls = b.calls.length;
+    await b.removeThread(thread);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(b.calls.slice(calls).filter((c) => c.kind === 'post')).toEqual([]);
+  });
+});
