@@ -2,6 +2,7 @@
  * Where the config file lives, reading it (validated) and writing it privately (0600 file, 0700 directory).
  * @module
  */
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -74,14 +75,15 @@ export function readConfigFile(path: string): LoadedConfigFile {
  */
 export function writeConfigFile(path: string, config: TetherConfig): void {
   const directory = dirname(path);
-  const temporary = `${path}.${process.pid}.tmp`;
+  // An unpredictable name created exclusively: a symlink planted at the temporary path cannot redirect the tokens.
+  const temporary = `${path}.${randomBytes(8).toString('hex')}.tmp`;
   try {
     const created = mkdirSync(directory, { recursive: true, mode: 0o700 });
     // mkdir's mode is filtered by the umask; set it exactly on the directory we made.
     if (created !== undefined) chmodSync(directory, 0o700);
     writeFileSync(temporary, `${JSON.stringify(configSchema.parse(config), null, 2)}\n`, {
       mode: 0o600,
-      flag: 'w',
+      flag: 'wx',
     });
     chmodSync(temporary, 0o600);
     renameSync(temporary, path);

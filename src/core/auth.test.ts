@@ -98,11 +98,12 @@ describe('Authorizer pairing', () => {
   });
 
   it('accepts a fixed code typed with spaces, dashes or full-width digits', () => {
-    const { auth } = setup({ pairingCode: '1234-5678', allowedUserIds: [1] });
-    expect(auth.pairingEnabled).toBe(true);
-    expect(auth.tryPair(person('a'), ' 1234 5678 ').ok).toBe(true);
-    expect(auth.tryPair(person('b'), '１２３４５６７８').ok).toBe(true);
-    expect(auth.tryPair(person('c'), '12345679')).toEqual({ ok: false, reason: 'wrong_code' });
+    const spaced = setup({ pairingCode: '1234-5678', allowedUserIds: [1] }).auth;
+    expect(spaced.pairingEnabled).toBe(true);
+    expect(spaced.tryPair(person('a'), ' 1234 5678 ').ok).toBe(true);
+    const wide = setup({ pairingCode: '1234-5678', allowedUserIds: [1] }).auth;
+    expect(wide.tryPair(person('b'), '１２３４５６７８').ok).toBe(true);
+    expect(wide.tryPair(person('c'), '12345679')).toEqual({ ok: false, reason: 'wrong_code' });
   });
 
   it('treats a code of any other length as simply wrong', () => {
@@ -114,6 +115,30 @@ describe('Authorizer pairing', () => {
       });
     }
     expect(auth.tryPair(ann, 'CORRECT-HORSE-BATTERY').ok).toBe(true);
+  });
+
+  it('a code pairs one person only: the next code is announced, a used fixed code stays used after a restart', () => {
+    const store = new MemoryStore();
+    const auth = new Authorizer({ platform: 'telegram', store, pairingCode: '1234-5678' });
+    const announced: string[] = [];
+    auth.onPairingCode((code) => announced.push(code));
+    expect(auth.tryPair(ann, '12345678').ok).toBe(true);
+    // Somebody who read the code in the chat cannot reuse it.
+    expect(auth.tryPair(mallory, '12345678')).toEqual({ ok: false, reason: 'wrong_code' });
+    expect(announced).toEqual([auth.pairingCode]);
+    const restarted = new Authorizer({ platform: 'telegram', store, pairingCode: '1234-5678' });
+    expect(restarted.pairingCode).not.toBe('1234-5678');
+    expect(restarted.tryPair(mallory, '12345678')).toEqual({ ok: false, reason: 'wrong_code' });
+    expect(restarted.isAuthorized(ann.id)).toBe(true);
+    // Opting in keeps a code usable.
+    const reusable = new Authorizer({
+      platform: 'slack',
+      store,
+      pairingCode: '8765-4321',
+      reusablePairingCode: true,
+    });
+    expect(reusable.tryPair(ann, '87654321').ok).toBe(true);
+    expect(reusable.tryPair(mallory, '87654321').ok).toBe(true);
   });
 
   it('refuses a guessable fixed code, explaining the fix', () => {
@@ -146,11 +171,14 @@ describe('Authorizer against guessing', () => {
     expect(auth.isAuthorized(mallory.id)).toBe(false);
     // Other people are not affected.
     expect(auth.tryPair(ann, code).ok).toBe(true);
+    // The code was used up by ann: the next one is different.
+    const next = auth.pairingCode!;
+    expect(next).not.toBe(code);
 
     clock.advance(15 * 60_000 - 5001);
-    expect(auth.tryPair(mallory, code)).toMatchObject({ reason: 'rate_limited', retryAfterMs: 1 });
+    expect(auth.tryPair(mallory, next)).toMatchObject({ reason: 'rate_limited', retryAfterMs: 1 });
     clock.advance(1);
-    expect(auth.tryPair(mallory, code)).toEqual({ ok: true, alreadyPaired: false });
+    expect(auth.tryPair(mallory, next)).toEqual({ ok: true, alreadyPaired: false });
   });
 
   it('honours a custom per-user limit', () => {

@@ -3,9 +3,11 @@
  * (persisted in the {@link Store}), or, only when explicitly asked for, anyone.
  * @module
  */
+import { createHash } from 'node:crypto';
 import { ConfigError } from './errors.js';
 import {
   generatePairingCode,
+  normalizePairingCode,
   PairingCodeMatcher,
   SlidingWindowLimiter,
   validatePairingCode,
@@ -41,6 +43,11 @@ export interface AuthorizerOptions {
    * @default a random 8-digit code, when pairing is on
    */
   pairingCode?: string;
+  /**
+   * Keep the pairing code valid after it has been used. Less safe: the code is typed in a shared chat.
+   * @default false (each code pairs one person, then a new one is generated)
+   */
+  reusablePairingCode?: boolean;
   /**
    * Whether people can pair by sending the code.
    * @default true when `allowedUserIds` is empty or `pairingCode` is given
@@ -96,14 +103,24 @@ export class Authorizer {
   readonly platform: string;
   /** Whether people can pair with {@link Authorizer.tryPair}. */
   readonly pairingEnabled: boolean;
-  /** The code to show the operator (never to log), or undefined when pairing is off. */
-  readonly pairingCode: string | undefined;
+  /**
+   * The code to show the operator (never to log), or undefined when pairing is off. Codes are single-use:
+   * after someone pairs, a new code replaces it (see {@link Authorizer.onPairingCode}), because the person typed
+   * the old one where others in the chat could read it.
+   */
+  get pairingCode(): string | undefined {
+    return this.#code;
+  }
+
+  #code: string | undefined;
+  readonly #codeListeners = new Set<(code: string) => void>();
+  readonly #reusable: boolean;
 
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #allowed: ReadonlySet<string>;
   readonly #allowAnyone: boolean;
-  readonly #matcher: PairingCodeMatcher | undefined;
+  #matcher: PairingCodeMatcher | undefined;
   readonly #userFailures: SlidingWindowLimiter;
   readonly #globalFailures = new SlidingWindowLimiter(GLOBAL_MAX_FAILED_ATTEMPTS, GLOBAL_ATTEMPT_WINDOW_MS);
   readonly #noisyPerUser = new SlidingWindowLimiter(NOISY_AUDITS_PER_USER, 60_000);
@@ -134,13 +151,17 @@ export class Authorizer {
 
     const defaultPairing = this.#allowed.size === 0 || options.pairingCode !== undefined;
     this.pairingEnabled = !allowAnyone && (options.requirePairing ?? defaultPairing);
+    this.#reusable = options.reusablePairingCode === true;
     if (this.pairingEnabled) {
-      const code = options.pairingCode === undefined ? generatePairingCode() : options.pairingCode;
+      // A fixed code that already paired someone stays used up across restarts.
+      const fixed = options.pairingCode;
+      const usable = fixed !== undefined && (this.#reusable || !this.#store.getValue(this.#usedKey(fixed)));
+      const code = usable ? fixed : generatePairingCode();
       this.#matcher = new PairingCodeMatcher(validatePairingCode(code));
-      this.pairingCode = code;
+      this.#code = code;
     } else {
       this.#matcher = undefined;
-      this.pairingCode = undefined;
+      this.#code = undefined;
     }
   }
 
@@ -189,7 +210,27 @@ export class Authorizer {
       pairedAt: now,
     });
     this.#audit(user, 'pairing.paired');
+    if (!this.#reusable) this.#rotateCode();
     return { ok: true, alreadyPaired: false };
+  }
+
+  /** Be told the new code each time one is used up. Returns a remover. */
+  onPairingCode(listener: (code: string) => void): () => void {
+    this.#codeListeners.add(listener);
+    return () => this.#codeListeners.delete(listener);
+  }
+
+  #usedKey(code: string): string {
+    const digest = createHash('sha256').update(normalizePairingCode(code)).digest('base64url');
+    return `pairing-used:${this.platform}:${digest}`;
+  }
+
+  #rotateCode(): void {
+    if (this.#code !== undefined) this.#store.setValue(this.#usedKey(this.#code), String(this.#clock.now()));
+    const code = generatePairingCode();
+    this.#matcher = new PairingCodeMatcher(code);
+    this.#code = code;
+    for (const listener of this.#codeListeners) listener(code);
   }
 
   /** Forgets a paired user (allowlisted users stay authorized). Audited as `pairing.unpaired`. */

@@ -88,6 +88,22 @@ describe('answers', () => {
     expect(inputs).toEqual(['please also run the linter']);
   });
 
+  it('with two requests open, a typed "yes" decides nothing and asks for the buttons', async () => {
+    const b = bridge();
+    await b.start();
+    const thread = await b.createThread('Repo');
+    const first = b.requestApproval(thread, { toolName: 'Bash', input: { command: 'ls' } });
+    const second = b.requestApproval(thread, { toolName: 'Bash', input: { command: 'rm -rf build' } });
+    await b.settle();
+    await b.userSays(thread, 'yes');
+    expect(b.texts(thread).at(-1)).toMatch(/2 requests are waiting: answer each one with its buttons/);
+    expect(b.auditLog().filter((e) => e.action.startsWith('approval.'))).toEqual([]);
+    const cards = b.messages(thread).filter((m) => m.buttons.flat().includes('Deny'));
+    await b.userTaps(thread, { payload: cards[0]?.payloads[0]?.[1] ?? '' });
+    await b.userTaps(thread, { payload: cards[1]?.payloads[0]?.[1] ?? '' });
+    expect([(await first).behavior, (await second).behavior]).toEqual(['deny', 'deny']);
+  });
+
   it('"allow bash" trusts Bash whatever the case', async () => {
     const b = bridge();
     await b.start();
@@ -153,6 +169,35 @@ describe('answers', () => {
     await b.settle();
     await b.userTaps(thread, 'Allow');
     expect((await decision).behavior).toBe('allow');
+  });
+});
+
+describe('timeouts', () => {
+  it('a 30-day timeout does not fire at once (Node timers overflow past 24.8 days)', async () => {
+    vi.useFakeTimers();
+    const b = bridge();
+    await b.start();
+    const thread = await b.createThread('Repo');
+    let settled = false;
+    const decision = b
+      .requestApproval(thread, { toolName: 'Bash', input: { command: 'ls' }, timeoutMs: 30 * 24 * 3600_000 })
+      .then((d) => {
+        settled = true;
+        return d;
+      });
+    await vi.advanceTimersByTimeAsync(25 * 24 * 3600_000);
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(5 * 24 * 3600_000 + 10);
+    expect(await decision).toEqual({ behavior: 'timeout' });
+  });
+
+  it('a timeout that is not a positive number is refused with the fix', async () => {
+    const b = bridge();
+    await b.start();
+    const thread = await b.createThread('Repo');
+    await expect(b.requestApproval(thread, { toolName: 'Bash', timeoutMs: Number.NaN })).rejects.toThrow(
+      /timeoutMs must be a positive number/,
+    );
   });
 });
 

@@ -171,6 +171,12 @@ export class BridgeInbound {
     const approval = flow.oldestOpen(threadId, 'approval');
     if (approval && !command) {
       const parsed = parseApprovalText(text);
+      const open = flow.pending.listOpen(approval.threadKey).filter((e) => e.kind === 'approval').length;
+      if (parsed && open > 1) {
+        // A typed "yes" could be meant for any of them: only a button says which.
+        await this.#d.reply(threadId, `${open} requests are waiting: answer each one with its buttons.`);
+        return true;
+      }
       if (parsed) {
         const result = await flow.answerWithText(approval, parsed, user);
         const who = escapeMarkdown(user.name);

@@ -34,8 +34,10 @@ export interface BridgeOptions {
   readonly approvalTimeoutMs?: number;
   /** Users always authorized (platform user ids). */
   readonly allowedUserIds?: Iterable<string | number>;
-  /** A fixed pairing code; otherwise one is generated when pairing is on. */
+  /** A fixed pairing code; otherwise one is generated when pairing is on. Read it from `bridge.auth.pairingCode`. */
   readonly pairingCode?: string;
+  /** Keep a pairing code valid after use. @default false: each code pairs one person, then a new one is made */
+  readonly reusablePairingCode?: boolean;
   /** Require pairing for users not in `allowedUserIds`. @default true when `allowedUserIds` is empty */
   readonly requirePairing?: boolean;
   /** Authorize everyone who can write in the chat. Dangerous; for private sandboxes only. @default false */

@@ -84,6 +84,9 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
       ...(options.pairingCode !== undefined ? { pairingCode: options.pairingCode } : {}),
       ...(options.requirePairing !== undefined ? { requirePairing: options.requirePairing } : {}),
       ...(options.allowAnyone !== undefined ? { allowAnyone: options.allowAnyone } : {}),
+      ...(options.reusablePairingCode !== undefined
+        ? { reusablePairingCode: options.reusablePairingCode }
+        : {}),
     });
     this.commands = new CommandRegistry(this.commandPrefix());
     this.#threads = new ThreadBook(this.#store, platform, this.clock);
@@ -157,11 +160,11 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
         }
         this.#state = 'running';
         this.logger.info({ platform: this.platform }, 'bridge started');
-        if (this.auth.pairingEnabled && this.auth.pairingCode) {
-          // The owner needs this code to pair; it is printed the way the seed prints it.
+        if (this.auth.pairingEnabled) {
+          // The code itself is a secret: it is shown by the application (bridge.auth.pairingCode), never logged.
           this.logger.info(
-            { platform: this.platform, pairingCode: this.auth.pairingCode },
-            `pairing code: send ${this.commandPrefix()}pair ${this.auth.pairingCode} to authorize yourself`,
+            { platform: this.platform },
+            'pairing is on: read the code from bridge.auth.pairingCode',
           );
         }
       } catch (error) {

@@ -174,8 +174,8 @@ export class DiscordBridge extends Bridge {
     );
     if (this.auth.pairingEnabled) {
       this.logger.info(
-        { pairingCode: this.auth.pairingCode },
-        'Discord pairing code: type !pair <code> (or !setup <code> in the channel to control from)',
+        {},
+        'Discord pairing is on: type !pair <code> (or !setup <code> in a channel to control from); the code is bridge.auth.pairingCode',
       );
     }
     if (this.#controlChannel === undefined) {

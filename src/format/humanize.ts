@@ -240,8 +240,9 @@ export function formatToolInput(
   const value = asObject(input);
   if (value === undefined) return { markdown: '', truncated: false };
   if (typeof value === 'string') {
+    // A plain description comes from the agent: show it as written, never as Markdown (no hidden links).
     const shown = cut(value, total);
-    return { markdown: shown.text, truncated: shown.cut };
+    return { markdown: escapeMarkdown(shown.text), truncated: shown.cut };
   }
   const fields: Field[] = [];
   let truncated = false;

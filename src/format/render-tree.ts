@@ -194,8 +194,30 @@ class TreeRenderer {
       label = [textToken(d.escape(url))];
       labelText = url;
     }
+    if (looksLikeAddress(labelText) && !sameAddress(labelText, url)) {
+      // A label that reads as another address would hide where the link really goes: show the target too.
+      const target = d.link(url, [textToken(d.escape(url))], url, ctx);
+      return [...label, textToken(d.escape(' (')), ...target, textToken(d.escape(')'))];
+    }
     return d.link(url, label, labelText, ctx);
   }
+}
+
+/** True for text a reader would take for a web address: `https://…`, `www.…`, `example.com/…`. */
+function looksLikeAddress(text: string): boolean {
+  return /^\s*(?:[a-z][a-z0-9+.-]*:\/\/|www\.|[\w-]+(?:\.[\w-]+)+(?:[/:?#]|\s*$))/i.test(text);
+}
+
+/** Whether a label names the same address as the link's target (scheme, case of the host, trailing slash aside). */
+function sameAddress(label: string, url: string): boolean {
+  const normal = (text: string) =>
+    text
+      .trim()
+      .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+      .replace(/^www\./i, '')
+      .replace(/\/$/, '')
+      .toLowerCase();
+  return normal(label) === normal(url);
 }
 
 /** The text shown for an image: its alt text and its address (chat messages cannot embed it inline). */

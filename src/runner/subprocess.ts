@@ -3,15 +3,16 @@
  * @module
  */
 
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { type ChildProcess, type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { basename } from 'node:path';
-import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 import type { ApprovalDecision, Logger } from '../core/types.js';
 import { silentLogger } from '../core/types.js';
+import { agentEnvironment } from './agent-environment.js';
 import { RunnerUnavailableError, UnknownSessionError } from './errors.js';
 import { EventSequence } from './event-sequence.js';
+import { readLines } from './line-reader.js';
 import { NO_ANSWER_MESSAGE, resolutionOf } from './pending-answers.js';
 import {
   type AgentMessage,
@@ -89,13 +90,14 @@ export class SubprocessRunner implements Runner {
     const { command, args = [], cwd, env } = this.#options;
     const child = spawn(command, [...args], {
       cwd: cwd ?? process.cwd(),
-      env: {
-        ...process.env,
+      env: agentEnvironment({
         ...env,
         AGENT_TETHER_SESSION_ID: sessionId,
         AGENT_TETHER_PERMISSION_MODE: permissionModeName(approvalChoice),
-      },
+      }),
       stdio: ['pipe', 'pipe', 'pipe'],
+      // Its own process group, so stop() also ends what the agent started.
+      detached: process.platform !== 'win32',
     });
     try {
       await new Promise<void>((resolve, reject) => {
@@ -131,8 +133,8 @@ export class SubprocessRunner implements Runner {
     this.#write(session, { type: 'stop' });
     session.child.stdin.end();
     const grace = this.#options.stopGraceMs ?? 3000;
-    const term = setTimeout(() => session.child.kill('SIGTERM'), grace);
-    const kill = setTimeout(() => session.child.kill('SIGKILL'), grace * 2);
+    const term = setTimeout(() => signalTree(session.child, 'SIGTERM'), grace);
+    const kill = setTimeout(() => signalTree(session.child, 'SIGKILL'), grace * 2);
     try {
       return await session.exited;
     } finally {
@@ -214,14 +216,38 @@ export class SubprocessRunner implements Runner {
     child.stdin.on('error', (error) =>
       this.#logger.debug({ err: error, session: sessionId }, 'agent stdin error'),
     );
-    createInterface({ input: child.stdout, crlfDelay: Number.POSITIVE_INFINITY }).on('line', (line) => {
-      if (line.trim() === '') return;
-      const parsed = parseAgentLine(line);
-      if (parsed.ok) this.#handle(sessionId, session, parsed.message);
-      else void session.seq.emit(() => this.#events.onError(sessionId, 'protocol', parsed.error));
-    });
-    createInterface({ input: child.stderr, crlfDelay: Number.POSITIVE_INFINITY }).on('line', (line) => {
-      void session.seq.emit(() => this.#events.onOutput(sessionId, 'stderr', line, { kind: 'step' }));
+    const tooLong = (stream: string) => (length: number) =>
+      void session.seq.emit(() =>
+        this.#events.onError(
+          sessionId,
+          'protocol',
+          `dropped a ${stream} line of ${length} characters (too long)`,
+        ),
+      );
+    readLines(
+      child.stdout,
+      (line) => {
+        if (line.trim() === '') return;
+        const parsed = parseAgentLine(line);
+        if (parsed.ok) this.#handle(sessionId, session, parsed.message);
+        else void session.seq.emit(() => this.#events.onError(sessionId, 'protocol', parsed.error));
+      },
+      tooLong('stdout'),
+    );
+    readLines(
+      child.stderr,
+      (line) => {
+        void session.seq.emit(() => this.#events.onOutput(sessionId, 'stderr', line, { kind: 'step' }));
+      },
+      tooLong('stderr'),
+    );
+    // A background process the agent started may keep the pipes open after the agent exits: stop waiting
+    // for them after a grace period so the session still ends.
+    child.once('exit', () => {
+      setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+      }, 2000).unref();
     });
     child.on('error', (error) => {
       void session.seq.emit(() => this.#events.onError(sessionId, 'spawn', error.message));
@@ -340,4 +366,25 @@ export function createSubprocessRunner(
     ...(c.stopGraceMs === undefined ? {} : { stopGraceMs: c.stopGraceMs }),
     ...(c.heartbeatMs === undefined ? {} : { heartbeatMs: c.heartbeatMs }),
   });
+}
+
+/** Signal the agent and every process in its group (falls back to the agent alone). */
+function signalTree(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    // The agent is gone; what it left behind in its group still goes.
+    if (child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // No such group: nothing left.
+      }
+    }
+    return;
+  }
+  try {
+    if (child.pid === undefined || process.platform === 'win32') throw new Error('no process group');
+    process.kill(-child.pid, signal);
+  } catch {
+    child.kill(signal);
+  }
 }

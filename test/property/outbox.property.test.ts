@@ -52,10 +52,12 @@ function platform(faults: Fault[], clock: VirtualClock) {
 
 // At most 3 transient failures in a script, so the bounded retries (5 attempts a call) always succeed in the end;
 // 429s are unbounded in number (each one waits its retry-after).
-const faultScript = fc.array(fc.constantFrom<Fault>('ok', 'ok', 'ok', '429', '5xx'), { maxLength: 40 }).map((faults) => {
-  let transient = 0;
-  return faults.map((f) => (f === '5xx' && ++transient > 3 ? 'ok' : f));
-});
+const faultScript = fc
+  .array(fc.constantFrom<Fault>('ok', 'ok', 'ok', '429', '5xx'), { maxLength: 40 })
+  .map((faults) => {
+    let transient = 0;
+    return faults.map((f) => (f === '5xx' && ++transient > 3 ? 'ok' : f));
+  });
 
 describe('outbox properties', () => {
   it('delivers every output exactly once, in order, within limits, under random faults', async () => {

@@ -70,21 +70,22 @@ describe('tetherCanUseTool', () => {
     });
   });
 
-  it('passes the SDK suggestions back for "Allow Bash" (tool scope), kept to this session', async () => {
+  it('keeps "Allow Bash 30m" to the bridge timer by default; on request passes SDK suggestions, kept to this session', async () => {
     const { requester } = person({ approval: () => ({ behavior: 'allow', scope: 'tool', by: byAda }) });
-    const result = await tetherCanUseTool(requester, 't')('Bash', { command: 'npm test' }, sdkOptions());
+    const byDefault = await tetherCanUseTool(requester, 't')('Bash', { command: 'x' }, sdkOptions());
+    expect(byDefault).toMatchObject({ behavior: 'allow' });
+    expect(byDefault).not.toHaveProperty('updatedPermissions');
+    const result = await tetherCanUseTool(requester, 't', { forwardSuggestions: true })(
+      'Bash',
+      { command: 'npm test' },
+      sdkOptions(),
+    );
     expect(result).toMatchObject({
       behavior: 'allow',
       updatedPermissions: [
         { type: 'addRules', rules: [{ toolName: 'Bash', ruleContent: 'npm test' }], destination: 'session' },
       ],
     });
-    const off = await tetherCanUseTool(requester, 't', { forwardSuggestions: false })(
-      'Bash',
-      { command: 'x' },
-      sdkOptions(),
-    );
-    expect(off).not.toHaveProperty('updatedPermissions');
   });
 
   it('sends the deny reason to the model, or says who denied', async () => {

@@ -148,6 +148,8 @@ export async function runCommand(
       io.out(
         `Pairing code: ${bridge.auth.pairingCode}. Send the pair command with it in the chat (e.g. /pair ${bridge.auth.pairingCode}) to authorize yourself, or list your user id in allowedUserIds.`,
       );
+      // Codes are single-use: show the next one when it is used up.
+      bridge.auth.onPairingCode((code) => io.out(`Pairing code used. The next pairing code is ${code}.`));
     }
     io.out(`Supervising "${name}" (${options.runner}) on ${platform}. Ctrl-C stops the agent.`);
     const outcome = await Promise.race([

@@ -33,6 +33,11 @@ describe('approval text grammar (the seed)', () => {
       timer: { tool: 'mcp__github__create_issue' },
     });
   });
+  it('"allow" followed by more than a tool name is a message, not consent', () => {
+    expect(parseApprovalText('allow only read-only commands please')).toBeUndefined();
+    expect(parseApprovalText('allow it but be careful')).toBeUndefined();
+  });
+
   it('other text is not an answer', () => {
     for (const text of [
       'please add tests',

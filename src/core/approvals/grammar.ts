@@ -27,8 +27,10 @@ export function parseApprovalText(text: string): ParsedApprovalText | undefined 
   if (lower === 'allow all') return { allow: true, timer: 'all' };
   if (lower === 'allow dir') return { allow: true, timer: 'dir' };
   if (lower.startsWith('allow ')) {
+    // Only a single tool-name word counts: "allow only read-only commands please" is a message, not consent.
     const tool = stripped.slice(6).trim();
-    if (tool) return { allow: true, timer: { tool } };
+    if (/^[\w.:-]{1,100}$/.test(tool)) return { allow: true, timer: { tool } };
+    return undefined;
   }
   if (ALLOW_WORDS.has(lower)) return { allow: true };
   const colon = /^(deny|reject|no)\s*:/i.exec(stripped);

@@ -3,8 +3,12 @@
  * survives a restart, with a timeout, and resolved exactly once whoever answers first.
  * @module
  */
+import { ConfigError } from '../errors.js';
 import type { Store, StoredPending } from '../store/types.js';
 import type { ApprovalDecision, ApprovalRequest, ChoiceDecision, ChoiceRequest, Clock } from '../types.js';
+
+/** The longest single timer Node runs correctly (2^31 - 1 ms). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Any decision the book records. */
 export type PendingDecision = ApprovalDecision | ChoiceDecision;
@@ -84,6 +88,9 @@ export class PendingApprovals {
       | { kind: 'choice'; threadKey: string; request: ChoiceRequest; timeoutMs?: number },
   ): PendingEntry {
     const { requestId } = input.request;
+    if (input.timeoutMs !== undefined && !(Number.isFinite(input.timeoutMs) && input.timeoutMs > 0)) {
+      throw new ConfigError(`timeoutMs must be a positive number of milliseconds, got ${input.timeoutMs}`);
+    }
     if (this.#store.getPending(requestId)) {
       throw new Error(`Approval request "${requestId}" already exists: use a unique requestId`);
     }
@@ -172,12 +179,15 @@ export class PendingApprovals {
   }
 
   #arm(record: StoredPending): void {
-    if (record.expiresAt === undefined) return;
+    const { expiresAt } = record;
+    if (expiresAt === undefined) return;
     this.#disarm(record.requestId);
-    const delay = Math.max(0, record.expiresAt - this.#clock.now());
+    // Timers longer than ~24.8 days overflow in Node (and would fire at once): wait in steps.
+    const delay = Math.min(MAX_TIMER_MS, Math.max(0, expiresAt - this.#clock.now()));
     const handle = this.#clock.setTimeout(() => {
       this.#timeouts.delete(record.requestId);
-      this.#onTimeout(record.requestId);
+      if (this.#clock.now() < expiresAt) this.#arm(record);
+      else this.#onTimeout(record.requestId);
     }, delay);
     this.#timeouts.set(record.requestId, handle);
   }

@@ -13,7 +13,7 @@ export interface TetherCanUseToolOptions {
   readonly timeoutMs?: number;
   /** The directory the agent works in (enables "Allow dir"). @default the thread's directory */
   readonly directory?: string;
-  /** See {@link PermissionResultOptions.forwardSuggestions}. @default true */
+  /** See {@link PermissionResultOptions.forwardSuggestions}. @default false */
   readonly forwardSuggestions?: boolean;
 }
 

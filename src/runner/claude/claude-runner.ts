@@ -13,6 +13,7 @@ import type {
 } from '@anthropic-ai/claude-agent-sdk';
 import type { ApprovalDecision, ChoiceDecision, Logger } from '../../core/types.js';
 import { silentLogger } from '../../core/types.js';
+import { agentEnvironment } from '../agent-environment.js';
 import { UnknownSessionError } from '../errors.js';
 import { EventSequence } from '../event-sequence.js';
 import { type PendingAnswer, PendingAnswers, resolutionOf } from '../pending-answers.js';
@@ -134,7 +135,7 @@ export class ClaudeRunner implements Runner {
       options: {
         ...o.sdkOptions,
         cwd: o.cwd ?? process.cwd(),
-        env: { ...process.env, ...o.env },
+        env: agentEnvironment(o.env),
         ...(o.model === undefined ? {} : { model: o.model }),
         permissionMode: mode,
         ...(mode === 'bypassPermissions' ? { allowDangerouslySkipPermissions: true } : {}),

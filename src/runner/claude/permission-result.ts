@@ -14,9 +14,10 @@ export interface PermissionResultOptions {
   /**
    * Pass the SDK's `suggestions` back as `updatedPermissions` when a person allows with scope `tool` or
    * `all`, so Claude Code stops asking for matching calls. They are always narrowed to the current session
-   * (never written to settings files). The SDK then keeps allowing after agent-tether's timer ends; set
-   * false to send every call through the bridge and its timers.
-   * @default true
+   * (never written to settings files), but the SDK then keeps allowing for the whole session — longer than the
+   * 30 minutes the button promised — and may switch modes (e.g. accept edits). Off by default: every call goes
+   * through the bridge, whose timers end when they say.
+   * @default false
    */
   readonly forwardSuggestions?: boolean;
   /** The abort signal of the SDK call: when aborted, a timeout reads "cancelled" instead. */
@@ -57,7 +58,7 @@ export function permissionResultFor(
   if (decision.behavior !== 'allow')
     return { behavior: 'deny', message: denyMessage(decision, options.signal) };
   const forward =
-    (options.forwardSuggestions ?? true) &&
+    (options.forwardSuggestions ?? false) &&
     (decision.scope === 'tool' || decision.scope === 'all') &&
     suggestions !== undefined &&
     suggestions.length > 0;
