@@ -9,6 +9,7 @@ import { escapeMarkdown } from './approvals/cards.js';
 import type { ApprovalFlow, TapAnswer } from './approvals/flow.js';
 import { parseApprovalText, parseChoiceText } from './approvals/grammar.js';
 import type { SettleResult } from './approvals/pending.js';
+import { describeOutcome } from './approvals/tap-actions.js';
 import { type Authorizer, describePairingFailure } from './auth.js';
 import {
   type BuiltinCommand,
@@ -196,7 +197,7 @@ export class BridgeInbound {
       threadId,
       result.reason === 'unknown'
         ? 'That request is no longer pending.'
-        : 'That request was already resolved.',
+        : `Already resolved: ${escapeMarkdown(describeOutcome(result.previous))}.`,
     );
   }
 
