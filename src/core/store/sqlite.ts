@@ -168,6 +168,15 @@ export class SqliteStore implements Store {
       db?.close();
       if (error instanceof TetherError) throw error;
       const reason = error instanceof Error ? error.message : String(error);
+      if (/bindings file|better_sqlite3\.node|NODE_MODULE_VERSION/i.test(reason)) {
+        throw new TetherError(
+          'STORE',
+          `The SQLite store cannot load better-sqlite3's native module (${reason.split('\n')[0]}). npm 11 blocks ` +
+            'install scripts by default. Fix: npm install-scripts approve better-sqlite3 && npm rebuild better-sqlite3 ' +
+            "(or pass dataDir: ':memory:' to keep state in memory only).",
+          { cause: error },
+        );
+      }
       throw new TetherError(
         'STORE',
         `Cannot open the agent-tether database ${options.path}: ${reason}. Fix: check that the file is an ` +
