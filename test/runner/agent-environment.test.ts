@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SubprocessRunner } from '../../src/runner/subprocess.js';
-import type { RunnerEvents } from '../../src/runner/types.js';
+import { EventRecorder } from '../runner-contract/event-recorder.js';
 
 const saved = { ...process.env };
 afterEach(() => {
@@ -16,22 +16,7 @@ describe('agent environment', () => {
     process.env.DISCORD_BOT_TOKEN = 'discord-secret';
     process.env.AGENT_TETHER_CONFIG = '/home/me/.config/agent-tether/config.json';
     process.env.HARMLESS_SETTING = 'kept';
-    const outputs: string[] = [];
-    let exited: (code: number | null) => void = () => {};
-    const done = new Promise<number | null>((r) => {
-      exited = r;
-    });
-    const events: RunnerEvents = {
-      onOutput: (_s, _stream, text) => void outputs.push(text),
-      onError: () => {},
-      onExit: (_s, code) => exited(code),
-      onAwaitingInput: () => {},
-      onMetadata: () => {},
-      onHeartbeat: () => {},
-      onHeader: () => {},
-      onPermissionRequest: () => {},
-      onPermissionResolved: () => {},
-    };
+    const events = new EventRecorder();
     const script = `const e = process.env; process.stdout.write(JSON.stringify({ type: 'output', text: JSON.stringify(e) }) + '\\n'); process.stdout.write(JSON.stringify({ type: 'exit', code: 0 }) + '\\n');`;
     const runner = new SubprocessRunner(events, {
       command: process.execPath,
@@ -39,8 +24,10 @@ describe('agent environment', () => {
       cwd: path.resolve('.'),
     });
     await runner.start('s1', 'show env', 0);
-    await done;
-    const env = JSON.parse(outputs.find((o) => o.startsWith('{')) ?? '{}') as Record<string, string>;
+    await events.waitFor('onExit');
+    const env = JSON.parse(
+      String(events.of('onOutput').find((e) => String(e.args[1]).startsWith('{'))?.args[1] ?? '{}'),
+    ) as Record<string, string>;
     expect(env.HARMLESS_SETTING).toBe('kept');
     expect(env.AGENT_TETHER_SESSION_ID).toBe('s1');
     for (const name of [

@@ -7,26 +7,12 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readLines } from '../../src/runner/line-reader.js';
 import { SubprocessRunner } from '../../src/runner/subprocess.js';
-import type { RunnerEvents } from '../../src/runner/types.js';
+import { EventRecorder } from '../runner-contract/event-recorder.js';
 
 function recorder() {
-  const errors: string[] = [];
-  let exited!: (code: number | null) => void;
-  const done = new Promise<number | null>((r) => {
-    exited = r;
-  });
-  const events: RunnerEvents = {
-    onOutput: () => {},
-    onError: (_s, _code, message) => void errors.push(message),
-    onExit: (_s, code) => exited(code),
-    onAwaitingInput: () => {},
-    onMetadata: () => {},
-    onHeartbeat: () => {},
-    onHeader: () => {},
-    onPermissionRequest: () => {},
-    onPermissionResolved: () => {},
-  };
-  return { events, errors, done };
+  const events = new EventRecorder();
+  const done = events.waitFor('onExit').then((e) => e.args[0] as number | null);
+  return { events, done };
 }
 
 const alive = (marker: string) => {
