@@ -178,6 +178,14 @@ export class BridgeInbound {
         await this.#d.reply(threadId, `${open} requests are waiting: answer each one with its buttons.`);
         return true;
       }
+      if (parsed && flow.isFreshReplacement(approval, user.id)) {
+        // The request this person was answering was just settled elsewhere; this one appeared after it.
+        await this.#d.reply(
+          threadId,
+          'The request you were answering was already settled, and a new one just appeared: answer it with its buttons.',
+        );
+        return true;
+      }
       if (parsed) {
         const result = await flow.answerWithText(approval, parsed, user);
         const who = escapeMarkdown(user.name);

@@ -79,6 +79,9 @@ export type DecisionListener = (threadId: string, requestId: string, decision: P
 
 const INACTIVE: TapAnswer = { text: 'This button is no longer active.', outcome: 'stale' };
 
+/** How long a request that replaced one settled by someone else cannot be answered by typing. */
+export const REPLACEMENT_WINDOW_MS = 10_000;
+
 /** Default time a person has to answer: 30 minutes. */
 export const DEFAULT_APPROVAL_TIMEOUT_MS = 30 * 60 * 1000;
 
@@ -107,6 +110,8 @@ export class ApprovalFlow {
   readonly #batcher: NotificationBatcher;
   readonly #tokens = new Map<string, string>();
   readonly #listeners = new Set<DecisionListener>();
+  /** Per thread: when its last request was settled, and by whom (undefined for a timeout or a timer). */
+  readonly #lastSettled = new Map<string, { at: number; userId: string | undefined }>();
 
   constructor(host: ApprovalHost, options: ApprovalFlowOptions) {
     this.#host = host;
@@ -155,6 +160,18 @@ export class ApprovalFlow {
   /** Drop a removed thread's queued notices. */
   forgetThread(threadId: string): void {
     this.#batcher.removeThread(threadId);
+    this.#lastSettled.delete(this.#host.key(threadId));
+  }
+
+  /**
+   * True when `entry` replaced, moments ago, a request that somebody else (or a timeout) settled: a typed
+   * "yes" from this person may have been meant for the old one, so only a button can answer it for a while.
+   */
+  isFreshReplacement(entry: PendingEntry, userId: string, windowMs = REPLACEMENT_WINDOW_MS): boolean {
+    const last = this.#lastSettled.get(entry.threadKey);
+    if (!last || last.userId === userId) return false;
+    const now = this.#o.clock.now();
+    return entry.record.createdAt >= last.at && now - entry.record.createdAt < windowMs;
   }
 
   onDecision(listener: DecisionListener): () => void {
@@ -262,6 +279,8 @@ export class ApprovalFlow {
     if (!result.settled) return result;
     const { entry } = result;
     const threadId = this.#host.threadIdOf(entry.threadKey);
+    const settledBy = 'by' in decision && decision.by.type === 'user' ? decision.by.user.id : undefined;
+    this.#lastSettled.set(entry.threadKey, { at: this.#o.clock.now(), userId: settledBy });
     if (decision.behavior === 'allow' && entry.kind === 'approval') this.#startTimer(entry, decision);
     const by = 'by' in decision ? decision.by : undefined;
     this.#host.audit({
