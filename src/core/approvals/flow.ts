@@ -79,6 +79,9 @@ export type DecisionListener = (threadId: string, requestId: string, decision: P
 
 const INACTIVE: TapAnswer = { text: 'This button is no longer active.', outcome: 'stale' };
 
+/** Button tokens kept in memory at most (open requests are also found through the store after a restart). */
+const MAX_REMEMBERED_TOKENS = 10_000;
+
 /** How long a request that replaced one settled by someone else cannot be answered by typing. */
 export const REPLACEMENT_WINDOW_MS = 10_000;
 
@@ -147,8 +150,7 @@ export class ApprovalFlow {
 
   /** Re-arm timeouts and button tokens of requests left open by an earlier run. */
   restore(): void {
-    for (const entry of this.pending.restore())
-      this.#tokens.set(this.#codec.tokenFor(entry.requestId), entry.requestId);
+    for (const entry of this.pending.restore()) this.#remember(entry.requestId);
   }
 
   /** Stop timers; flush batched notices. */
@@ -193,7 +195,7 @@ export class ApprovalFlow {
     const threadKey = this.#host.key(threadId);
     const timeoutMs = options.timeoutMs ?? this.#o.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS;
     this.pending.open({ kind: 'approval', threadKey, request, timeoutMs });
-    this.#tokens.set(this.#codec.tokenFor(requestId), requestId);
+    this.#remember(requestId);
     if (options.signal) this.#cancelOnAbort(requestId, options.signal);
     const reason = this.timers.check(threadKey, request.toolName, directory);
     if (reason) {
@@ -218,7 +220,7 @@ export class ApprovalFlow {
     if (request.options.length === 0) throw new Error('requestChoice needs at least one option');
     const timeoutMs = options.timeoutMs ?? this.#o.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS;
     this.pending.open({ kind: 'choice', threadKey: this.#host.key(threadId), request, timeoutMs });
-    this.#tokens.set(this.#codec.tokenFor(requestId), requestId);
+    this.#remember(requestId);
     if (options.signal) this.#cancelOnAbort(requestId, options.signal);
     this.#host.stopTyping(threadId);
     await this.#showCard(threadId, requestId, buildChoiceCard(request, this.#codec));
@@ -432,6 +434,18 @@ export class ApprovalFlow {
       await handler(threadId, entry.requestId, approved, details);
     } catch (error) {
       this.#host.logger.error({ err: error, threadId }, 'onApprovalResponse handler threw');
+    }
+  }
+
+  /**
+   * Remember a request's button token. Tokens of decided requests are kept (a late tap learns who decided)
+   * but bounded: the oldest are forgotten past {@link MAX_REMEMBERED_TOKENS}.
+   */
+  #remember(requestId: string): void {
+    this.#tokens.set(this.#codec.tokenFor(requestId), requestId);
+    for (const oldest of this.#tokens.keys()) {
+      if (this.#tokens.size <= MAX_REMEMBERED_TOKENS) break;
+      this.#tokens.delete(oldest);
     }
   }
 
