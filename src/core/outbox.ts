@@ -182,39 +182,34 @@ export class Outbox {
     queue: ThreadQueue,
     batch: Extract<Op, { kind: 'output' }>[],
   ): Promise<void> {
-    const merged = batch
-      .map((op) => op.markdown)
-      .filter((m) => m.trim().length > 0)
-      .join('\n');
     try {
-      if (merged) {
-        const chunks = this.#o.transport.render(merged);
-        let index = 0;
-        const tail = queue.tail;
-        const first = chunks[0];
-        const limit = this.#o.transport.messageLimit;
-        if (
-          tail &&
-          first !== undefined &&
-          this.#o.editInPlace !== false &&
-          tail.text.length + 1 + first.length <= limit
-        ) {
-          const text = `${tail.text}\n${first}`;
-          try {
-            await this.#call(ref, 'edit', () => this.#o.transport.edit(ref, tail.messageId, { text }));
-            queue.tail = { messageId: tail.messageId, text };
-            index = 1;
-          } catch (error) {
-            // The message may have been deleted by a person: fall back to a new message.
-            this.#o.logger.warn({ err: error, ref }, 'edit-in-place failed; posting a new message');
-            delete queue.tail;
-          }
+      // Each output is rendered on its own (a code fence opened by one never swallows the next), then the
+      // rendered pieces are packed into as few messages as the limit allows, starting with the newest one.
+      const pieces = batch.flatMap((op) => (op.markdown.trim() ? this.#o.transport.render(op.markdown) : []));
+      const tail = this.#o.editInPlace === false ? undefined : queue.tail;
+      const messages = packMessages(tail?.text, pieces, this.#o.transport.messageLimit);
+      let first = 0;
+      if (tail && messages[0]?.extendsTail) {
+        const text = messages[0].text;
+        try {
+          await this.#call(ref, 'edit', () => this.#o.transport.edit(ref, tail.messageId, { text }));
+          queue.tail = { messageId: tail.messageId, text };
+          first = 1;
+        } catch (error) {
+          // The message may have been deleted by a person: post what it would have added as new messages.
+          this.#o.logger.warn({ err: error, ref }, 'edit-in-place failed; posting a new message');
+          delete queue.tail;
+          messages.splice(
+            0,
+            1,
+            ...packMessages(undefined, messages[0].added, this.#o.transport.messageLimit),
+          );
         }
-        for (; index < chunks.length; index++) {
-          const text = chunks[index] ?? '';
-          const messageId = await this.#call(ref, 'post', () => this.#o.transport.post(ref, { text }));
-          queue.tail = { messageId, text };
-        }
+      }
+      for (const message of messages.slice(first)) {
+        const { text } = message;
+        const messageId = await this.#call(ref, 'post', () => this.#o.transport.post(ref, { text }));
+        queue.tail = { messageId, text };
       }
       for (const op of batch) op.resolve();
     } catch (error) {
@@ -267,4 +262,36 @@ export class Outbox {
     const message = error instanceof Error ? error.message : String(error);
     return new DeliveryError(this.#o.transport.platform, ref, message, { cause: error });
   }
+}
+
+/** A message to send: its text, whether it extends the newest message, and the rendered pieces it adds. */
+interface PackedMessage {
+  readonly text: string;
+  readonly extendsTail: boolean;
+  readonly added: string[];
+}
+
+/**
+ * Pack rendered pieces, in order, into as few messages as `limit` allows (pieces joined by a line break),
+ * filling the newest message (`tail`) first. Every piece already fits the limit on its own.
+ */
+export function packMessages(
+  tail: string | undefined,
+  pieces: readonly string[],
+  limit: number,
+): PackedMessage[] {
+  const messages: PackedMessage[] = [];
+  let current: { text: string; extendsTail: boolean; added: string[] } | undefined =
+    tail === undefined ? undefined : { text: tail, extendsTail: true, added: [] };
+  for (const piece of pieces) {
+    if (current && current.text.length + 1 + piece.length <= limit) {
+      current.text = `${current.text}\n${piece}`;
+      current.added.push(piece);
+      continue;
+    }
+    if (current && current.added.length > 0) messages.push(current);
+    current = { text: piece, extendsTail: false, added: [piece] };
+  }
+  if (current && current.added.length > 0) messages.push(current);
+  return messages;
 }
