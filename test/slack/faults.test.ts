@@ -71,12 +71,15 @@ describe('SlackBridge under faults', () => {
 
   it('a lost ack: the redelivered message and click are acknowledged but handled once', async () => {
     const { bridge, thread, inputs } = await setup();
+    await fixture.fake.waitFor(() => fixture.fake.envelopes().every((e) => e.state === 'acked'));
     fixture.fake.inject({ kind: 'slowAck', times: 1 });
     await fixture.says(bridge, ALICE, 'run the tests', thread);
     const decisions: PendingDecision[] = [];
     bridge.onDecision((_t, _r, d) => decisions.push(d));
     const decision = bridge.requestApproval(thread, { toolName: 'Bash', input: { command: 'npm test' } });
     await fixture.fake.waitFor(() => fixture.botMessages(thread).some((m) => m.buttons.length > 0));
+    // The fake echoes the bot's own card as an event; let its ack land first, so the lost ack is the click's.
+    await fixture.fake.waitFor(() => fixture.fake.envelopes().every((e) => e.state === 'acked'));
     fixture.fake.inject({ kind: 'slowAck', times: 1 });
     await fixture.clicks(bridge, ALICE, thread, 'Allow');
     expect((await decision).behavior).toBe('allow');
