@@ -31,6 +31,7 @@ export interface BridgeEngineDeps {
   readonly bridge: InboundDeps['bridge'];
   readonly hooks: {
     key(threadId: ThreadId): string;
+    threadIdOf(key: string): ThreadId;
     directoryOf(threadId: ThreadId): string | undefined;
     renderCard(card: Card): OutgoingMessage;
     postMarkdown(threadId: ThreadId, markdown: string): Promise<void>;
@@ -58,7 +59,7 @@ export function createBridgeEngine(d: BridgeEngineDeps): BridgeEngine {
       handlers: d.handlers,
       logger: d.logger,
       key: hooks.key,
-      threadIdOf: (key) => key.slice(d.platform.length + 1),
+      threadIdOf: hooks.threadIdOf,
       directoryOf: hooks.directoryOf,
       postCard: (id, card) => outbox.post(id, hooks.renderCard(card)),
       editCard: (id, messageId, card) => outbox.edit(id, messageId, hooks.renderCard(card)),
@@ -84,6 +85,7 @@ export function createBridgeEngine(d: BridgeEngineDeps): BridgeEngine {
     logger: d.logger,
     clock: d.clock,
     reply: hooks.reply,
+    key: hooks.key,
     audit: hooks.audit,
     customCommands: options.commands ?? {},
     disabledCommands: options.disabledCommands ?? [],

@@ -36,6 +36,8 @@ export interface InboundDeps {
   readonly logger: Logger;
   readonly clock: Clock;
   readonly reply: (threadId: ThreadId | undefined, markdown: string) => Promise<void>;
+  /** Store key of a thread. */
+  readonly key: (threadId: ThreadId) => string;
   readonly audit: (entry: Omit<AuditEntry, 'at' | 'platform'>) => void;
   readonly customCommands: Readonly<Record<string, CommandDef>>;
   readonly disabledCommands: readonly BuiltinCommand[];
@@ -316,7 +318,7 @@ export class BridgeInbound {
           );
     }
     const thread = bridge.getThread(threadId);
-    const key = `${bridge.platform}:${threadId}`;
+    const key = this.#d.key(threadId);
     const open = flow.pending.listOpen(key).length;
     const timers = flow.timers.active(key).map((t) => {
       const label = t.scope === 'all' ? 'all tools' : t.scope === 'tool' ? t.key : `dir ${t.key}`;

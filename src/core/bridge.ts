@@ -455,6 +455,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
       bridge: this,
       hooks: {
         key: (id) => this.key(id),
+        threadIdOf: (key) => this.#threads.threadIdOf(key),
         directoryOf: (id) => this.#threads.get(id)?.directory,
         renderCard: (card) => this.renderCard(card),
         postMarkdown: (id, markdown) => this.postMarkdown(id, markdown),

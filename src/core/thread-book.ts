@@ -25,6 +25,11 @@ export class ThreadBook {
     return `${this.platform}:${threadId}`;
   }
 
+  /** The thread id of a store key (the inverse of {@link ThreadBook.key}). */
+  threadIdOf(key: string): ThreadId {
+    return key.slice(this.platform.length + 1);
+  }
+
   /** Load the platform's threads from the store. */
   load(): void {
     for (const thread of this.store.listThreads(this.platform)) this.#threads.set(thread.platformRef, thread);

@@ -7,8 +7,7 @@
 import { isWebUrl, MAX_LINK_URL_LENGTH } from './link-policy.js';
 import { type Dialect, renderMarkdownTokens } from './render-tree.js';
 import {
-  hasVisibleText,
-  mapLineBreaks,
+  lineQuote,
   type RenderToken,
   THEMATIC_BREAK_TEXT,
   textToken,
@@ -75,10 +74,7 @@ export const discordDialect: Dialect = {
   heading: (depth, content): RenderToken[] =>
     depth <= 3 ? wrapTokens(`${'#'.repeat(depth)} `, '', content) : wrapTokens('**', '**', content),
   paragraph: (content) => content,
-  blockquote: (content, ctx) =>
-    ctx.quoteDepth > 0 || !hasVisibleText(content)
-      ? content
-      : [textToken('> '), ...mapLineBreaks(content, '\n> ', false)],
+  blockquote: (content, ctx) => lineQuote(content, ctx.quoteDepth),
   lineBreak: () => [textToken('\n')],
   thematicBreak: () => [textToken(THEMATIC_BREAK_TEXT)],
   blockSeparator: '\n\n',

@@ -6,14 +6,7 @@
  */
 import { isWebUrl, MAX_LINK_URL_LENGTH } from './link-policy.js';
 import { type Dialect, renderMarkdownTokens } from './render-tree.js';
-import {
-  hasVisibleText,
-  mapLineBreaks,
-  THEMATIC_BREAK_TEXT,
-  textToken,
-  tokensToString,
-  wrapTokens,
-} from './tokens.js';
+import { lineQuote, THEMATIC_BREAK_TEXT, textToken, tokensToString, wrapTokens } from './tokens.js';
 
 const ZWSP = '\u200b';
 
@@ -64,11 +57,7 @@ export const slackDialect: Dialect = {
   },
   heading: (_depth, content) => wrapTokens('*', '*', content),
   paragraph: (content) => content,
-  blockquote: (content, ctx) =>
-    // Slack has no nested quotes: only the outermost quote prefixes its lines.
-    ctx.quoteDepth > 0 || !hasVisibleText(content)
-      ? content
-      : [textToken('> '), ...mapLineBreaks(content, '\n> ', false)],
+  blockquote: (content, ctx) => lineQuote(content, ctx.quoteDepth),
   lineBreak: () => [textToken('\n')],
   thematicBreak: () => [textToken(THEMATIC_BREAK_TEXT)],
   blockSeparator: '\n\n',

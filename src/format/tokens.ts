@@ -100,3 +100,13 @@ export function mapLineBreaks(
     }
   });
 }
+
+/**
+ * A block quote as `> `-prefixed lines (Slack and Discord). Only the outermost quote is prefixed — neither
+ * platform nests quotes — and a quote with nothing visible in it adds no empty `> `.
+ */
+export function lineQuote(content: RenderToken[], quoteDepth: number): RenderToken[] {
+  return quoteDepth > 0 || !hasVisibleText(content)
+    ? content
+    : [textToken('> '), ...mapLineBreaks(content, '\n> ', false)];
+}

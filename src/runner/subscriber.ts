@@ -6,7 +6,7 @@
  * @module
  */
 import { escapeMarkdown } from '../core/approvals/cards.js';
-import type { ApprovalDecision, Logger } from '../core/types.js';
+import type { ApprovalDecision, ChoiceDecision, Logger } from '../core/types.js';
 import { silentLogger } from '../core/types.js';
 import type { BridgeRouter } from '../router.js';
 import type {
@@ -237,7 +237,7 @@ export class SessionSubscriber implements RunnerEvents {
   }
 }
 
-function toApproval(choice: import('../core/types.js').ChoiceDecision): ApprovalDecision {
+function toApproval(choice: ChoiceDecision): ApprovalDecision {
   if (choice.behavior === 'selected')
     return { behavior: 'allow', scope: 'once', by: choice.by, updatedInput: { answer: choice.label } };
   if (choice.behavior === 'cancelled') return { behavior: 'deny', by: choice.by };
