@@ -9,6 +9,7 @@ import type {
   Store,
   StoredPairedUser,
   StoredPending,
+  StoredRule,
   StoredThread,
   StoredTimer,
 } from './types.js';
@@ -45,6 +46,7 @@ export class MemoryStore implements Store {
   readonly #timers = new Map<string, StoredTimer>();
   readonly #paired = new Map<string, StoredPairedUser>();
   readonly #values = new Map<string, string>();
+  readonly #rules = new Map<string, StoredRule>();
   readonly #audit: AuditEntry[] = [];
   #closed = false;
 
@@ -172,6 +174,22 @@ export class MemoryStore implements Store {
   deletePairedUser(platform: string, userId: string): void {
     this.#check();
     this.#paired.delete(pairedId(platform, userId));
+  }
+
+  putRule(rule: StoredRule): void {
+    this.#check();
+    // Replacing keeps the rule's place in the order, like SQLite's upsert keeps its rowid.
+    this.#rules.set(rule.ruleId, { ...rule });
+  }
+
+  listRules(): StoredRule[] {
+    this.#check();
+    return [...this.#rules.values()].sort(byCreatedAt).map((rule) => ({ ...rule }));
+  }
+
+  deleteRule(ruleId: string): boolean {
+    this.#check();
+    return this.#rules.delete(ruleId);
   }
 
   getValue(key: string): string | undefined {

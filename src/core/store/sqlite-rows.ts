@@ -2,7 +2,7 @@
  * Row shapes of the SQLite tables and their conversion to the Store's records.
  * @module
  */
-import type { AuditEntry, StoredPending, StoredThread, StoredTimer } from './types.js';
+import type { AuditEntry, StoredPending, StoredRule, StoredThread, StoredTimer } from './types.js';
 
 /** A row of `threads`. */
 export interface ThreadRow {
@@ -95,5 +95,33 @@ export function toAudit(row: AuditRow): AuditEntry {
     ...(row.thread_id !== null && { threadId: row.thread_id }),
     ...(row.request_id !== null && { requestId: row.request_id }),
     ...(row.detail !== null && { detail: row.detail }),
+  };
+}
+
+/** A row of `rules`. */
+export interface RuleRow {
+  rule_id: string;
+  effect: StoredRule['effect'];
+  tool: string | null;
+  command: string | null;
+  path: string | null;
+  project: string | null;
+  expires_at: number | null;
+  created_at: number;
+  created_by: string | null;
+}
+
+/** A `rules` row as a {@link StoredRule}. */
+export function toRule(row: RuleRow): StoredRule {
+  return {
+    ruleId: row.rule_id,
+    effect: row.effect,
+    ...(row.tool !== null && { tool: row.tool }),
+    ...(row.command !== null && { command: row.command }),
+    ...(row.path !== null && { path: row.path }),
+    ...(row.project !== null && { project: row.project }),
+    ...(row.expires_at !== null && { expiresAt: row.expires_at }),
+    createdAt: row.created_at,
+    ...(row.created_by !== null && { createdBy: row.created_by }),
   };
 }

@@ -70,6 +70,19 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX audit_by_thread ON audit (thread_id);
   CREATE INDEX audit_by_request ON audit (request_id);
   `,
+  `
+  CREATE TABLE rules (
+    rule_id    TEXT PRIMARY KEY,
+    effect     TEXT NOT NULL CHECK (effect IN ('allow', 'deny', 'ask')),
+    tool       TEXT,
+    command    TEXT,
+    path       TEXT,
+    project    TEXT,
+    expires_at INTEGER,
+    created_at INTEGER NOT NULL,
+    created_by TEXT
+  );
+  `,
 ];
 
 /** The schema version this build writes. */

@@ -10,10 +10,12 @@ import {
   type AuditRow,
   type PairedRow,
   type PendingRow,
+  type RuleRow,
   type ThreadRow,
   type TimerRow,
   toAudit,
   toPending,
+  toRule,
   toThread,
 } from './sqlite-rows.js';
 import { migrate } from './sqlite-schema.js';
@@ -22,6 +24,7 @@ import type {
   Store,
   StoredPairedUser,
   StoredPending,
+  StoredRule,
   StoredThread,
   StoredTimer,
 } from './types.js';
@@ -106,6 +109,15 @@ function prepareStatements(db: Database.Database) {
       'SELECT * FROM paired_users WHERE platform = ? ORDER BY paired_at, user_id',
     ),
     deletePairedUser: db.prepare('DELETE FROM paired_users WHERE platform = ? AND user_id = ?'),
+    putRule: db.prepare(
+      `INSERT INTO rules (rule_id, effect, tool, command, path, project, expires_at, created_at, created_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (rule_id) DO UPDATE SET effect = excluded.effect, tool = excluded.tool,
+         command = excluded.command, path = excluded.path, project = excluded.project,
+         expires_at = excluded.expires_at, created_at = excluded.created_at, created_by = excluded.created_by`,
+    ),
+    listRules: db.prepare<[], RuleRow>('SELECT * FROM rules ORDER BY created_at, rowid'),
+    deleteRule: db.prepare('DELETE FROM rules WHERE rule_id = ?'),
     getValue: db.prepare<[string], { value: string }>('SELECT value FROM kv WHERE key = ?'),
     setValue: db.prepare(
       'INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
@@ -307,6 +319,28 @@ export class SqliteStore implements Store {
 
   deletePairedUser(platform: string, userId: string): void {
     this.#s.deletePairedUser.run(platform, userId);
+  }
+
+  putRule(rule: StoredRule): void {
+    this.#s.putRule.run(
+      rule.ruleId,
+      rule.effect,
+      rule.tool ?? null,
+      rule.command ?? null,
+      rule.path ?? null,
+      rule.project ?? null,
+      rule.expiresAt ?? null,
+      rule.createdAt,
+      rule.createdBy ?? null,
+    );
+  }
+
+  listRules(): StoredRule[] {
+    return this.#s.listRules.all().map(toRule);
+  }
+
+  deleteRule(ruleId: string): boolean {
+    return this.#s.deleteRule.run(ruleId).changes === 1;
   }
 
   getValue(key: string): string | undefined {

@@ -241,6 +241,37 @@ export function describeStoreContract(
       });
     });
 
+    describe('approval rules', () => {
+      it('keeps rules oldest first with every field; putting one again replaces it; deleting says whether it existed', () => {
+        const store = fresh();
+        const full = {
+          ruleId: 'r1',
+          effect: 'allow',
+          tool: 'Bash',
+          command: 'npm test*',
+          path: 'src/**',
+          project: '/home/me/repo',
+          expiresAt: 9000,
+          createdAt: 2000,
+          createdBy: 'ann via telegram',
+        } as const;
+        store.putRule({ ruleId: 'r2', effect: 'deny', tool: 'Write', createdAt: 3000 });
+        store.putRule(full);
+        store.putRule({ ruleId: 'r0', effect: 'ask', createdAt: 3000 });
+        expect(store.listRules()).toEqual([
+          full,
+          { ruleId: 'r2', effect: 'deny', tool: 'Write', createdAt: 3000 },
+          { ruleId: 'r0', effect: 'ask', createdAt: 3000 },
+        ]);
+        expect(store.listRules()[1]).not.toHaveProperty('command');
+        store.putRule({ ...full, effect: 'deny', command: 'npm run*' });
+        expect(store.listRules()[0]).toEqual({ ...full, effect: 'deny', command: 'npm run*' });
+        expect(store.deleteRule('r2')).toBe(true);
+        expect(store.deleteRule('r2')).toBe(false);
+        expect(store.listRules().map((r) => r.ruleId)).toEqual(['r1', 'r0']);
+      });
+    });
+
     describe('values', () => {
       it('sets, overwrites and deletes bridge values', () => {
         const store = fresh();
@@ -351,11 +382,12 @@ export function describeStoreContract(
         expect(store.listThreads().map((t) => t.name)).toEqual(['agent-tether', 'agent-tether 2']);
       });
 
-      it('timers, pairings, values and the audit log survive a restart', () => {
+      it('timers, pairings, values, rules and the audit log survive a restart', () => {
         let store = fresh();
         store.putTimer({ threadId: 't1', scope: 'dir', key: '/repo', expiresAt: 12_345 });
         store.putPairedUser({ platform: 'telegram', userId: '42', name: 'ann', pairedAt: 5 });
         store.setValue('telegram.offset', '981');
+        store.putRule({ ruleId: 'rule1', effect: 'allow', tool: 'Bash', command: 'git status', createdAt: 3 });
         store.audit({ at: 1, platform: 'telegram', action: 'pairing.paired', userId: '42' });
         store.audit({ at: 2, platform: 'telegram', action: 'approval.allow', requestId: 'r1' });
         store = reopen(store);
@@ -364,6 +396,9 @@ export function describeStoreContract(
         ]);
         expect(store.listPairedUsers('telegram').map((u) => u.userId)).toEqual(['42']);
         expect(store.getValue('telegram.offset')).toBe('981');
+        expect(store.listRules()).toEqual([
+          { ruleId: 'rule1', effect: 'allow', tool: 'Bash', command: 'git status', createdAt: 3 },
+        ]);
         expect(store.listAudit().map((e) => e.action)).toEqual(['pairing.paired', 'approval.allow']);
       });
     });

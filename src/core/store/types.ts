@@ -53,6 +53,29 @@ export interface StoredPairedUser {
   readonly pairedAt: number;
 }
 
+/**
+ * A stored approval rule (see `src/core/rules/`). Rules written from a card or the config decide requests
+ * before a person is asked. A rule matches a request when every field it sets matches.
+ */
+export interface StoredRule {
+  readonly ruleId: string;
+  /** What a match does: `allow` without asking, `deny` without asking, or always `ask` a person. */
+  readonly effect: 'allow' | 'deny' | 'ask';
+  /** Tool name (case-insensitive, exact), e.g. `Bash`. Absent: any tool. */
+  readonly tool?: string;
+  /** For Bash-like tools: a command prefix (`git status`) or glob (`npm test*`). */
+  readonly command?: string;
+  /** For file tools: a path glob relative to the session's directory (`src/**`). */
+  readonly path?: string;
+  /** Only for sessions whose directory is this one or inside it. Absent: every project. */
+  readonly project?: string;
+  /** Epoch ms after which the rule no longer applies. Absent: never expires. */
+  readonly expiresAt?: number;
+  readonly createdAt: number;
+  /** Who or what created it, e.g. `ann via telegram`. */
+  readonly createdBy?: string;
+}
+
 /** One audit record: who did what, when, where. */
 export interface AuditEntry {
   readonly at: number;
@@ -97,6 +120,14 @@ export interface Store {
   putPairedUser(user: StoredPairedUser): void;
   listPairedUsers(platform: string): StoredPairedUser[];
   deletePairedUser(platform: string, userId: string): void;
+
+  // approval rules
+  /** Adds or replaces a rule (by `ruleId`). */
+  putRule(rule: StoredRule): void;
+  /** Every rule, oldest first (creation time, then insertion order). Expired rules are listed too. */
+  listRules(): StoredRule[];
+  /** Removes a rule. Returns true when it existed. */
+  deleteRule(ruleId: string): boolean;
 
   // key/value for bridge-specific state (update offsets, control channel, …)
   getValue(key: string): string | undefined;
