@@ -387,7 +387,13 @@ export function describeStoreContract(
         store.putTimer({ threadId: 't1', scope: 'dir', key: '/repo', expiresAt: 12_345 });
         store.putPairedUser({ platform: 'telegram', userId: '42', name: 'ann', pairedAt: 5 });
         store.setValue('telegram.offset', '981');
-        store.putRule({ ruleId: 'rule1', effect: 'allow', tool: 'Bash', command: 'git status', createdAt: 3 });
+        store.putRule({
+          ruleId: 'rule1',
+          effect: 'allow',
+          tool: 'Bash',
+          command: 'git status',
+          createdAt: 3,
+        });
         store.audit({ at: 1, platform: 'telegram', action: 'pairing.paired', userId: '42' });
         store.audit({ at: 2, platform: 'telegram', action: 'approval.allow', requestId: 'r1' });
         store = reopen(store);
