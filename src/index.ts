@@ -52,6 +52,7 @@ export {
   DATABASE_FILE_NAME,
   defaultDataDir,
   MemoryStore,
+  type MemoryStoreOptions,
   SqliteStore,
   type SqliteStoreOptions,
 } from './core/store/index.js';

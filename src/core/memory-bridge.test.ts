@@ -289,6 +289,19 @@ describe('MemoryBridge: commands, input and authorization', () => {
 });
 
 describe('MemoryBridge: threads, status, typing, lifecycle', () => {
+  it('picks unique names for many threads of one name without listing every thread', async () => {
+    const store = new MemoryStore();
+    const listThreads = vi.spyOn(store, 'listThreads');
+    const bridge = await started({ store });
+    const listedAtStart = listThreads.mock.calls.length;
+    const ids = [];
+    for (let i = 0; i < 200; i++) ids.push(await bridge.createThread('Repo'));
+    const names = ids.map((id) => bridge.getThread(id)?.name);
+    expect(new Set(names).size).toBe(200);
+    expect(names.slice(0, 3)).toEqual(['Repo', 'Repo 2', 'Repo 3']);
+    expect(listThreads.mock.calls.length).toBe(listedAtStart);
+  });
+
   it('keeps unique thread names across restarts and removeThread clears everything', async () => {
     const store = new MemoryStore();
     const first = await started({ store });

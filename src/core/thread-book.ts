@@ -10,9 +10,15 @@ import type { Clock, ThreadId } from './types.js';
 /** Longest thread name kept. */
 const MAX_NAME = 120;
 
+/** Base names whose next free suffix is remembered (a hint only: the store decides). Cleared when full. */
+const MAX_SUFFIX_HINTS = 1000;
+
 /** Threads of one platform. Thread ids are the platform's references; store keys are `<platform>:<id>`. */
 export class ThreadBook {
+  /** One entry per thread of this platform (the store holds the same; this saves a lookup per message). */
   readonly #threads = new Map<ThreadId, StoredThread>();
+  /** Per base name, the suffix after the last one handed out: "Repo" created 10,000 times probes once, not 10,000 times. */
+  readonly #nextSuffix = new Map<string, number>();
 
   constructor(
     private readonly store: Store,
@@ -38,10 +44,13 @@ export class ThreadBook {
   /** A cleaned-up name not used by any thread of this platform yet. */
   uniqueName(name: string): string {
     const clean = name.replace(/\s+/g, ' ').trim().slice(0, MAX_NAME) || 'Agent session';
-    const taken = new Set(this.store.listThreads(this.platform).map((t) => t.name));
-    let unique = clean;
-    for (let n = 2; taken.has(unique); n++) unique = `${clean} ${n}`;
-    return unique;
+    const taken = (candidate: string) => this.store.findThreadByName(this.platform, candidate) !== undefined;
+    if (!taken(clean)) return clean;
+    let n = Math.max(2, this.#nextSuffix.get(clean) ?? 2);
+    while (taken(`${clean} ${n}`)) n++;
+    if (this.#nextSuffix.size >= MAX_SUFFIX_HINTS && !this.#nextSuffix.has(clean)) this.#nextSuffix.clear();
+    this.#nextSuffix.set(clean, n + 1);
+    return `${clean} ${n}`;
   }
 
   /** Record a new thread. */

@@ -83,6 +83,13 @@ const MIGRATIONS: readonly string[] = [
     created_by TEXT
   );
   `,
+  // Lookups whose cost must not grow with history: unique thread names, and the open requests of a thread
+  // (a typed message lists them; resolved ones stay in the table for the audit trail).
+  `
+  CREATE INDEX threads_by_name ON threads (platform, name);
+  CREATE INDEX pending_open_by_thread ON pending (thread_id, created_at) WHERE decision_json IS NULL;
+  CREATE INDEX pending_open ON pending (created_at) WHERE decision_json IS NULL;
+  `,
 ];
 
 /** The schema version this build writes. */

@@ -63,6 +63,9 @@ function prepareStatements(db: Database.Database) {
     findThreadByRef: db.prepare<[string, string], ThreadRow>(
       'SELECT * FROM threads WHERE platform = ? AND platform_ref = ? ORDER BY created_at, rowid LIMIT 1',
     ),
+    findThreadByName: db.prepare<[string, string], ThreadRow>(
+      'SELECT * FROM threads WHERE platform = ? AND name = ? ORDER BY created_at, rowid LIMIT 1',
+    ),
     listThreads: db.prepare<[], ThreadRow>('SELECT * FROM threads ORDER BY created_at, rowid'),
     listThreadsOf: db.prepare<[string], ThreadRow>(
       'SELECT * FROM threads WHERE platform = ? ORDER BY created_at, rowid',
@@ -237,6 +240,11 @@ export class SqliteStore implements Store {
 
   findThreadByRef(platform: string, platformRef: string): StoredThread | undefined {
     const row = this.#s.findThreadByRef.get(platform, platformRef);
+    return row && toThread(row);
+  }
+
+  findThreadByName(platform: string, name: string): StoredThread | undefined {
+    const row = this.#s.findThreadByName.get(platform, name);
     return row && toThread(row);
   }
 

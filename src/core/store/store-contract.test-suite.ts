@@ -89,6 +89,22 @@ export function describeStoreContract(
         expect(store.findThreadByRef('slack', '1712.0002')).toBeUndefined();
       });
 
+      it('finds the oldest thread of a platform by its exact name (for unique names without listing)', () => {
+        const store = fresh();
+        store.putThread(thread('t2', { name: 'Repo', createdAt: 2000 }));
+        store.putThread(thread('t1', { name: 'Repo', createdAt: 1000 }));
+        store.putThread(thread('s1', { name: 'Repo', platform: 'slack' }));
+        expect(store.findThreadByName('telegram', 'Repo')?.threadId).toBe('t1');
+        expect(store.findThreadByName('slack', 'Repo')?.threadId).toBe('s1');
+        expect(store.findThreadByName('telegram', 'repo')).toBeUndefined();
+        expect(store.findThreadByName('discord', 'Repo')).toBeUndefined();
+        store.putThread(thread('t1', { name: 'Renamed', createdAt: 1000 }));
+        expect(store.findThreadByName('telegram', 'Repo')?.threadId).toBe('t2');
+        store.deleteThread('t2');
+        expect(store.findThreadByName('telegram', 'Repo')).toBeUndefined();
+        expect(store.findThreadByName('telegram', 'Renamed')?.threadId).toBe('t1');
+      });
+
       it('lists threads oldest first, optionally of one platform', () => {
         const store = fresh();
         store.putThread(thread('late', { createdAt: 3000, platform: 'slack' }));
@@ -151,7 +167,25 @@ export function describeStoreContract(
 
         store.resolvePending('r1', allowBy('ann'), 4000);
         expect(store.listPending().map((p) => p.requestId)).toEqual(['r3', 'r2']);
+        expect(store.listPending('t1').map((p) => p.requestId)).toEqual(['r2']);
         expect(store.getPending('unknown')).toBeUndefined();
+      });
+
+      it('lists requests created at the same moment in the order they were put', () => {
+        const store = fresh();
+        for (const id of ['a', 'c', 'b']) store.putPending(pending(id, id === 'c' ? 't2' : 't1'));
+        expect(store.listPending().map((p) => p.requestId)).toEqual(['a', 'c', 'b']);
+        // Putting a request again keeps its place.
+        store.putPending(pending('a', 't1', { cardJson: '["m1"]' }));
+        expect(store.listPending().map((p) => p.requestId)).toEqual(['a', 'c', 'b']);
+      });
+
+      it('a request put again under another thread is listed under that thread only', () => {
+        const store = fresh();
+        store.putPending(pending('r1', 't1'));
+        store.putPending(pending('r1', 't2'));
+        expect(store.listPending('t1')).toEqual([]);
+        expect(store.listPending('t2').map((p) => p.requestId)).toEqual(['r1']);
       });
 
       it('resolves a request exactly once: the first answer wins, later ones change nothing', () => {

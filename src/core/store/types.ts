@@ -95,13 +95,21 @@ export interface Store {
   putThread(thread: StoredThread): void;
   getThread(threadId: string): StoredThread | undefined;
   findThreadByRef(platform: string, platformRef: string): StoredThread | undefined;
+  /**
+   * The oldest thread of a platform with exactly this name, or undefined. Must not list all threads: it is
+   * called for every thread created (to pick a unique name), so keep it an index lookup.
+   */
+  findThreadByName(platform: string, name: string): StoredThread | undefined;
   listThreads(platform?: string): StoredThread[];
   deleteThread(threadId: string): void;
 
   // pending approvals
   putPending(pending: StoredPending): void;
   getPending(requestId: string): StoredPending | undefined;
-  /** Unresolved requests, optionally of one thread. */
+  /**
+   * Unresolved requests, optionally of one thread, oldest first. Called for every typed message, so its cost
+   * must follow the number of open requests, never the number ever stored (keep an index of open ones).
+   */
   listPending(threadId?: string): StoredPending[];
   /** Replace the card references of a request. */
   updatePendingCards(requestId: string, cardJson: string): void;
