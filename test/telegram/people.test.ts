@@ -150,7 +150,7 @@ describe('messages and commands', () => {
     const real = card.buttonData[0]?.[0] ?? '';
     for (const data of [
       'at1:a:AAAAAAAAAAAAAAAA',
-      `${real.slice(0, -1)}X`,
+      `${real.slice(0, -1)}${real.endsWith('X') ? 'Y' : 'X'}`, // a one-character forgery (never the real payload)
       'garbage',
       'at1:c9:AAAAAAAAAAAAAAAA',
     ]) {
