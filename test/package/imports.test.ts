@@ -43,6 +43,11 @@ describe('package entry points', () => {
     expect(imports.filter((spec) => spec.startsWith('@anthropic-ai/'))).toEqual([]);
   });
 
+  it('agent-tether loads no Redis client, and agent-tether/redis loads ioredis only when used', () => {
+    expect([...reachableBareImports('src/index.ts')]).not.toContain('ioredis');
+    expect([...reachableBareImports('src/redis/index.ts')]).not.toContain('ioredis');
+  });
+
   it('the root entry loads and exports the core', async () => {
     const mod = await import('../../src/index.js');
     expect(typeof mod.MemoryBridge).toBe('function');
