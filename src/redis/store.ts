@@ -10,6 +10,7 @@ import type {
   Store,
   StoredPairedUser,
   StoredPending,
+  StoredRule,
   StoredThread,
   StoredTimer,
 } from '../core/store/types.js';
@@ -74,9 +75,11 @@ export class RedisStore implements Store {
   readonly #redis: SyncRedis;
   readonly #fence: (() => FenceToken) | undefined;
   readonly #k: ReturnType<typeof keys>;
+  readonly #prefix: string;
 
   private constructor(redis: SyncRedis, prefix: string, fence: (() => FenceToken) | undefined) {
     this.#redis = redis;
+    this.#prefix = prefix;
     this.#fence = fence;
     this.#k = keys(prefix);
   }
@@ -98,7 +101,18 @@ export class RedisStore implements Store {
 
   putThread(thread: StoredThread): void {
     const k = this.#k;
-    this.#write('atPutOrdered', [k.threads, k.threadSeqs, k.seq], [thread.threadId, JSON.stringify(thread)]);
+    this.#write(
+      'atPutThread',
+      [k.threads, k.threadSeqs, k.seq],
+      [
+        thread.threadId,
+        JSON.stringify(thread),
+        this.#prefix,
+        thread.platform,
+        thread.name,
+        thread.platformRef,
+      ],
+    );
   }
 
   getThread(threadId: string): StoredThread | undefined {
@@ -107,7 +121,36 @@ export class RedisStore implements Store {
   }
 
   findThreadByRef(platform: string, platformRef: string): StoredThread | undefined {
-    return this.listThreads(platform).find((thread) => thread.platformRef === platformRef);
+    return this.#findThread('ref', platform, platformRef);
+  }
+
+  /** An index lookup (a set per platform and name), never a scan of every thread. */
+  findThreadByName(platform: string, name: string): StoredThread | undefined {
+    return this.#findThread('name', platform, name);
+  }
+
+  #findThread(kind: 'name' | 'ref', platform: string, value: string): StoredThread | undefined {
+    const reply = this.#redis.script(
+      'atFindThreads',
+      this.#k.threads,
+      this.#k.threadSeqs,
+      this.#prefix,
+      kind,
+      platform,
+      value,
+    );
+    let found: { thread: StoredThread; seq: number } | undefined;
+    const flat = Array.isArray(reply) ? reply : [];
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const candidate = { thread: JSON.parse(String(flat[i])) as StoredThread, seq: Number(flat[i + 1]) };
+      if (
+        found === undefined ||
+        candidate.thread.createdAt < found.thread.createdAt ||
+        (candidate.thread.createdAt === found.thread.createdAt && candidate.seq < found.seq)
+      )
+        found = candidate;
+    }
+    return found?.thread;
   }
 
   listThreads(platform?: string): StoredThread[] {
@@ -126,7 +169,7 @@ export class RedisStore implements Store {
     this.#write(
       'atDeleteThread',
       [k.threads, k.threadSeqs, k.pending, k.pendingSeqs, k.cards, k.decisions, k.timers],
-      [threadId],
+      [threadId, this.#prefix],
     );
   }
 
@@ -143,7 +186,14 @@ export class RedisStore implements Store {
     this.#write(
       'atPutPending',
       [k.pending, k.pendingSeqs, k.seq, k.cards, k.decisions],
-      [pending.requestId, JSON.stringify(core), cardJson, decision ? JSON.stringify(decision) : ''],
+      [
+        pending.requestId,
+        JSON.stringify(core),
+        cardJson,
+        decision ? JSON.stringify(decision) : '',
+        pending.threadId,
+        this.#prefix,
+      ],
     );
   }
 
@@ -159,24 +209,23 @@ export class RedisStore implements Store {
     return assemble(json, text(cards ?? null) ?? '[]', text(decision ?? null));
   }
 
+  /** Reads the index of open requests: the cost follows the open requests, not the history. */
   listPending(threadId?: string): StoredPending[] {
     const k = this.#k;
-    const [cores, seqs, cards, resolved] = this.#multi(
-      ['HGETALL', k.pending],
-      ['HGETALL', k.pendingSeqs],
-      ['HGETALL', k.cards],
-      ['HKEYS', k.decisions],
+    const reply = this.#redis.script(
+      'atListOpen',
+      k.pending,
+      k.pendingSeqs,
+      k.cards,
+      this.#prefix,
+      threadId ?? '',
     );
-    const done = new Set(Array.isArray(resolved) ? resolved.map(String) : []);
-    const order = pairs(seqs ?? null);
-    const cardsOf = pairs(cards ?? null);
-    return [...pairs(cores ?? null)]
-      .filter(([id]) => !done.has(id))
-      .map(([id, json]) => ({
-        pending: assemble(json, cardsOf.get(id) ?? '[]'),
-        seq: Number(order.get(id) ?? 0),
-      }))
-      .filter(({ pending }) => threadId === undefined || pending.threadId === threadId)
+    const flat = Array.isArray(reply) ? reply : [];
+    const open: { pending: StoredPending; seq: number }[] = [];
+    for (let i = 0; i + 2 < flat.length; i += 3) {
+      open.push({ pending: assemble(String(flat[i]), String(flat[i + 2])), seq: Number(flat[i + 1]) });
+    }
+    return open
       .sort((a, b) => a.pending.createdAt - b.pending.createdAt || a.seq - b.seq)
       .map(({ pending }) => pending);
   }
@@ -190,7 +239,11 @@ export class RedisStore implements Store {
     const decision: Decision = { decisionJson, resolvedAt: at };
     const k = this.#k;
     return (
-      this.#write('atResolvePending', [k.pending, k.decisions], [requestId, JSON.stringify(decision)]) === 1
+      this.#write(
+        'atResolvePending',
+        [k.pending, k.decisions],
+        [requestId, JSON.stringify(decision), this.#prefix],
+      ) === 1
     );
   }
 
@@ -237,6 +290,29 @@ export class RedisStore implements Store {
 
   deletePairedUser(platform: string, userId: string): void {
     this.#write('atFencedCall', [this.#k.paired], ['HDEL', JSON.stringify([platform, userId])]);
+  }
+
+  // ------------------------------------------------------------------ rules
+
+  putRule(rule: StoredRule): void {
+    const k = this.#k;
+    this.#write('atPutOrdered', [k.rules, k.ruleSeqs, k.seq], [rule.ruleId, JSON.stringify(rule)]);
+  }
+
+  /** Every rule, oldest first (creation time, then insertion order). */
+  listRules(): StoredRule[] {
+    const [records, seqs] = this.#multi(['HGETALL', this.#k.rules], ['HGETALL', this.#k.ruleSeqs]);
+    const order = pairs(seqs ?? null);
+    return [...pairs(records ?? null)]
+      .map(([id, json]) => ({ rule: JSON.parse(json) as StoredRule, seq: Number(order.get(id) ?? 0) }))
+      .sort((a, b) => a.rule.createdAt - b.rule.createdAt || a.seq - b.seq)
+      .map(({ rule }) => rule);
+  }
+
+  deleteRule(ruleId: string): boolean {
+    const removed = this.#write('atFencedCall', [this.#k.rules], ['HDEL', ruleId]) === 1;
+    if (removed) this.#write('atFencedCall', [this.#k.ruleSeqs], ['HDEL', ruleId]);
+    return removed;
   }
 
   // ------------------------------------------------------------------ values
@@ -311,6 +387,8 @@ function keys(prefix: string) {
     paired: `${prefix}paired`,
     values: `${prefix}values`,
     audit: `${prefix}audit`,
+    rules: `${prefix}rules`,
+    ruleSeqs: `${prefix}rules:seq`,
   };
 }
 
