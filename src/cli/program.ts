@@ -88,7 +88,7 @@ export function buildProgram(
     .description('supervise an agent session until it exits')
     .argument(
       '[words...]',
-      'after --: the prompt (claude, scripted) or the command and its arguments (subprocess)',
+      'after --: the prompt (claude, codex, scripted) or the command and its arguments (subprocess)',
     )
     .addOption(
       new Option('--platform <name>', "where to supervise (default: the config's, else web)").choices(
@@ -108,8 +108,8 @@ export function buildProgram(
     .option('--host <host>', 'web: interface to listen on; 0.0.0.0 lets your phone on the LAN in')
     .option('--no-open', 'web: do not open the page in the browser')
     .option('--script <file>', 'scripted: a JSON file of steps to play instead of the demo')
-    .option('--model <model>', 'claude: the model')
-    .option('--one-shot', 'claude: end after the first turn')
+    .option('--model <model>', 'claude, codex: the model')
+    .option('--one-shot', 'claude, codex: end after the first turn')
     .action(async (words: string[], options: RunOptions, command: Command) => {
       finish(await runCommand(words, options, contextOf(command)));
     });

@@ -1,5 +1,5 @@
 /**
- * The registry with the built-in runners: `claude`, `subprocess`, `scripted`.
+ * The registry with the built-in runners: `claude`, `codex`, `subprocess`, `scripted`.
  * @module
  */
 
@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/types.js';
 import { ClaudeRunner } from './claude/claude-runner.js';
+import { CodexRunner } from './codex/codex-runner.js';
 import { RunnerRegistry } from './registry.js';
 import { ScriptedRunner } from './scripted.js';
 import { demoScript, type ScriptStep } from './scripted-script.js';
@@ -18,6 +19,18 @@ const ClaudeConfig = z.object({
   env: z.record(z.string(), z.string()).optional(),
   model: z.string().optional(),
   oneShot: z.boolean().optional(),
+  heartbeatMs: z.number().int().nonnegative().optional(),
+  stopGraceMs: z.number().int().nonnegative().optional(),
+});
+
+const CodexConfig = z.object({
+  cwd: z.string().optional(),
+  env: z.record(z.string(), z.string()).optional(),
+  model: z.string().optional(),
+  codexPath: z.string().optional(),
+  sandbox: z.enum(['read-only', 'workspace-write', 'danger-full-access']).optional(),
+  oneShot: z.boolean().optional(),
+  ephemeral: z.boolean().optional(),
   heartbeatMs: z.number().int().nonnegative().optional(),
   stopGraceMs: z.number().int().nonnegative().optional(),
 });
@@ -47,6 +60,19 @@ export function createClaudeRunner(
   return new ClaudeRunner(events, { ...dropUndefined(c), ...(logger === undefined ? {} : { logger }) });
 }
 
+/**
+ * The `codex` factory: config `{ cwd?, env?, model?, codexPath?, sandbox?, oneShot?, ephemeral?, heartbeatMs?,
+ * stopGraceMs? }`. Codex itself is found when a session starts.
+ */
+export function createCodexRunner(
+  events: RunnerEvents,
+  config: Readonly<Record<string, unknown>>,
+  logger?: Logger,
+): CodexRunner {
+  const c = parse('codex', CodexConfig, config, '{ cwd: "/path/to/repo" }');
+  return new CodexRunner(events, { ...dropUndefined(c), ...(logger === undefined ? {} : { logger }) });
+}
+
 /** The `scripted` factory: config `{ script?, title?, paceMs? }`; without a script it plays `demoScript(paceMs)`. */
 export function createScriptedRunner(
   events: RunnerEvents,
@@ -68,8 +94,9 @@ export interface DefaultRunnerRegistryOptions {
 }
 
 /**
- * A registry with `claude` ({@link ClaudeRunner}), `subprocess` ({@link SubprocessRunner}) and `scripted`
- * ({@link ScriptedRunner}). The Claude Agent SDK is only loaded when a claude session starts.
+ * A registry with `claude` ({@link ClaudeRunner}), `codex` ({@link CodexRunner}), `subprocess`
+ * ({@link SubprocessRunner}) and `scripted` ({@link ScriptedRunner}). The Claude Agent SDK is only loaded when a
+ * claude session starts; Codex is only looked for when a codex session starts.
  * @example
  * ```ts
  * const runner = createDefaultRunnerRegistry().create('subprocess', events, { command: 'node', args: ['agent.mjs'] });
@@ -79,6 +106,7 @@ export function createDefaultRunnerRegistry(options: DefaultRunnerRegistryOption
   const { logger } = options;
   const registry = new RunnerRegistry(logger === undefined ? {} : { logger });
   registry.register('claude', (events, config) => createClaudeRunner(events, config, logger));
+  registry.register('codex', (events, config) => createCodexRunner(events, config, logger));
   registry.register('subprocess', (events, config) => createSubprocessRunner(events, config));
   registry.register('scripted', (events, config) => createScriptedRunner(events, config, logger));
   return registry;

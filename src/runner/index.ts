@@ -1,6 +1,7 @@
 /**
  * `agent-tether/runner`: the Runner protocol, the registry and the built-in runners.
  * Importing this module does not load the Claude Agent SDK; `ClaudeRunner` loads it when a session starts.
+ * `CodexRunner` looks for the Codex CLI (`@openai/codex`) when a session starts.
  * @module
  */
 
@@ -14,8 +15,12 @@ export {
   questionResultFor,
   questionsOf,
 } from './claude/permission-result.js';
+export { type CodexPolicy, codexPolicyFor, unifiedDiff } from './codex/approval-mapping.js';
+export { CodexRunner, type CodexRunnerOptions, codexEnvironment } from './codex/codex-runner.js';
+export { CODEX_PACKAGE, findCodex } from './codex/find-codex.js';
 export {
   createClaudeRunner,
+  createCodexRunner,
   createDefaultRunnerRegistry,
   createScriptedRunner,
   type DefaultRunnerRegistryOptions,

@@ -5,6 +5,7 @@ import { UnknownRunnerError } from '../../src/runner/errors.js';
 import { RunnerRegistry } from '../../src/runner/registry.js';
 import { ScriptedRunner } from '../../src/runner/scripted.js';
 import { FakeAnthropicServer } from '../../src/testing/fake-anthropic.js';
+import { FakeOpenAIServer } from '../../src/testing/fake-openai.js';
 import { EventRecorder } from './event-recorder.js';
 
 function recordingLogger() {
@@ -43,17 +44,20 @@ describe('RunnerRegistry', () => {
 
   it('names the registered runners when asked for an unknown one', () => {
     const registry = createDefaultRunnerRegistry();
-    expect(registry.list()).toEqual(['claude', 'subprocess', 'scripted']);
+    expect(registry.list()).toEqual(['claude', 'codex', 'subprocess', 'scripted']);
     const error = (() => {
       try {
-        registry.create('codex', new EventRecorder());
+        registry.create('cursor', new EventRecorder());
       } catch (e) {
         return e;
       }
     })();
     expect(error).toBeInstanceOf(UnknownRunnerError);
-    expect(error).toMatchObject({ code: 'UNKNOWN_RUNNER', available: ['claude', 'subprocess', 'scripted'] });
-    expect((error as Error).message).toContain('Available runners: claude, subprocess, scripted');
+    expect(error).toMatchObject({
+      code: 'UNKNOWN_RUNNER',
+      available: ['claude', 'codex', 'subprocess', 'scripted'],
+    });
+    expect((error as Error).message).toContain('Available runners: claude, codex, subprocess, scripted');
   });
 
   it('validates runner config with a helpful message', () => {
@@ -61,6 +65,10 @@ describe('RunnerRegistry', () => {
     expect(() => registry.create('subprocess', new EventRecorder(), {})).toThrow(/command.*Example/);
     expect(() => registry.create('claude', new EventRecorder(), { cwd: 42 })).toThrow(/cwd/);
     expect(registry.create('claude', new EventRecorder(), { cwd: '/tmp' }).runnerType).toBe('claude');
+    expect(() => registry.create('codex', new EventRecorder(), { sandbox: 'yolo' })).toThrow(
+      /codex runner config is invalid at "sandbox"/,
+    );
+    expect(registry.create('codex', new EventRecorder(), { cwd: '/tmp' }).runnerType).toBe('codex');
   });
 
   it('plays the demo script by default for "scripted"', async () => {
@@ -96,5 +104,55 @@ describe('FakeAnthropicServer', () => {
       ['HEAD', '/api/hello', false],
     ]);
     expect(JSON.stringify(fake.requests)).not.toContain('secret-key');
+  });
+});
+
+describe('FakeOpenAIServer', () => {
+  /** The SSE events of a response, parsed. */
+  async function events(response: Response): Promise<Record<string, unknown>[]> {
+    const text = await response.text();
+    return text
+      .split('\n\n')
+      .filter((block) => block.includes('data: '))
+      .map((block) => JSON.parse(block.slice(block.indexOf('data: ') + 6)) as Record<string, unknown>);
+  }
+  const post = (url: string, body: object) =>
+    fetch(`${url}/v1/responses`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer secret-key', 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  it('streams a scripted call once, then the final text with usage; records inputs but no keys', async () => {
+    await using fake = await FakeOpenAIServer.start({
+      toolCall: { arguments: { cmd: 'ls' } },
+      finalText: 'Listed.',
+      usage: { input_tokens: 3, output_tokens: 2 },
+    });
+    const tools = [{ type: 'function', name: 'exec_command' }];
+    const user = { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'list files' }] };
+    const first = await events(await post(fake.url, { model: 'm', stream: true, tools, input: [user] }));
+    expect(first.map((e) => e.type)).toEqual([
+      'response.created',
+      'response.output_item.added',
+      'response.output_item.done',
+      'response.completed',
+    ]);
+    const call = first[2]?.item as { type: string; name: string; arguments: string; call_id: string };
+    expect(call).toMatchObject({ type: 'function_call', name: 'exec_command', arguments: '{"cmd":"ls"}' });
+
+    const input = [user, call, { type: 'function_call_output', call_id: call.call_id, output: 'a.txt' }];
+    const second = await events(await post(fake.url, { model: 'm', stream: true, tools, input }));
+    const deltas = second.filter((e) => e.type === 'response.output_text.delta').map((e) => e.delta);
+    expect(deltas.join('')).toBe('Listed.');
+    expect((second.at(-1)?.response as { usage?: object } | undefined)?.usage).toMatchObject({
+      input_tokens: 3,
+      output_tokens: 2,
+    });
+    expect(fake.toolOutputs()).toEqual([{ call_id: call.call_id, output: 'a.txt' }]);
+    expect(fake.userTexts()).toEqual(['list files']);
+    expect(fake.requests.every((r) => r.authenticated)).toBe(true);
+    expect(JSON.stringify(fake.requests)).not.toContain('secret-key');
+    expect((await fetch(`${fake.url}/v1/chat/completions`, { method: 'POST' })).status).toBe(404);
   });
 });

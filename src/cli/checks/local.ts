@@ -1,8 +1,10 @@
 /**
- * `doctor`'s local checks: the config file (valid, private), the store directory, the Claude Agent SDK.
+ * `doctor`'s local checks: the config file (valid, private), the store directory, the Claude Agent SDK, the
+ * Codex CLI.
  * @module
  */
 import { defaultDataDir, prepareDataDir } from '../../core/store/data-dir.js';
+import { findCodex } from '../../runner/codex/find-codex.js';
 import type { LoadedConfigFile } from '../config-file.js';
 import { type CheckLine, failed, messageOf, note, passed } from './check-line.js';
 
@@ -46,5 +48,14 @@ export function checkClaudeSdk(): CheckLine {
     return note(
       'Claude Agent SDK: not installed; `run --runner claude` needs it: npm install @anthropic-ai/claude-agent-sdk',
     );
+  }
+}
+
+/** Whether the codex runner can find the Codex CLI (a note, not a failure: other runners do without it). */
+export function checkCodex(env: NodeJS.ProcessEnv): CheckLine {
+  try {
+    return passed(`Codex CLI: ${findCodex(undefined, env)} (\`run --runner codex\` works)`);
+  } catch {
+    return note('Codex CLI: not installed; `run --runner codex` needs it: npm install @openai/codex');
   }
 }

@@ -6,7 +6,7 @@
 
 import { type CheckLine, failed, formatCheckLine, messageOf, note, passed } from '../checks/check-line.js';
 import { checkDiscord } from '../checks/discord.js';
-import { checkClaudeSdk, checkConfigFile, checkStoreDirectory } from '../checks/local.js';
+import { checkClaudeSdk, checkCodex, checkConfigFile, checkStoreDirectory } from '../checks/local.js';
 import { checkSlack } from '../checks/slack.js';
 import { checkTelegram } from '../checks/telegram.js';
 import type { TetherConfig } from '../config.js';
@@ -74,7 +74,7 @@ export async function doctorCommand(options: DoctorOptions, context: CommandCont
     print([checkStoreDirectory(settings.dataDir, io.env)]);
     print(await platformLines(settings));
   }
-  print([checkClaudeSdk()]);
+  print([checkClaudeSdk(), checkCodex(io.env)]);
   const failures = lines.filter((line) => line.status === 'fail').length;
   io.out('');
   io.out(

@@ -17,7 +17,7 @@ import { openInBrowser, printWebAccess } from '../terminal.js';
 import type { CommandContext } from './context.js';
 
 /** The runners `run` offers. */
-export const RUNNER_NAMES = ['claude', 'subprocess', 'scripted'] as const;
+export const RUNNER_NAMES = ['claude', 'codex', 'subprocess', 'scripted'] as const;
 /** One of {@link RUNNER_NAMES}. */
 export type RunnerName = (typeof RUNNER_NAMES)[number];
 /** The permission modes `--approval` offers. */
@@ -46,9 +46,9 @@ export interface RunOptions {
   readonly open: boolean;
   /** `scripted`: a JSON file holding the steps to play instead of the demo script. */
   readonly script?: string;
-  /** `claude`: the model. */
+  /** `claude`, `codex`: the model. */
   readonly model?: string;
-  /** `claude`: end after the first turn. */
+  /** `claude`, `codex`: end after the first turn. */
   readonly oneShot?: boolean;
 }
 
@@ -57,6 +57,7 @@ function runnerConfig(options: RunOptions, words: readonly string[], cwd: string
     case 'subprocess':
       return { command: words[0], args: words.slice(1), cwd };
     case 'claude':
+    case 'codex':
       return {
         cwd,
         ...(options.model === undefined ? {} : { model: options.model }),
@@ -114,7 +115,7 @@ export async function runCommand(
     throw new UsageError(
       options.runner === 'subprocess'
         ? 'run --runner subprocess needs the command after --, e.g. agent-tether run --runner subprocess -- node agent.mjs'
-        : 'run needs a prompt after --, e.g. agent-tether run -- "fix the failing test"',
+        : `run needs a prompt after --, e.g. agent-tether run${options.runner === 'claude' ? '' : ` --runner ${options.runner}`} -- "fix the failing test"`,
     );
   }
   const { settings } = loadSettings({ ...options }, io.env, options.config);

@@ -1,0 +1,31 @@
+/**
+ * The one-line Markdown a runner shows for a tool the agent uses, e.g. ``[tool: Bash] `npm test` ``.
+ * Agent data goes into an inline code span it cannot close, on one line, cut to a phone-sized length.
+ * @module
+ */
+
+import { escapeMarkdown } from '../core/approvals/cards.js';
+
+/** Longest detail shown, in characters. */
+export const MAX_ACTIVITY_DETAIL = 200;
+
+/** An inline code span that `value` cannot close, on one line. */
+export function inlineCode(value: string): string {
+  const oneLine = value.replace(/\s*\n\s*/g, ' ');
+  const longest = Math.max(0, ...(oneLine.match(/`+/g) ?? []).map((run) => run.length));
+  const ticks = '`'.repeat(longest + 1);
+  const pad = oneLine.startsWith('`') || oneLine.endsWith('`') || oneLine.trim() === '' ? ' ' : '';
+  return `${ticks}${pad}${oneLine}${pad}${ticks}`;
+}
+
+/**
+ * `[tool: <name>]` followed by the detail (a command, a path) as inline code.
+ * @param tool - The tool's name, shown literally.
+ * @param detail - What it acts on; cut to {@link MAX_ACTIVITY_DETAIL} characters.
+ */
+export function activityLine(tool: string, detail?: string): string {
+  const head = `[tool: ${escapeMarkdown(tool)}]`;
+  if (detail === undefined || detail.trim() === '') return head;
+  const shown = detail.length > MAX_ACTIVITY_DETAIL ? `${detail.slice(0, MAX_ACTIVITY_DETAIL - 1)}…` : detail;
+  return `${head} ${inlineCode(shown)}`;
+}

@@ -1,0 +1,87 @@
+/**
+ * `agent-tether run --runner codex` (and the doctor lines of the agent runners), driven as a person would:
+ * the CLI process, the web page, the real Codex binary against FakeOpenAIServer.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeOpenAIServer } from '../../src/testing/fake-openai.js';
+import { WebPageClient } from '../../src/web/page-client.js';
+import { codexBinary } from '../support/codex-binary.js';
+import { type CliProcess, type CliSandbox, createSandbox, killCli, runCli, startCli } from './cli-process.js';
+
+const URL_PATTERN = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/;
+
+describe('agent-tether run with the agent runners', () => {
+  let sandbox: CliSandbox;
+  let cli: CliProcess | undefined;
+  let page: WebPageClient | undefined;
+  let model: FakeOpenAIServer | undefined;
+  beforeEach(() => {
+    sandbox = createSandbox();
+  });
+  afterEach(async () => {
+    await page?.close();
+    page = undefined;
+    await killCli(cli);
+    await model?.close();
+    sandbox.cleanup();
+  });
+
+  it.skipIf(codexBinary() === undefined)(
+    'codex: the person allows the command on the page, Codex runs it, the CLI exits 0',
+    async () => {
+      model = await FakeOpenAIServer.start({
+        toolCall: { arguments: { cmd: 'echo hi > hi.txt' } },
+        finalText: 'Wrote it.',
+      });
+      const project = join(sandbox.dir, 'project');
+      mkdirSync(project);
+      const env: NodeJS.ProcessEnv = { ...sandbox.env };
+      for (const [key, value] of Object.entries(model.codexEnvironment(join(sandbox.dir, 'codex')))) {
+        if (value === undefined) delete env[key];
+        else env[key] = value;
+      }
+      cli = startCli(
+        [
+          'run',
+          '--platform',
+          'web',
+          '--runner',
+          'codex',
+          '--one-shot',
+          '--cwd',
+          project,
+          '--no-open',
+          '--',
+          'write hi',
+        ],
+        env,
+      );
+      const [url = ''] = await cli.waitForStdout(URL_PATTERN);
+      page = await WebPageClient.open(url);
+      const client = page;
+      const thread = await client.waitFor(() => client.threads().find((t) => t.name === 'write hi'));
+      await client.waitFor(() => client.texts(thread.id).some((t) => t.includes('echo hi > hi.txt')));
+      await client.taps(thread.id, 'Allow');
+      await client.waitFor(() => client.texts(thread.id).some((t) => t.includes('Wrote it.')));
+      expect(await cli.exited).toBe(0);
+      expect(existsSync(join(project, 'hi.txt'))).toBe(true);
+      expect(cli.stdout()).toContain('Supervising "write hi" (codex) on web');
+    },
+    60_000,
+  );
+
+  it('run --runner codex without a prompt says how to give one', async () => {
+    const result = await runCli(['run', '--runner', 'codex'], sandbox.env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('agent-tether run --runner codex -- "fix the failing test"');
+  });
+
+  it('doctor reports whether the Codex CLI is there', async () => {
+    const result = await runCli(['doctor'], sandbox.env);
+    if (codexBinary() === undefined)
+      expect(result.stdout).toMatch(/^– Codex CLI: not installed.*npm install @openai\/codex$/m);
+    else expect(result.stdout).toMatch(/^✓ Codex CLI: .*codex \(`run --runner codex` works\)$/m);
+  });
+});
