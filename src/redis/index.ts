@@ -4,4 +4,13 @@
  * (`npm install ioredis`); nothing here is loaded by `agent-tether` itself.
  * @module
  */
+
+export {
+  type ConsumeOptions,
+  RedisStreamBus,
+  type RedisStreamBusOptions,
+  type StreamHandler,
+  type StreamMessage,
+} from './bus.js';
+export { type LeaseEvents, type LeaseHolder, RedisLease, type RedisLeaseOptions } from './lease.js';
 export { type FenceToken, RedisStore, type RedisStoreOptions } from './store.js';
