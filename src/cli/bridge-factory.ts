@@ -6,6 +6,7 @@
  */
 import type { Bridge, BridgeOptions } from '../core/bridge.js';
 import { MemoryStore } from '../core/store/index.js';
+import { rulesFromConfig } from './approval-config.js';
 import type { PlatformName, TetherConfig } from './config.js';
 import { CliError } from './errors.js';
 import type { CliLogger } from './logger.js';
@@ -75,6 +76,7 @@ export async function createBridge(
     ...options.bridgeOptions,
     logger: options.logger,
     ...(config.dataDir === undefined ? {} : { dataDir: config.dataDir }),
+    ...(config.rules === undefined ? {} : { rules: rulesFromConfig(config.rules) }),
   };
   switch (platform) {
     case 'web': {

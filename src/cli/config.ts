@@ -15,7 +15,9 @@
  * ```
  * @module
  */
+
 import { z } from 'zod';
+import { rulesSchema } from './approval-config.js';
 
 /** The platforms the CLI can bridge to. */
 export const PLATFORM_NAMES = ['web', 'telegram', 'slack', 'discord'] as const;
@@ -75,6 +77,8 @@ export const configSchema = z.strictObject({
   slack: slackSection.partial().optional(),
   discord: discordSection.partial().optional(),
   web: webSection.partial().optional(),
+  /** Approval rules, in order (see the README's "Rules"). */
+  rules: rulesSchema.optional(),
 });
 
 /** The configuration (a file, a layer of environment variables or flags, or all merged). */

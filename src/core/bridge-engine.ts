@@ -12,6 +12,7 @@ import type { CommandRegistry } from './commands.js';
 import type { HandlerSet } from './handlers.js';
 import { Outbox, type OutboxTransport, type OutgoingMessage } from './outbox.js';
 import type { RateLimit } from './rate-limiter.js';
+import { rulesCommand } from './rules/rules-command.js';
 import type { AuditEntry, Store } from './store/types.js';
 import type { Clock, Logger, ThreadId } from './types.js';
 
@@ -74,6 +75,7 @@ export function createBridgeEngine(d: BridgeEngineDeps): BridgeEngine {
       neverAutoApprove: options.neverAutoApprove,
       notificationQuietMs: options.notificationQuietMs,
       approvalTimeoutMs: options.approvalTimeoutMs,
+      rules: options.rules,
     },
   );
   const inbound = new BridgeInbound({
@@ -91,5 +93,16 @@ export function createBridgeEngine(d: BridgeEngineDeps): BridgeEngine {
     disabledCommands: options.disabledCommands ?? [],
     prefix: d.prefix,
   });
+  if (!d.commands.has('rules')) {
+    d.commands.register(
+      'rules',
+      rulesCommand({
+        flow,
+        prefix: d.prefix,
+        isThread: (id) => d.bridge.getThread(id) !== undefined,
+        audit: hooks.audit,
+      }),
+    );
+  }
   return { transport, outbox, flow, inbound };
 }

@@ -3,6 +3,7 @@
  * @module
  */
 import type { BuiltinCommand, CommandDef } from './commands.js';
+import type { RuleSpec } from './rules/match.js';
 import type { Store } from './store/types.js';
 import type { Clock, Handlers, Logger, ThreadState } from './types.js';
 
@@ -26,6 +27,13 @@ export interface BridgeOptions {
   readonly autoApproveDurationMs?: number;
   /** Tool-name prefixes never auto-approved. @default ['task', 'enterplanmode', 'exitplanmode'] */
   readonly neverAutoApprove?: readonly string[];
+  /**
+   * Approval rules, in order, applied before a person is asked and before stored rules: `allow`, `deny` or
+   * `ask` by tool, command (prefix or glob) or path glob, optionally per project and until an expiry.
+   * Deny wins; a tool in `neverAutoApprove` is never allowed by a rule. See the README's "Rules".
+   * @example [{ effect: 'allow', tool: 'Bash', command: 'npm test' }, { effect: 'deny', tool: 'Bash', command: 'rm*' }]
+   */
+  readonly rules?: readonly RuleSpec[];
   /** Quiet period before batched auto-approve notices are sent. @default 1500 */
   readonly notificationQuietMs?: number;
   /** Minimum time between two error notices in a thread. @default 0 (no debouncing) */

@@ -57,6 +57,7 @@ describe('MemoryBridge: approvals as a person answers them', () => {
       'Allow Bash 30m',
       'Allow all 30m',
       'Allow dir 30m',
+      'Always allow npm test',
     ]);
     const answer = await bridge.userTaps(thread, 'Allow');
     expect(answer.text).toMatch(/allowed by alice/);

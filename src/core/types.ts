@@ -28,7 +28,12 @@ export type ApprovalScope = 'once' | 'tool' | 'all' | 'dir';
 /** Who settled an approval: a person, or an auto-approve timer (with its reason, e.g. `Allow All`). */
 export type DecidedBy =
   | { readonly type: 'user'; readonly user: ChatUser }
-  | { readonly type: 'auto'; readonly reason: string };
+  | {
+      readonly type: 'auto';
+      readonly reason: string;
+      /** Set when a stored or configured rule decided: the rule's id. */
+      readonly rule?: string;
+    };
 
 /**
  * The outcome of an approval request. A timed-out request is a deny, never consent.
@@ -72,6 +77,8 @@ export interface ApprovalRequest {
   readonly input?: Record<string, unknown>;
   /** The directory the tool acts in; enables the "Allow dir" timer. Defaults to the thread's directory. */
   readonly directory?: string;
+  /** The agent's own permission suggestions (e.g. Claude Code's `addRules`), for "Always allow". */
+  readonly suggestions?: readonly unknown[];
 }
 
 /** One option of a choice request. */
@@ -174,6 +181,8 @@ export interface RequestApprovalOptions {
   readonly requestId?: string;
   /** The directory the tool acts in (for "Allow dir"). Defaults to the thread's directory. */
   readonly directory?: string;
+  /** The agent's permission suggestions: "Always allow" offers their prefix when it covers only this call. */
+  readonly suggestions?: readonly unknown[];
   /** How long to wait for a person before resolving as `timeout` (a deny). @default 30 minutes (the bridge's `approvalTimeoutMs`) */
   readonly timeoutMs?: number;
   /** Aborting cancels the request: the card is updated and the promise resolves as `timeout`. */

@@ -211,6 +211,7 @@ export class SessionSubscriber implements RunnerEvents {
         input: request.kind === 'plan' && request.plan ? { plan: request.plan } : request.toolInput,
         signal,
         ...(request.description ? { description: request.description } : {}),
+        ...(request.suggestions ? { suggestions: request.suggestions } : {}),
         ...(base ? { directory: base } : {}),
         ...timeout,
       });

@@ -50,6 +50,8 @@ export interface ApprovalCardInput {
   readonly timerMs: number;
   /** Set when the tool may never be auto-approved (no timer buttons). */
   readonly neverAutoApprove: boolean;
+  /** The label of the "Always allow …" button, when a rule can be offered. */
+  readonly alwaysAllow?: string | undefined;
 }
 
 /** Build the card asking a person to allow or deny a tool call. */
@@ -74,6 +76,7 @@ export function buildApprovalCard(input: ApprovalCardInput): Card {
     ];
     if (input.hasDirectory) timers.push(button(`Allow dir ${span}`, { type: 'allow_dir' }));
     rows.push(timers);
+    if (input.alwaysAllow !== undefined) rows.push([button(input.alwaysAllow, { type: 'always_allow' })]);
   }
   if (input.truncated) rows.push([button('Show all', { type: 'show_all' })]);
   const body = input.formattedInput.trim();
@@ -105,7 +108,8 @@ export function buildChoiceCard(request: ChoiceRequest, codec: PayloadCodec): Ca
 
 /** "alice (telegram)" or the auto-approve reason. */
 export function describeDecider(by: DecidedBy): string {
-  return by.type === 'user' ? `${by.user.name} via ${by.user.platform}` : `auto-approve (${by.reason})`;
+  if (by.type === 'user') return `${by.user.name} via ${by.user.platform}`;
+  return by.rule !== undefined ? by.reason : `auto-approve (${by.reason})`;
 }
 
 /** The line shown on a card once decided, e.g. "✅ Allowed by alice via telegram". */

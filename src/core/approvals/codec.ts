@@ -15,6 +15,8 @@ export type CardAction =
   | { readonly type: 'allow_all' }
   | { readonly type: 'allow_dir' }
   | { readonly type: 'show_all' }
+  | { readonly type: 'always_allow' }
+  | { readonly type: 'revoke_rule' }
   | { readonly type: 'choice'; readonly index: number }
   | { readonly type: 'cancel' };
 
@@ -29,6 +31,8 @@ const CODES: Record<Exclude<CardAction['type'], 'choice'>, string> = {
   allow_all: 'A',
   allow_dir: 'D',
   show_all: 's',
+  always_allow: 'w',
+  revoke_rule: 'v',
   cancel: 'x',
 };
 const BY_CODE = new Map(Object.entries(CODES).map(([type, code]) => [code, type]));

@@ -6,6 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { formatToolInput, formatToolInputFull } from '../../format/index.js';
 import { describeBatch, NotificationBatcher } from '../batcher.js';
+import { RuleBook } from '../rules/book.js';
+import { RuleCardActions } from '../rules/card-actions.js';
+import { describeRule, type RuleSpec } from '../rules/match.js';
 import type { AuditEntry, Store } from '../store/types.js';
 import type {
   ApprovalDecision,
@@ -26,6 +29,7 @@ import {
   type Card,
   describeDecider,
   describeDecision,
+  escapeMarkdown,
   resolvedCard,
 } from './cards.js';
 import { type CardAction, PayloadCodec } from './codec.js';
@@ -59,6 +63,8 @@ export interface ApprovalFlowOptions {
   readonly neverAutoApprove?: readonly string[] | undefined;
   readonly notificationQuietMs?: number | undefined;
   readonly approvalTimeoutMs?: number | undefined;
+  /** Rules from the config, evaluated before stored rules (see `src/core/rules/`). */
+  readonly rules?: readonly RuleSpec[] | undefined;
 }
 
 /** The answer shown to a person after a tap. */
@@ -107,6 +113,8 @@ function normaliseOptions(options: readonly (ChoiceOption | string)[]): ChoiceOp
 export class ApprovalFlow {
   readonly timers: AutoApproveTimers;
   readonly pending: PendingApprovals;
+  /** Approval rules: the config's and the stored ones, with the cards that show them. */
+  readonly rules: RuleCardActions;
   readonly #host: ApprovalHost;
   readonly #o: ApprovalFlowOptions;
   readonly #codec: PayloadCodec;
@@ -137,6 +145,13 @@ export class ApprovalFlow {
       options.store.setValue('payload-codec-secret', secret);
     }
     this.#codec = new PayloadCodec(secret);
+    const book = new RuleBook({
+      store: options.store,
+      clock: options.clock,
+      ...(options.rules !== undefined ? { configRules: options.rules } : {}),
+      neverAutoApprove: (tool) => this.timers.isNeverApproved(tool),
+    });
+    this.rules = new RuleCardActions(book, this.#codec);
     this.#batcher = new NotificationBatcher(
       (threadId, items) => {
         this.#host.postText(threadId, describeBatch(items)).catch((error: unknown) => {
@@ -191,13 +206,32 @@ export class ApprovalFlow {
       ...(options.description !== undefined ? { description: options.description } : {}),
       ...(options.input !== undefined ? { input: options.input } : {}),
       ...(directory !== undefined ? { directory } : {}),
+      ...(options.suggestions !== undefined ? { suggestions: options.suggestions } : {}),
     };
     const threadKey = this.#host.key(threadId);
     const timeoutMs = options.timeoutMs ?? this.#o.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS;
     this.pending.open({ kind: 'approval', threadKey, request, timeoutMs });
     this.#remember(requestId);
     if (options.signal) this.#cancelOnAbort(requestId, options.signal);
-    const reason = this.timers.check(threadKey, request.toolName, directory);
+    // Rules come before timers: a deny rule beats a running "Allow all", an ask rule makes a person decide.
+    const ruled = this.rules.outcome(request);
+    if (ruled.kind === 'decided') {
+      await this.settle(requestId, ruled.decision);
+      if (ruled.decision.behavior === 'allow') {
+        this.#batcher.add(threadId, {
+          toolName: request.toolName,
+          reason: `rule: ${describeRule(ruled.rule)}`,
+        });
+      } else {
+        await this.#host.postText(
+          threadId,
+          `🚫 ${escapeMarkdown(request.toolName)} denied by the rule "${escapeMarkdown(describeRule(ruled.rule))}"`,
+        );
+      }
+      return requestId;
+    }
+    const reason =
+      ruled.kind === 'ask' ? undefined : this.timers.check(threadKey, request.toolName, directory);
     if (reason) {
       await this.settle(requestId, { behavior: 'allow', scope: 'once', by: { type: 'auto', reason } });
       this.#batcher.add(threadId, { toolName: request.toolName, reason });
@@ -314,6 +348,7 @@ export class ApprovalFlow {
   /** Handle a button tap: validate the payload, then act. */
   async tap(threadId: string | undefined, payload: string, user: ChatUser): Promise<TapAnswer> {
     const decoded = this.#codec.decode(payload);
+    if (decoded?.action.type === 'revoke_rule') return this.#revokeRule(decoded.token, user);
     const requestId = decoded ? this.#tokens.get(decoded.token) : undefined;
     const entry = requestId ? this.pending.get(requestId) : undefined;
     if (!decoded || !entry || !requestId || !this.#codec.matches(decoded.token, requestId)) {
@@ -348,6 +383,8 @@ export class ApprovalFlow {
       await this.#host.postText(this.#host.threadIdOf(entry.threadKey), this.fullInput(entry));
       return { text: 'Full input posted below.', outcome: 'info' };
     }
+    if (action.type === 'always_allow') return this.#alwaysAllow(entry, user);
+    if (action.type === 'revoke_rule') return INACTIVE;
     if (action.type === 'deny_reason') {
       return {
         text: 'Reply in this thread with the reason.',
@@ -362,6 +399,44 @@ export class ApprovalFlow {
     return result.reason === 'unknown'
       ? { text: 'This request is no longer pending.', outcome: 'stale' }
       : { text: `Already resolved: ${describeOutcome(result.previous)}`, outcome: 'stale' };
+  }
+
+  async #alwaysAllow(entry: PendingEntry, user: ChatUser): Promise<TapAnswer> {
+    if (entry.kind !== 'approval' || this.timers.isNeverApproved(entry.request.toolName)) return INACTIVE;
+    const rule = this.rules.alwaysAllow(entry.request, user);
+    if (!rule) return INACTIVE;
+    this.#host.audit({
+      action: 'rule.added',
+      threadId: this.#host.threadIdOf(entry.threadKey),
+      requestId: entry.requestId,
+      userId: user.id,
+      userName: user.name,
+      detail: `rule ${rule.ruleId} (${describeRule(rule)})`,
+    });
+    const decision: PendingDecision = { behavior: 'allow', scope: 'once', by: { type: 'user', user } };
+    const result = await this.settle(entry.requestId, decision);
+    if (!result.settled) {
+      // Someone else answered first: the rule stays (the person asked for it), the request keeps its answer.
+      return { text: 'Rule saved; this request was already answered.', outcome: 'stale' };
+    }
+    return { text: `Allowed; rule saved: ${describeRule(rule)}`, outcome: 'decided' };
+  }
+
+  async #revokeRule(token: string, user: ChatUser): Promise<TapAnswer> {
+    const rule = this.rules.revokeByToken(token);
+    if (!rule) return { text: 'That rule is already gone.', outcome: 'stale' };
+    this.#host.audit({
+      action: 'rule.revoked',
+      userId: user.id,
+      userName: user.name,
+      detail: `rule ${rule.ruleId} (${describeRule(rule)})`,
+    });
+    return { text: `Revoked: ${describeRule(rule)}`, outcome: 'decided' };
+  }
+
+  /** Post the `/rules` list with revoke buttons in a thread. */
+  async showRules(threadId: string): Promise<void> {
+    await this.#host.postCard(threadId, this.rules.listCard());
   }
 
   #startTimer(
@@ -403,6 +478,7 @@ export class ApprovalFlow {
       hasDirectory: request.directory !== undefined,
       timerMs: this.timers.durationMs,
       neverAutoApprove: this.timers.isNeverApproved(request.toolName),
+      alwaysAllow: this.rules.offer(request),
     });
   }
 

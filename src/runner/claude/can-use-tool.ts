@@ -64,6 +64,7 @@ export function tetherCanUseTool(
       input,
       ...(description === undefined ? {} : { description }),
       ...(directory === undefined ? {} : { directory }),
+      ...(sdk.suggestions === undefined ? {} : { suggestions: sdk.suggestions }),
       ...timing,
       signal,
     });
