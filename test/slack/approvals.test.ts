@@ -49,6 +49,7 @@ describe('SlackBridge approval cards', () => {
       'Allow Bash 30m',
       'Allow all 30m',
       'Allow dir 30m',
+      'Always allow npm test',
     ]);
     expect(card.buttons.map((b) => b.actionId)).toEqual(['at_0', 'at_1', 'at_2', 'at_3', 'at_4', 'at_5']);
     expect(card.buttons.find((b) => b.text === 'Allow')?.style).toBe('primary');
