@@ -150,7 +150,7 @@ describe('answers', () => {
     });
   });
 
-  it('across platforms, "allow Bash" on an Edit card trusts Bash on every platform, never Edit', async () => {
+  it('across platforms, "allow Bash" on an Edit card decides nothing; "allow Edit" trusts Edit on every platform', async () => {
     const a = bridge();
     const c = bridge();
     const router = new BridgeRouter([a, c]);
@@ -160,15 +160,17 @@ describe('answers', () => {
     await a.settle();
     await c.settle();
     await a.userSays(ta?.threadId ?? '', 'allow Bash');
-    expect(await first).toMatchObject({ behavior: 'allow', scope: 'tool', tool: 'Bash' });
+    expect(a.texts(ta?.threadId ?? '').at(-1)).toMatch(
+      /pending request is for Edit, not Bash: nothing was approved/,
+    );
+    expect(a.auditLog().some((e) => e.action === 'approval.allow')).toBe(false);
+    await a.userSays(ta?.threadId ?? '', 'allow edit');
+    expect(await first).toMatchObject({ behavior: 'allow', scope: 'tool', tool: 'Edit' });
     for (const [b, t] of [
       [a, ta],
       [c, tc],
     ] as const) {
-      const editAgain = b.requestApproval(t?.threadId ?? '', {
-        toolName: 'Edit',
-        input: { file_path: 'b.ts' },
-      });
+      const bash = b.requestApproval(t?.threadId ?? '', { toolName: 'Bash', input: { command: 'ls' } });
       await b.settle();
       expect(
         b
@@ -177,11 +179,11 @@ describe('answers', () => {
           ?.buttons.flat(),
       ).toContain('Allow');
       await b.userTaps(t?.threadId ?? '', 'Deny');
-      expect((await editAgain).behavior).toBe('deny');
+      expect((await bash).behavior).toBe('deny');
       expect(
-        await b.requestApproval(t?.threadId ?? '', { toolName: 'Bash', input: { command: 'ls' } }),
+        await b.requestApproval(t?.threadId ?? '', { toolName: 'Edit', input: { file_path: 'b.ts' } }),
       ).toMatchObject({
-        by: { type: 'auto', reason: 'Allow Bash' },
+        by: { type: 'auto', reason: 'Allow Edit' },
       });
     }
   });

@@ -5,10 +5,10 @@
  * @module
  */
 
-import { escapeMarkdown } from './approvals/cards.js';
+import { escapeMarkdown, minutes } from './approvals/cards.js';
 import type { ApprovalFlow, TapAnswer } from './approvals/flow.js';
-import { parseApprovalText, parseChoiceText } from './approvals/grammar.js';
-import type { SettleResult } from './approvals/pending.js';
+import { type ParsedApprovalText, parseApprovalText, parseChoiceText } from './approvals/grammar.js';
+import type { PendingEntry, SettleResult } from './approvals/pending.js';
 import { describeOutcome } from './approvals/tap-actions.js';
 import { type Authorizer, describePairingFailure } from './auth.js';
 import {
@@ -188,17 +188,46 @@ export class BridgeInbound {
         );
         return true;
       }
+      const refusal =
+        parsed && approval.kind === 'approval' ? this.#refuseTimer(approval, parsed) : undefined;
+      if (refusal) {
+        await this.#d.reply(threadId, refusal);
+        return true;
+      }
       if (parsed) {
         const result = await flow.answerWithText(approval, parsed, user);
         const who = escapeMarkdown(user.name);
+        const span = minutes(flow.timers.durationMs);
+        const tool = approval.kind === 'approval' ? approval.request.toolName : '';
         const line = parsed.allow
-          ? `✅ ${parsed.timer === undefined ? 'Approved' : parsed.timer === 'all' ? 'Allow All (30m)' : parsed.timer === 'dir' ? 'Allow dir (30m)' : `Allow ${escapeMarkdown(parsed.timer.tool)} (30m)`} by ${who}`
+          ? `✅ ${parsed.timer === undefined ? 'Approved' : parsed.timer === 'all' ? `Allow All (${span})` : parsed.timer === 'dir' ? `Allow dir (${span})` : `Allow ${escapeMarkdown(tool)} (${span})`} by ${who}`
           : `❌ ${parsed.reason ? `Denied: ${escapeMarkdown(parsed.reason)}` : 'Denied'} by ${who}`;
         await this.#confirm(threadId, result, line);
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * Why a typed timer answer decides nothing, if it does not fit the request: "allow Read" must not approve a
+   * pending Bash request (and start a timer for Read), and a request whose card offers no timer buttons
+   * (a plan approval, a tool never auto-approved) cannot start one by text either.
+   */
+  #refuseTimer(
+    approval: Extract<PendingEntry, { kind: 'approval' }>,
+    parsed: ParsedApprovalText,
+  ): string | undefined {
+    if (!parsed.allow || parsed.timer === undefined) return undefined;
+    const pendingTool = approval.request.toolName;
+    const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
+    if (this.#d.flow.timers.isNeverApproved(pendingTool)) {
+      return `${escapeMarkdown(pendingTool)} can never be auto-approved: nothing was approved. Answer ${code('allow')} or ${code('deny')}, or use the buttons.`;
+    }
+    if (typeof parsed.timer === 'object' && parsed.timer.tool.toLowerCase() !== pendingTool.toLowerCase()) {
+      return `The pending request is for ${escapeMarkdown(pendingTool)}, not ${escapeMarkdown(parsed.timer.tool)}: nothing was approved. Answer ${code(`allow ${pendingTool}`)}, ${code('allow')} or ${code('deny')}, or use the buttons.`;
+    }
+    return undefined;
   }
 
   async #confirm(threadId: ThreadId, result: SettleResult, line: string): Promise<void> {

@@ -37,6 +37,9 @@ import {
   renderDiscordChunks,
 } from './transport.js';
 
+/** The answer to a click whose handling failed. */
+const TAP_FAILED_TEXT = 'Something went wrong; it was logged. Try again or answer with text.';
+
 /** Options of {@link DiscordBridge}. */
 export interface DiscordBridgeConfig extends BridgeOptions {
   /** The bot token (Developer Portal → Bot). Kept private; never logged. */
@@ -304,7 +307,14 @@ export class DiscordBridge extends Bridge {
     if (channelId !== undefined) {
       await this.#postsInFlight.settled(channelId, (this.#config.interactionReplyMs ?? 2000) / 2);
     }
-    const work = this.handleTap({ threadId, user, payload: interaction.data.custom_id });
+    // Discord says "This interaction failed" to a click nobody answers: a tap whose handling throws is still
+    // answered (as Telegram answers its callback query).
+    const work = this.handleTap({ threadId, user, payload: interaction.data.custom_id }).catch(
+      (error: unknown): TapAnswer => {
+        this.logger.error({ err: error }, 'discord: handling a button tap failed');
+        return { text: TAP_FAILED_TEXT, alert: true, outcome: 'info' };
+      },
+    );
     const api = this.#api;
     const content = (answer: TapAnswer) => escapeDiscordText(answer.text).slice(0, DISCORD_MESSAGE_LIMIT);
     let release: () => void = () => undefined;

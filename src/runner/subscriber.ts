@@ -5,6 +5,7 @@
  * Decisions flow back to the runner with `respondToPermission` / `respondToChoice`.
  * @module
  */
+import { randomUUID } from 'node:crypto';
 import { escapeMarkdown } from '../core/approvals/cards.js';
 import type { ApprovalDecision, ChoiceDecision, Logger } from '../core/types.js';
 import { silentLogger } from '../core/types.js';
@@ -191,10 +192,13 @@ export class SessionSubscriber implements RunnerEvents {
     if (!runner) throw new Error('SessionSubscriber: attach(runner) before starting a session');
     const timeout = this.#o.approvalTimeoutMs !== undefined ? { timeoutMs: this.#o.approvalTimeoutMs } : {};
     const base = this.#info(sessionId).header?.cwd ?? this.#info(sessionId).cwd;
+    // The agent picks its request ids (and reuses them run after run): the bridges get ids of our own, so an
+    // id from an earlier run, or from another session, can never collide with one in the store.
+    const ourId = randomUUID();
     try {
       if (request.kind === 'question' && request.question) {
         const choice = await this.#o.router.requestChoice(sessionId, {
-          requestId: request.requestId,
+          requestId: ourId,
           question: request.question.question,
           options: request.question.options,
           signal,
@@ -206,7 +210,7 @@ export class SessionSubscriber implements RunnerEvents {
         return;
       }
       const decision = await this.#o.router.requestApproval(sessionId, {
-        requestId: request.requestId,
+        requestId: ourId,
         toolName: request.toolName,
         input: request.kind === 'plan' && request.plan ? { plan: request.plan } : request.toolInput,
         signal,
@@ -217,9 +221,22 @@ export class SessionSubscriber implements RunnerEvents {
       });
       await runner.respondToPermission(sessionId, request.requestId, decision);
     } catch (error) {
+      // Never a silent deny: the person is told the request could not be shown, the agent is told why.
       this.#warn(error);
+      const why = error instanceof Error ? error.message : String(error);
+      this.#o.router
+        .sendStatus(
+          sessionId,
+          'error',
+          `could not show the ${escapeMarkdown(request.toolName)} request (${escapeMarkdown(why)}); the agent was told it was not approved`,
+        )
+        .catch((e: unknown) => this.#warn(e));
       await runner
-        .respondToPermission(sessionId, request.requestId, { behavior: 'timeout' })
+        .respondToPermission(sessionId, request.requestId, {
+          behavior: 'deny',
+          reason: `agent-tether could not show this request to a person (internal error: ${why}); nobody decided it`,
+          by: { type: 'auto', reason: 'internal error' },
+        })
         .catch((e: unknown) => this.#warn(e));
     }
   }

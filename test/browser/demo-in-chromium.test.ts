@@ -8,6 +8,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliProcess, type CliSandbox, createSandbox, killCli, startCli } from '../cli/cli-process.js';
 import { CHROMIUM, hasChromium, launchChromium } from '../support/chromium.js';
+import { REAL_PROCESS_WAIT_MS } from '../support/waits.js';
 
 const ARTIFACTS = 'test-artifacts';
 
@@ -42,16 +43,16 @@ describe.skipIf(!hasChromium)(`agent-tether demo in Chromium (needs ${CHROMIUM})
     await page.goto(url);
     await page.waitForURL((u) => u.pathname === '/' && !u.search.includes('token'));
 
-    await page.getByText('failing test', { exact: false }).first().waitFor({ timeout: 15_000 });
+    await page.getByText('failing test', { exact: false }).first().waitFor({ timeout: REAL_PROCESS_WAIT_MS });
     const allow = page.getByRole('button', { name: 'Allow', exact: true });
-    await allow.waitFor({ timeout: 15_000 });
+    await allow.waitFor({ timeout: REAL_PROCESS_WAIT_MS });
     await expect(page.getByText('npm test').first().isVisible()).resolves.toBe(true);
     await page.screenshot({ path: `${ARTIFACTS}/demo-approval.png` });
     await allow.click();
-    await page.getByText(/1 failed, 11 passed/).waitFor({ timeout: 15_000 });
+    await page.getByText(/1 failed, 11 passed/).waitFor({ timeout: REAL_PROCESS_WAIT_MS });
 
     const cents = page.getByRole('button', { name: /1\. Integer cents/ });
-    await cents.waitFor({ timeout: 15_000 });
+    await cents.waitFor({ timeout: REAL_PROCESS_WAIT_MS });
     await cents.click();
     await page
       .getByText(/Selected: Integer cents/)
@@ -59,16 +60,19 @@ describe.skipIf(!hasChromium)(`agent-tether demo in Chromium (needs ${CHROMIUM})
       .waitFor();
 
     const allowEdit = page.getByRole('button', { name: /Allow Edit 30m/ });
-    await allowEdit.waitFor({ timeout: 15_000 });
+    await allowEdit.waitFor({ timeout: REAL_PROCESS_WAIT_MS });
     await allowEdit.click();
-    await page.getByText(/the sum now uses whole cents/).waitFor({ timeout: 15_000 });
+    await page.getByText(/the sum now uses whole cents/).waitFor({ timeout: REAL_PROCESS_WAIT_MS });
     // The second edit needs no tap: the timer approved it and a batched notice says so.
-    await page.getByText(/auto-approved \(Allow Edit\)/).waitFor({ timeout: 15_000 });
-    await page.getByText(/Anything else\?/).waitFor({ timeout: 15_000 });
+    await page.getByText(/auto-approved \(Allow Edit\)/).waitFor({ timeout: REAL_PROCESS_WAIT_MS });
+    await page.getByText(/Anything else\?/).waitFor({ timeout: REAL_PROCESS_WAIT_MS });
 
     await page.locator('#input').fill('thanks, ship it');
     await page.locator('#input').press('Enter');
-    await page.locator('.msg.bot', { hasText: 'thanks, ship it' }).first().waitFor({ timeout: 15_000 });
+    await page
+      .locator('.msg.bot', { hasText: 'thanks, ship it' })
+      .first()
+      .waitFor({ timeout: REAL_PROCESS_WAIT_MS });
     await page.getByRole('button', { name: '/usage' }).click();
     await page.getByText(/cost/).first().waitFor();
     await page.screenshot({ path: `${ARTIFACTS}/demo-finished.png`, fullPage: true });

@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { REAL_PROCESS_WAIT_MS } from '../support/waits.js';
 
 /** The repository root. */
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
@@ -86,7 +87,7 @@ export function startCli(args: readonly string[], env: NodeJS.ProcessEnv): CliPr
     stderr: () => err,
     exited,
     type: (line) => child.stdin.write(`${line}\n`),
-    waitForStdout: (pattern, timeoutMs = 15_000) =>
+    waitForStdout: (pattern, timeoutMs = REAL_PROCESS_WAIT_MS) =>
       new Promise((resolveMatch, reject) => {
         const check = () => {
           const match = out.match(pattern);

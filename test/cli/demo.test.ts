@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebPageClient } from '../../src/web/page-client.js';
+import { REAL_PROCESS_WAIT_MS } from '../support/waits.js';
 import { type CliProcess, type CliSandbox, createSandbox, killCli, startCli } from './cli-process.js';
 
 describe('agent-tether demo', () => {
@@ -33,7 +34,7 @@ describe('agent-tether demo', () => {
     await stranger.arrayBuffer();
 
     // The demo agent's thread is on the page, with its first words.
-    const client = await WebPageClient.open(url);
+    const client = await WebPageClient.open(url, { timeoutMs: REAL_PROCESS_WAIT_MS });
     const thread = await client.waitFor(() => client.threads().find((t) => t.name.startsWith('Demo')));
     await client.waitFor(() => client.texts(thread.id).some((t) => t.includes('failing test')));
     await client.close();

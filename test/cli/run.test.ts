@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebPageClient } from '../../src/web/page-client.js';
+import { REAL_PROCESS_WAIT_MS } from '../support/waits.js';
 import { type CliProcess, type CliSandbox, createSandbox, killCli, startCli } from './cli-process.js';
 
 const URL_PATTERN = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/;
@@ -23,7 +24,7 @@ describe('agent-tether run --platform web', () => {
   async function openThread(name: string) {
     if (!cli) throw new Error('no CLI');
     const [url = ''] = await cli.waitForStdout(URL_PATTERN);
-    page = await WebPageClient.open(url);
+    page = await WebPageClient.open(url, { timeoutMs: REAL_PROCESS_WAIT_MS });
     const client = page;
     const thread = await client.waitFor(() => client.threads().find((t) => t.name === name));
     return { client, threadId: thread.id };

@@ -15,10 +15,12 @@ import { supervise } from '../../src/runner/supervise.js';
 import type { TelegramBridge } from '../../src/telegram/index.js';
 import { FakeAnthropicServer } from '../../src/testing/fake-anthropic.js';
 import { claudeBinary } from '../support/claude-binary.js';
+import { REAL_PROCESS_WAIT_MS } from '../support/waits.js';
 import {
   botMessages,
   bridgeOn,
   type FakeWorld,
+  OWNER,
   say,
   startFake,
   tap,
@@ -76,7 +78,7 @@ describe.skipIf(claudeBinary() === undefined)('Claude Code under Telegram superv
       runner: (events) => new ClaudeRunner(events, { cwd: dir, env, oneShot: true, heartbeatMs: 0 }),
     });
     const threadId = session.threads[0]?.threadId ?? '';
-    const card = await waitForButton(tg, threadId, 'Allow');
+    const card = await waitForButton(tg, threadId, 'Allow', REAL_PROCESS_WAIT_MS);
     expect(card.text).toContain('Permission request: Bash');
     expect(card.text).toContain('ran-by-claude');
     expect(existsSync(join(dir, 'ran-by-claude'))).toBe(false);
@@ -86,6 +88,7 @@ describe.skipIf(claudeBinary() === undefined)('Claude Code under Telegram superv
     expect(model.toolResults().at(-1)?.is_error).toBe(false);
     await tg.fake.waitFor(() => /All done\.[\s\S]*Status: done/.test(topicText(tg, threadId)), {
       what: 'the final answer and status',
+      timeoutMs: REAL_PROCESS_WAIT_MS,
     });
     const decided = botMessages(tg, threadId).find((m) => m.text.includes('Permission request: Bash'));
     expect(decided?.text).toMatch(/Allowed — olivia via telegram/);
@@ -101,9 +104,10 @@ describe.skipIf(claudeBinary() === undefined)('Claude Code under Telegram superv
       runner: (events) => new ClaudeRunner(events, { cwd: dir, env, oneShot: true, heartbeatMs: 0 }),
     });
     const threadId = session.threads[0]?.threadId ?? '';
-    await tap(tg, threadId, 'Deny with reason');
+    await tap(tg, threadId, 'Deny with reason', OWNER, REAL_PROCESS_WAIT_MS);
     await tg.fake.waitFor(() => /reply in this thread with the reason/.test(topicText(tg, threadId)), {
       what: 'the reason prompt',
+      timeoutMs: REAL_PROCESS_WAIT_MS,
     });
     await say(tg, threadId, 'not on this machine, use the sandbox');
     await session.done;
@@ -125,7 +129,7 @@ describe.skipIf(claudeBinary() === undefined)('Claude Code under Telegram superv
         // drain
       }
     })();
-    await waitForButton(tg, threadId, 'Deny');
+    await waitForButton(tg, threadId, 'Deny', REAL_PROCESS_WAIT_MS);
     await say(tg, threadId, 'deny: ask me tomorrow');
     await run;
     expect(existsSync(join(dir, 'ran-by-claude'))).toBe(false);

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ScriptedRunner } from '../../src/runner/scripted.js';
 import { SubprocessRunner } from '../../src/runner/subprocess.js';
 import { supervise } from '../../src/runner/supervise.js';
+import { REAL_PROCESS_WAIT_MS } from '../support/waits.js';
 import {
   botMessages,
   bridgeOn,
@@ -49,18 +50,23 @@ describe('runners under Telegram supervision', () => {
         }),
     });
     const threadId = session.threads[0]?.threadId ?? '';
-    const card = await waitForButton(tg, threadId, 'Allow');
+    const card = await waitForButton(tg, threadId, 'Allow', REAL_PROCESS_WAIT_MS);
     expect(card.text).toContain('echo hello');
     await tap(tg, threadId, 'Allow');
     await tg.fake.waitFor(() => /hello/.test(seen(tg, threadId).split('echo hello').at(-1) ?? ''), {
       what: 'the command output',
+      timeoutMs: REAL_PROCESS_WAIT_MS,
     });
     say(tg, threadId, 'how are you');
-    await tg.fake.waitFor(() => seen(tg, threadId).includes('how are you'), { what: 'the echo' });
+    await tg.fake.waitFor(() => seen(tg, threadId).includes('how are you'), {
+      what: 'the echo',
+      timeoutMs: REAL_PROCESS_WAIT_MS,
+    });
     say(tg, threadId, 'exit 3');
     expect(await session.done).toBe(3);
     await tg.fake.waitFor(() => /Status: error — exited with code 3/.test(seen(tg, threadId)), {
       what: 'the final status',
+      timeoutMs: REAL_PROCESS_WAIT_MS,
     });
   });
 
@@ -79,10 +85,11 @@ describe('runners under Telegram supervision', () => {
         }),
     });
     const threadId = session.threads[0]?.threadId ?? '';
-    await waitForButton(tg, threadId, 'Deny');
+    await waitForButton(tg, threadId, 'Deny', REAL_PROCESS_WAIT_MS);
     say(tg, threadId, 'deny: freeze until Monday');
     await tg.fake.waitFor(() => /Not deploying[\s\S]*freeze until Monday/.test(seen(tg, threadId)), {
       what: 'the denial',
+      timeoutMs: REAL_PROCESS_WAIT_MS,
     });
     say(tg, threadId, '/stop');
     expect(await session.done).toBe(0);

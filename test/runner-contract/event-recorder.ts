@@ -4,6 +4,7 @@
  */
 
 import type { RunnerEvents } from '../../src/runner/types.js';
+import { REAL_PROCESS_WAIT_MS } from '../support/waits.js';
 
 /** One recorded callback. */
 export type RecordedEvent = {
@@ -66,7 +67,7 @@ export class EventRecorder implements RunnerEvents {
   waitFor(
     type: keyof RunnerEvents,
     match: (e: RecordedEvent) => boolean = () => true,
-    timeoutMs = 15_000,
+    timeoutMs = REAL_PROCESS_WAIT_MS,
   ): Promise<RecordedEvent> {
     const find = () => this.events.find((e) => e.type === type && match(e));
     return new Promise((resolve, reject) => {
@@ -98,7 +99,11 @@ export class EventRecorder implements RunnerEvents {
 }
 
 /** Poll `condition` until it holds (bounded). */
-export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+export async function waitUntil(
+  condition: () => boolean,
+  what: string,
+  timeoutMs = REAL_PROCESS_WAIT_MS,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}`);

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { readLines } from '../../src/runner/line-reader.js';
 import { SubprocessRunner } from '../../src/runner/subprocess.js';
 import { EventRecorder } from '../runner-contract/event-recorder.js';
+import { REAL_PROCESS_WAIT_MS } from '../support/waits.js';
 
 function recorder() {
   const events = new EventRecorder();
@@ -33,10 +34,10 @@ describe('SubprocessRunner hygiene', () => {
       stopGraceMs: 100,
     });
     await runner.start('s', '', 0);
-    await expect.poll(() => alive(marker), { timeout: 3000 }).toBe(true);
+    await expect.poll(() => alive(marker), { timeout: REAL_PROCESS_WAIT_MS }).toBe(true);
     await runner.stop('s');
     await done;
-    await expect.poll(() => alive(marker), { timeout: 3000 }).toBe(false);
+    await expect.poll(() => alive(marker), { timeout: REAL_PROCESS_WAIT_MS }).toBe(false);
   });
 
   it('an agent that exits while a background process holds its output still ends its session', async () => {

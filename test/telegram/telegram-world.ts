@@ -55,10 +55,15 @@ export function botMessages(world: FakeWorld, threadId: string | undefined): Vis
 }
 
 /** Wait for the newest bot message with a button labelled `label`. */
-export function waitForButton(world: FakeWorld, threadId: string, label: string): Promise<VisibleMessage> {
+export function waitForButton(
+  world: FakeWorld,
+  threadId: string,
+  label: string,
+  timeoutMs?: number,
+): Promise<VisibleMessage> {
   return world.fake.waitFor(
     () => [...botMessages(world, threadId)].reverse().find((m) => m.buttons.flat().includes(label)),
-    { what: `a message with the button "${label}"` },
+    { what: `a message with the button "${label}"`, ...(timeoutMs !== undefined ? { timeoutMs } : {}) },
   );
 }
 
@@ -68,8 +73,9 @@ export async function tap(
   threadId: string,
   label: string,
   who: FakePerson = OWNER,
+  timeoutMs?: number,
 ): Promise<{ text?: string; showAlert?: boolean } | undefined> {
-  const message = await waitForButton(world, threadId, label);
+  const message = await waitForButton(world, threadId, label, timeoutMs);
   return world.fake.userTaps({ message: message.messageId, button: label, from: who, chatId: world.chatId });
 }
 

@@ -31,7 +31,8 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (c) => `\\${c}`);
 }
 
-function minutes(ms: number): string {
+/** A timer length as the cards show it: `30m`, `5m`, `2h`. */
+export function minutes(ms: number): string {
   const m = Math.round(ms / 60_000);
   return m >= 60 && m % 60 === 0 ? `${m / 60}h` : `${m}m`;
 }

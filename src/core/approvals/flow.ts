@@ -35,7 +35,7 @@ import {
 import { type CardAction, PayloadCodec } from './codec.js';
 import type { ParsedApprovalText } from './grammar.js';
 import { PendingApprovals, type PendingDecision, type PendingEntry, type SettleResult } from './pending.js';
-import { decisionForTap, describeOutcome } from './tap-actions.js';
+import { cardOffers, decisionForTap, describeOutcome } from './tap-actions.js';
 import { AutoApproveTimers } from './timers.js';
 
 /** What the flow needs from its bridge. */
@@ -304,8 +304,11 @@ export class ApprovalFlow {
       return this.settle(entry.requestId, { behavior: 'allow', scope: 'once', by });
     if (parsed.timer === 'all') return this.settle(entry.requestId, { behavior: 'allow', scope: 'all', by });
     if (parsed.timer === 'dir') return this.settle(entry.requestId, { behavior: 'allow', scope: 'dir', by });
-    // "allow <Tool>" names the tool to trust; it starts a timer for that tool.
-    const toolName = parsed.timer.tool;
+    // "allow <Tool>" must name the pending request's tool (the timer is for that tool); any other is refused.
+    const toolName = entry.kind === 'approval' ? entry.request.toolName : parsed.timer.tool;
+    if (parsed.timer.tool.toLowerCase() !== toolName.toLowerCase()) {
+      return Promise.resolve({ settled: false, reason: 'unknown' });
+    }
     return this.settle(entry.requestId, { behavior: 'allow', scope: 'tool', by, tool: toolName });
   }
 
@@ -379,6 +382,20 @@ export class ApprovalFlow {
   }
 
   async #act(entry: PendingEntry, action: CardAction, user: ChatUser): Promise<TapAnswer> {
+    const card =
+      entry.kind === 'approval'
+        ? this.#approvalCard(entry.request)
+        : buildChoiceCard(entry.request, this.#codec);
+    if (!cardOffers(card, action)) {
+      this.#host.audit({
+        action: 'tap.not_offered',
+        userId: user.id,
+        userName: user.name,
+        requestId: entry.requestId,
+        detail: action.type,
+      });
+      return { text: 'This card does not offer that action.', alert: true, outcome: 'stale' };
+    }
     if (action.type === 'show_all') {
       await this.#host.postText(this.#host.threadIdOf(entry.threadKey), this.fullInput(entry));
       return { text: 'Full input posted below.', outcome: 'info' };

@@ -4,7 +4,7 @@
  * @module
  */
 import type { ChatUser } from '../types.js';
-import { describeDecider } from './cards.js';
+import { type Card, describeDecider } from './cards.js';
 import type { CardAction } from './codec.js';
 import type { PendingDecision, PendingEntry } from './pending.js';
 
@@ -64,4 +64,20 @@ export function describeOutcome(decision: PendingDecision): string {
       return never;
     }
   }
+}
+
+/**
+ * Whether a card offered this action. A payload is bound to its request by its HMAC token, but the action code
+ * beside it is not: without this check, an "allow all" payload could be built for a card that offers no timer
+ * buttons (a plan approval, a tool that is never auto-approved).
+ */
+export function cardOffers(card: Card, action: CardAction): boolean {
+  return card.buttons.some((row) =>
+    row.some(
+      (button) =>
+        button.action.type === action.type &&
+        (action.type !== 'choice' ||
+          (button.action.type === 'choice' && button.action.index === action.index)),
+    ),
+  );
 }
