@@ -4,7 +4,6 @@
  * inline keyboards; taps and messages of people are fed to the core's inbound dispatch.
  * @module
  */
-import { autoRetry } from '@grammyjs/auto-retry';
 import type { CallbackQuery, Message, UserFromGetMe } from '@grammyjs/types';
 import { Bot, type Transformer } from 'grammy';
 import type { Card } from '../core/approvals/cards.js';
@@ -83,6 +82,7 @@ export class TelegramBridge extends Bridge {
   readonly #inflight = new Set<Promise<void>>();
   #me: UserFromGetMe | undefined;
   #polling: Promise<void> | undefined;
+  #autoRetryInstalled = false;
   /** Opens once `start()` has finished, so updates polled during start-up wait for restored approvals. */
   #ready = gate();
 
@@ -109,7 +109,6 @@ export class TelegramBridge extends Bridge {
     this.#clockScale = clockScale ?? 1;
     this.#pollingTimeout = pollingTimeoutSeconds ?? 30;
     this.#bot = new Bot(this.#token, apiRoot !== undefined ? { client: { apiRoot } } : {});
-    this.#bot.api.config.use(selectiveAutoRetry());
     this.#bot.on('message', (ctx) => this.#track(() => this.#onMessage(ctx.message)));
     this.#bot.on('callback_query', (ctx) => this.#track(() => this.#onTap(ctx.callbackQuery)));
     this.#bot.catch((error) =>
@@ -149,6 +148,10 @@ export class TelegramBridge extends Bridge {
   }
 
   protected override async connect(signal: AbortSignal): Promise<void> {
+    if (!this.#autoRetryInstalled) {
+      this.#bot.api.config.use(await selectiveAutoRetry());
+      this.#autoRetryInstalled = true;
+    }
     const me = await checkToken(this.#bot.api, this.#token, signal);
     this.#me = me;
     this.#bot.botInfo = me;
@@ -343,8 +346,20 @@ function gate(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
-/** `@grammyjs/auto-retry` (bounded) for calls outside the outbox; the outbox and grammY retry their own. */
-function selectiveAutoRetry(): Transformer {
+/**
+ * `@grammyjs/auto-retry` (bounded) for calls outside the outbox; the outbox and grammY retry their own.
+ * Loaded when the bridge connects, so a missing install is one line naming the package to install.
+ */
+async function selectiveAutoRetry(): Promise<Transformer> {
+  let autoRetry: typeof import('@grammyjs/auto-retry').autoRetry;
+  try {
+    ({ autoRetry } = await import('@grammyjs/auto-retry'));
+  } catch (error) {
+    throw new ConfigError(
+      'telegram: the package @grammyjs/auto-retry is not installed: npm install grammy @grammyjs/auto-retry',
+      { cause: error },
+    );
+  }
   const retry = autoRetry({
     maxRetryAttempts: 3,
     maxDelaySeconds: 30,

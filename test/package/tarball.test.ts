@@ -1,0 +1,156 @@
+/**
+ * The README, followed by a new user on the packed package: an empty project, `npm install` of the tarball and
+ * exactly the README's packages, then each README snippet run against the platform fakes, the published demo,
+ * a missing peer, and the snippets typechecked with `skipLibCheck: false`.
+ * One install for the whole file (about a minute); every test reuses it.
+ */
+import { renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeTelegramServer } from '../../src/testing/index.js';
+import { createPackedProject, type PackedProject, runInProject, startInProject } from './packed-project.js';
+
+const TSX = ['--import', 'tsx'];
+let project: PackedProject;
+
+beforeAll(async () => {
+  project = await createPackedProject();
+}, 600_000);
+
+afterAll(() => project?.remove(), 180_000);
+
+describe('the packed package, installed as the README says', () => {
+  it('the README names every package a platform needs', () => {
+    expect(project.readmePackages).toEqual(
+      expect.arrayContaining(['grammy', '@grammyjs/auto-retry', '@slack/web-api', '@discordjs/core']),
+    );
+  });
+
+  it('"Testing your own code offline" runs, prints the decision and what the person saw, and exits', async () => {
+    project.copy('examples/testing-offline.ts');
+    const result = await runInProject(project.dir, [...TSX, 'examples/testing-offline.ts']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n')[0]).toBe('allow');
+    expect(result.stdout).toContain('🔐 Permission request: Bash');
+    expect(result.stdout).toContain('✅ Allowed — Ann via telegram');
+  }, 120_000);
+
+  it('the Quick start talks to Telegram (the fake): both approvals reach the person, Ctrl-C stops it', async () => {
+    project.copy('examples/quick-start.ts');
+    await using fake = new FakeTelegramServer({ rateLimits: false });
+    const apiRoot = await fake.start();
+    const groupId = fake.createForumGroup({ title: 'Agents' });
+    const me = { id: 123456789, first_name: 'Ann' };
+    const child = startInProject(project.dir, [...TSX, 'examples/quick-start.ts'], {
+      TELEGRAM_BOT_TOKEN: fake.token,
+      TELEGRAM_FORUM_GROUP_ID: String(groupId),
+      TELEGRAM_API_ROOT: apiRoot,
+    });
+    try {
+      const topicOf = () => fake.topics(groupId).find((t) => t.name === 'My Agent Task');
+      const cardWith = (text: string) =>
+        fake
+          .topicMessages(groupId, topicOf()?.id)
+          .find((m) => m.text.includes(text) && m.buttons.flat().includes('Allow'));
+      const first = await fake.waitFor(() => topicOf() && cardWith('rm -rf /tmp/cache'), {
+        timeoutMs: 60_000,
+      });
+      expect(fake.topicMessages(groupId, topicOf()?.id).map((m) => m.text)).toContain(
+        'Starting work on your request...',
+      );
+      await fake.userTaps({ message: first.messageId, button: 'Allow', from: me, chatId: groupId });
+      await child.waitForStdout(/req_123 approved by Ann/);
+      const second = await fake.waitFor(() => cardWith('npm test'), { timeoutMs: 60_000 });
+      await fake.userTaps({ message: second.messageId, button: 'Allow', from: me, chatId: groupId });
+      await fake.waitFor(
+        () => fake.topicMessages(groupId, topicOf()?.id).some((m) => m.text === 'Running npm test…'),
+        { timeoutMs: 30_000 },
+      );
+      child.kill('SIGINT');
+      expect(await child.exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 180_000);
+
+  it('custom commands and the runner registry snippets run', async () => {
+    project.copy('examples/custom-commands.ts');
+    project.copy('examples/runner-registry.ts');
+    const commands = await runInProject(project.dir, [...TSX, 'examples/custom-commands.ts']);
+    expect(commands.stdout.trim()).toBe('Deploying staging…');
+    const registry = await runInProject(project.dir, [...TSX, 'examples/runner-registry.ts']);
+    expect(registry.code).toBe(0);
+    expect(registry.stdout).toContain("'my-runner' ] exit code 0");
+  }, 120_000);
+
+  it('`npx agent-tether demo` serves the page and Ctrl-C ends it', async () => {
+    const demo = startInProject(project.dir, [
+      'node_modules/agent-tether/dist/cli/index.js',
+      'demo',
+      '--port',
+      '0',
+      '--no-open',
+    ]);
+    try {
+      await demo.waitForStdout(/http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/);
+      const url = /http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/.exec(demo.stdout())?.[0] as string;
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('agent-tether');
+      demo.kill('SIGINT');
+      expect(await demo.exited).not.toBeNull();
+    } finally {
+      demo.kill('SIGKILL');
+    }
+  }, 120_000);
+
+  it('without @grammyjs/auto-retry, the error is one line naming the package to install', async () => {
+    const installed = join(project.dir, 'node_modules/@grammyjs/auto-retry');
+    renameSync(installed, `${installed}.away`);
+    try {
+      project.copy('examples/testing-offline.ts');
+      const result = await runInProject(project.dir, [...TSX, 'examples/testing-offline.ts']);
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toMatch(
+        /@grammyjs\/auto-retry is not installed: npm install grammy @grammyjs\/auto-retry/,
+      );
+    } finally {
+      renameSync(`${installed}.away`, installed);
+    }
+  }, 120_000);
+
+  it('the snippets typecheck against the published types', async () => {
+    const files = ['quick-start.ts', 'testing-offline.ts', 'custom-commands.ts', 'runner-registry.ts'];
+    for (const file of files) project.copy(`examples/${file}`);
+    const tsconfig = (skipLibCheck: boolean, include: readonly string[]) =>
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          exactOptionalPropertyTypes: true,
+          noUncheckedIndexedAccess: true,
+          skipLibCheck,
+          noEmit: true,
+          types: ['node'],
+        },
+        include: include.map((file) => `examples/${file}`),
+      });
+    const tsc = () => runInProject(project.dir, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
+    writeFileSync(join(project.dir, 'tsconfig.json'), tsconfig(true, files));
+    const result = await tsc();
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    // With skipLibCheck: false, agent-tether's own declarations (testing, telegram, the core) need nothing more
+    // than the README's packages. (grammY's declare `node-fetch` without its types: grammY's to fix.)
+    writeFileSync(
+      join(project.dir, 'tsconfig.json'),
+      tsconfig(false, ['quick-start.ts', 'testing-offline.ts']),
+    );
+    const strict = await tsc();
+    const ours = strict.stdout.split('\n').filter((line) => line.startsWith('node_modules/agent-tether/'));
+    expect(ours).toEqual([]);
+  }, 180_000);
+});
