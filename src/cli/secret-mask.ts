@@ -3,21 +3,24 @@
  * prints. A token must never reach a terminal, a log file or a bug report.
  * @module
  */
+import { SecretMasker } from '../core/secrets/masker.js';
 
-/** What a masked secret is replaced with (a Telegram token keeps its public bot id). */
+/** What a masked secret is replaced with (a Telegram token keeps its public bot id, a Slack token its prefix). */
 export const MASK = '[redacted]';
 
-const SECRET_PATTERNS: readonly { readonly pattern: RegExp; readonly replacement: string }[] = [
-  // Telegram bot token: `<bot id>:<35 characters>`; the bot id is public, the rest is the secret.
-  { pattern: /(\d+):[A-Za-z0-9_-]{30,}/g, replacement: `$1:${MASK}` },
-  // Slack bot, user, app-level and refresh tokens.
-  { pattern: /\b(xox[a-z]|xapp)-[A-Za-z0-9-]+/g, replacement: `$1-${MASK}` },
-  // Discord bot token: base64 user id, timestamp, HMAC.
-  { pattern: /[A-Za-z0-9_-]{23,28}\.[A-Za-z0-9_-]{6,7}\.[A-Za-z0-9_-]{27,}/g, replacement: MASK },
-];
+/**
+ * The same masker the bridges use for chat text (every built-in format and secret-named setting), plus two
+ * lenient patterns for platform tokens of unusual length, which a log must never show either.
+ */
+const LOG_MASKER = new SecretMasker({
+  patterns: [
+    { label: 'Telegram bot token', pattern: '(?<=\\d:)[A-Za-z0-9_-]{30,}' },
+    { label: 'Slack token', pattern: '(?<=\\b(?:xox[a-z]|xapp)-)[A-Za-z0-9-]{8,}' },
+  ],
+});
 
 /**
- * Replace every substring that looks like a Telegram, Slack or Discord token with {@link MASK}.
+ * Replace every secret in `text` with {@link MASK}: the bridges' masker (see `SecretMasker`), rendered for logs.
  * @param text - Any text about to be shown or logged.
  * @example
  * ```ts
@@ -25,9 +28,7 @@ const SECRET_PATTERNS: readonly { readonly pattern: RegExp; readonly replacement
  * ```
  */
 export function maskSecrets(text: string): string {
-  let masked = text;
-  for (const { pattern, replacement } of SECRET_PATTERNS) masked = masked.replace(pattern, replacement);
-  return masked;
+  return LOG_MASKER.mask(text, undefined, () => MASK);
 }
 
 /**

@@ -34,7 +34,7 @@ export interface BridgeEngineDeps {
     key(threadId: ThreadId): string;
     threadIdOf(key: string): ThreadId;
     directoryOf(threadId: ThreadId): string | undefined;
-    renderCard(card: Card): OutgoingMessage;
+    renderCard(threadId: ThreadId, card: Card): OutgoingMessage;
     postMarkdown(threadId: ThreadId, markdown: string): Promise<void>;
     stopTyping(threadId: ThreadId): void;
     audit(entry: Omit<AuditEntry, 'at' | 'platform'>): void;
@@ -62,8 +62,8 @@ export function createBridgeEngine(d: BridgeEngineDeps): BridgeEngine {
       key: hooks.key,
       threadIdOf: hooks.threadIdOf,
       directoryOf: hooks.directoryOf,
-      postCard: (id, card) => outbox.post(id, hooks.renderCard(card)),
-      editCard: (id, messageId, card) => outbox.edit(id, messageId, hooks.renderCard(card)),
+      postCard: (id, card) => outbox.post(id, hooks.renderCard(id, card)),
+      editCard: (id, messageId, card) => outbox.edit(id, messageId, hooks.renderCard(id, card)),
       postText: hooks.postMarkdown,
       stopTyping: hooks.stopTyping,
       audit: hooks.audit,

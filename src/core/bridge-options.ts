@@ -4,6 +4,7 @@
  */
 import type { BuiltinCommand, CommandDef } from './commands.js';
 import type { RuleSpec } from './rules/match.js';
+import type { SecretMaskingOptions } from './secrets/masker.js';
 import type { Store } from './store/types.js';
 import type { Clock, Handlers, Logger, ThreadState } from './types.js';
 
@@ -50,6 +51,13 @@ export interface BridgeOptions {
   readonly requirePairing?: boolean;
   /** Authorize everyone who can write in the chat. Dangerous; for private sandboxes only. @default false */
   readonly allowAnyone?: boolean;
+  /**
+   * Secrets (tokens, keys, passwords) in everything this bridge sends are masked; add patterns, names and an
+   * allowlist here, or turn it off with `{ enabled: false }` (a warning is logged at start).
+   * @defaultValue on, with the built-in formats only
+   * @example `{ names: ['ACME_CRED'], patterns: [{ label: 'Acme key', pattern: 'acme_[a-z0-9]{32}' }] }`
+   */
+  readonly secretMasking?: SecretMaskingOptions;
 }
 
 /** The state emoji of `sendStatus`. */

@@ -19,6 +19,7 @@ import { ConfigError, TetherError, UnknownThreadError } from './errors.js';
 import { HandlerSet } from './handlers.js';
 import type { Outbox, OutboxTransport, OutgoingMessage } from './outbox.js';
 import type { RateLimit } from './rate-limiter.js';
+import { OutgoingSecrets } from './secrets/outgoing.js';
 import { MemoryStore } from './store/memory.js';
 import { SqliteStore } from './store/sqlite.js';
 import type { AuditEntry, Store, StoredThread } from './store/types.js';
@@ -60,6 +61,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
   readonly #debouncer: ErrorDebouncer;
   readonly #typing: TypingIndicators;
   readonly #threads: ThreadBook;
+  readonly #secrets: OutgoingSecrets;
   #engine: BridgeEngine | undefined;
   #state: 'idle' | 'starting' | 'running' | 'stopping' = 'idle';
   #starting: Promise<void> | undefined;
@@ -88,6 +90,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
         ? { reusablePairingCode: options.reusablePairingCode }
         : {}),
     });
+    this.#secrets = new OutgoingSecrets(options.secretMasking);
     this.commands = new CommandRegistry(this.commandPrefix());
     this.#threads = new ThreadBook(this.#store, platform, this.clock);
     this.#typing = new TypingIndicators(
@@ -160,6 +163,12 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
         }
         this.#state = 'running';
         this.logger.info({ platform: this.platform }, 'bridge started');
+        if (!this.#secrets.enabled) {
+          this.logger.warn(
+            { platform: this.platform },
+            'secret masking is off (secretMasking.enabled: false): tokens and passwords in agent output are sent to the chat as is',
+          );
+        }
         if (this.auth.pairingEnabled) {
           // The code itself is a secret: it is shown by the application (bridge.auth.pairingCode), never logged.
           this.logger.info(
@@ -242,7 +251,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
    */
   async createThread(name: string, options: { directory?: string } = {}): Promise<ThreadId> {
     this.#requireRunning('createThread');
-    const unique = this.#threads.uniqueName(name);
+    const unique = this.#threads.uniqueName(this.#secrets.text(undefined, name));
     const ref = await this.openThread(unique, options);
     this.#threads.add(ref, unique, options.directory);
     return ref;
@@ -258,6 +267,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
     this.#engine?.inbound.forgetThread(threadId);
     this.#engine?.flow.forgetThread(threadId);
     this.outbox.forget(threadId);
+    this.#secrets.forget(threadId);
     this.#threads.remove(threadId);
   }
 
@@ -277,7 +287,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
   async sendOutput(threadId: ThreadId, text: string): Promise<void> {
     this.#requireThread(threadId);
     this.stopTyping(threadId);
-    return this.outbox.output(threadId, text);
+    return this.outbox.output(threadId, this.#secrets.text(threadId, text));
   }
 
   /** Post a thread status line with its emoji. Error notices are debounced (`errorDebounceMs`). */
@@ -394,10 +404,10 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
     return this.inbound.tap(tap);
   }
 
-  /** Render and post Markdown as a standalone message (ends edit-in-place streaming). */
+  /** Render and post Markdown as a standalone message (ends edit-in-place streaming). Secrets are masked. */
   protected async postMarkdown(threadId: ThreadId, markdown: string): Promise<void> {
     // Queue every chunk at once so nothing else of the thread can land between them.
-    const chunks = this.transport.render(markdown);
+    const chunks = this.transport.render(this.#secrets.text(threadId, markdown));
     await Promise.all(chunks.map((text) => this.outbox.post(threadId, { text })));
   }
 
@@ -416,9 +426,18 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
     return this.#started().transport;
   }
 
-  /** Audit an action on this platform. */
+  /** Audit an action on this platform (free text is masked: the audit log never holds a secret). */
   protected audit(entry: Omit<AuditEntry, 'at' | 'platform'>): void {
-    this.#store.audit({ ...entry, at: this.clock.now(), platform: this.platform });
+    this.#store.audit({ ...this.#secrets.audit(entry), at: this.clock.now(), platform: this.platform });
+  }
+
+  /**
+   * Mask the secrets in a text about to be sent to `threadId` (undefined: a general channel). Output, status,
+   * cards, "Show all", replies and audit records already pass here; route any new outgoing text through it too
+   * (a file's name or content, a diff), before rendering.
+   */
+  protected maskOutgoing(threadId: ThreadId | undefined, text: string): string {
+    return this.#secrets.text(threadId, text);
   }
 
   /** The approval flow (created at start). */
@@ -457,7 +476,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
         key: (id) => this.key(id),
         threadIdOf: (key) => this.#threads.threadIdOf(key),
         directoryOf: (id) => this.#threads.get(id)?.directory,
-        renderCard: (card) => this.renderCard(card),
+        renderCard: (id, card) => this.renderCard(this.#secrets.card(id, card)),
         postMarkdown: (id, markdown) => this.postMarkdown(id, markdown),
         stopTyping: (id) => this.stopTyping(id),
         audit: (entry) => this.audit(entry),
@@ -468,7 +487,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
 
   async #reply(threadId: ThreadId | undefined, markdown: string): Promise<void> {
     if (threadId !== undefined && this.#threads.has(threadId)) return this.postMarkdown(threadId, markdown);
-    return this.postGeneral(markdown);
+    return this.postGeneral(this.#secrets.text(undefined, markdown));
   }
 
   /** Post outside any thread (a general channel). Platforms without one log it. */

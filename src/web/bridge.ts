@@ -263,7 +263,13 @@ export class WebBridge extends Bridge {
     }
     switch (frame.type) {
       case 'say':
-        this.#publish(threadId, escapeWebHtml(frame.text), [], true);
+        // The page shows the person's message masked too; the agent gets it as typed.
+        this.#publish(
+          threadId,
+          escapeWebHtml(this.maskOutgoing(threadId ?? undefined, frame.text)),
+          [],
+          true,
+        );
         await this.handleMessage({ threadId: threadId ?? undefined, user, text: frame.text });
         return;
       case 'tap': {

@@ -6,6 +6,7 @@
  */
 import { WebSocket } from 'ws';
 import { type BridgeHarness, describeBridgeContract } from '../../test/contract/bridge-contract.js';
+import { describeSecretMasking } from '../../test/contract/secret-masking-contract.js';
 import { WebBridge } from './bridge.js';
 import { htmlToText, WebPageClient } from './page-client.js';
 
@@ -75,3 +76,4 @@ const harness: BridgeHarness = {
 };
 
 describeBridgeContract('web', harness);
+describeSecretMasking('web', harness);

@@ -1,5 +1,6 @@
 import { MemoryBridge } from '../../src/core/memory-bridge.js';
 import { type BridgeHarness, describeBridgeContract } from './bridge-contract.js';
+import { describeSecretMasking } from './secret-masking-contract.js';
 
 let current: MemoryBridge | undefined;
 
@@ -28,3 +29,4 @@ const harness: BridgeHarness = {
 };
 
 describeBridgeContract('memory', harness);
+describeSecretMasking('memory', harness);

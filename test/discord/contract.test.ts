@@ -1,4 +1,5 @@
 import { type BridgeHarness, describeBridgeContract } from '../contract/bridge-contract.js';
+import { describeSecretMasking } from '../contract/secret-masking-contract.js';
 import { type DiscordWorld, openWorld, owner, stranger, visibleBotMessages } from './discord-harness.js';
 
 let world: DiscordWorld | undefined;
@@ -54,3 +55,4 @@ const harness: BridgeHarness = {
 };
 
 describeBridgeContract('discord', harness);
+describeSecretMasking('discord', harness);

@@ -1,5 +1,6 @@
 import type { SlackBridge } from '../../src/slack/index.js';
-import { describeBridgeContract } from '../contract/bridge-contract.js';
+import { type BridgeHarness, describeBridgeContract } from '../contract/bridge-contract.js';
+import { describeSecretMasking } from '../contract/secret-masking-contract.js';
 import { SlackFixture } from './slack-fixture.js';
 
 let fixture: SlackFixture | undefined;
@@ -10,7 +11,7 @@ function current(): { fixture: SlackFixture; bridge: SlackBridge } {
   return { fixture, bridge };
 }
 
-describeBridgeContract('slack', {
+const harness: BridgeHarness = {
   owner: { id: 'U0OWNER', name: 'owner' },
   stranger: { id: 'U0STRANGER', name: 'stranger' },
   async setup({ handlers, allowedUserIds }) {
@@ -37,4 +38,7 @@ describeBridgeContract('slack', {
     fixture = undefined;
     bridge = undefined;
   },
-});
+};
+
+describeBridgeContract('slack', harness);
+describeSecretMasking('slack', harness);

@@ -1,4 +1,5 @@
 import { type BridgeHarness, describeBridgeContract } from '../contract/bridge-contract.js';
+import { describeSecretMasking } from '../contract/secret-masking-contract.js';
 import { botMessages, bridgeOn, type FakeWorld, say, startFake, tap } from './telegram-world.js';
 
 let world: FakeWorld | undefined;
@@ -39,3 +40,4 @@ const harness: BridgeHarness = {
 };
 
 describeBridgeContract('telegram', harness);
+describeSecretMasking('telegram', harness);

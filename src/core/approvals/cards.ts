@@ -24,6 +24,8 @@ export interface CardButton {
 export interface Card {
   readonly markdown: string;
   readonly buttons: readonly (readonly CardButton[])[];
+  /** What the card asks; a card whose text had a secret masked says what approving does. */
+  readonly kind?: 'approval' | 'choice';
 }
 
 /** Escape Markdown syntax so a name or tool is shown literally. */
@@ -82,7 +84,7 @@ export function buildApprovalCard(input: ApprovalCardInput): Card {
   if (input.truncated) rows.push([button('Show all', { type: 'show_all' })]);
   const body = input.formattedInput.trim();
   const markdown = `🔐 **Permission request: ${escapeMarkdown(request.toolName)}**${body ? `\n\n${body}` : ''}`;
-  return { markdown, buttons: rows };
+  return { markdown, buttons: rows, kind: 'approval' };
 }
 
 /** Build the card asking a person to pick one option. */
@@ -104,7 +106,7 @@ export function buildChoiceCard(request: ChoiceRequest, codec: PayloadCodec): Ca
     const action: CardAction = { type: 'choice', index: i };
     return [{ label: `${i + 1}. ${label}`, action, payload: codec.encode(request.requestId, action) }];
   });
-  return { markdown: lines.join('\n'), buttons };
+  return { markdown: lines.join('\n'), buttons, kind: 'choice' };
 }
 
 /** "alice (telegram)" or the auto-approve reason. */
@@ -146,5 +148,9 @@ export function describeDecision(decision: ApprovalDecision | ChoiceDecision, ti
 
 /** The card after a decision: the original text plus the outcome, with no buttons. */
 export function resolvedCard(card: Card, decisionLine: string): Card {
-  return { markdown: `${card.markdown}\n\n${decisionLine}`, buttons: [] };
+  return {
+    markdown: `${card.markdown}\n\n${decisionLine}`,
+    buttons: [],
+    ...(card.kind === undefined ? {} : { kind: card.kind }),
+  };
 }

@@ -1,0 +1,86 @@
+/**
+ * The one gate every text a bridge sends passes through before it is rendered: agent output, status lines,
+ * approval and choice cards (tool inputs, diffs), "Show all", replies, thread names and audit records. It masks
+ * secrets with a {@link MaskBook} per thread, so a secret keeps its mask within the thread. What the agent
+ * receives is never touched: only what we send to the chat.
+ * @module
+ */
+import type { Card } from '../approvals/cards.js';
+import type { AuditEntry } from '../store/types.js';
+import { MaskBook, SecretMasker, type SecretMaskingOptions } from './masker.js';
+
+/** Shown under an approval card whose input held a secret. */
+export const SECRET_APPROVAL_NOTICE =
+  '🔒 _Contains a secret, masked here. Approving approves the real command, secret included._';
+/** Shown under any other card that held a secret. */
+export const SECRET_CARD_NOTICE = '🔒 _Contains a secret, masked here._';
+
+/** Threads whose mask books are kept at most (the oldest is forgotten first). */
+const MAX_BOOKS = 10_000;
+/** The book of text sent outside any thread (a general channel). */
+const GENERAL = '\u0000general';
+
+/** Secret masking of one bridge's outgoing text. */
+export class OutgoingSecrets {
+  readonly #masker: SecretMasker | undefined;
+  readonly #books = new Map<string, MaskBook>();
+
+  /**
+   * @param options - the bridge's `secretMasking` option; masking is on unless `enabled` is false.
+   * @throws ConfigError when a configured pattern is invalid or could backtrack.
+   */
+  constructor(options: SecretMaskingOptions = {}) {
+    this.#masker = options.enabled === false ? undefined : new SecretMasker(options);
+  }
+
+  /** False when the bridge was told not to mask (`secretMasking: { enabled: false }`). */
+  get enabled(): boolean {
+    return this.#masker !== undefined;
+  }
+
+  /**
+   * `text` with its secrets masked, numbered within `threadId`'s book.
+   * @param threadId - the thread the text goes to; undefined for a general channel.
+   */
+  text(threadId: string | undefined, text: string): string {
+    if (!this.#masker) return text;
+    return this.#masker.mask(text, this.#book(threadId ?? GENERAL));
+  }
+
+  /** A card with its Markdown masked and, when something was masked, a line saying so (and what approving does). */
+  card(threadId: string, card: Card): Card {
+    const markdown = this.text(threadId, card.markdown);
+    if (markdown === card.markdown) return card;
+    const notice = card.kind === 'approval' ? SECRET_APPROVAL_NOTICE : SECRET_CARD_NOTICE;
+    return { ...card, markdown: `${markdown}\n\n${notice}` };
+  }
+
+  /** An audit record with its free-text fields masked. */
+  audit<T extends Partial<Pick<AuditEntry, 'detail' | 'userName' | 'threadId'>>>(entry: T): T {
+    if (!this.#masker) return entry;
+    const scope = entry.threadId;
+    return {
+      ...entry,
+      ...(entry.detail === undefined ? {} : { detail: this.text(scope, entry.detail) }),
+      ...(entry.userName === undefined ? {} : { userName: this.text(scope, entry.userName) }),
+    };
+  }
+
+  /** Forget a removed thread's book. */
+  forget(threadId: string): void {
+    this.#books.delete(threadId);
+  }
+
+  #book(scope: string): MaskBook {
+    let book = this.#books.get(scope);
+    if (!book) {
+      book = new MaskBook();
+      this.#books.set(scope, book);
+      if (this.#books.size > MAX_BOOKS) {
+        const oldest = this.#books.keys().next().value;
+        if (oldest !== undefined) this.#books.delete(oldest);
+      }
+    }
+    return book;
+  }
+}
