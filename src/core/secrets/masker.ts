@@ -7,13 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ConfigError } from '../errors.js';
-import {
-  DISCORD_MIDDLE,
-  discordTokenAt,
-  FORMAT_RULES,
-  type FormatRule,
-  type SecretSpan,
-} from './formats.js';
+import { DISCORD_MIDDLE, discordTokenAt, FORMAT_RULES, type FormatRule, type SecretSpan } from './formats.js';
 import { compileNames, type NameMatcher, namedSecretAt } from './names.js';
 import { ForwardScan } from './scan.js';
 
