@@ -11,6 +11,7 @@ import type { BridgeOptions } from './bridge-options.js';
 import type { CommandRegistry } from './commands.js';
 import type { HandlerSet } from './handlers.js';
 import { Outbox, type OutboxTransport, type OutgoingMessage } from './outbox.js';
+import type { OutgoingFile } from './outgoing-file.js';
 import type { RateLimit } from './rate-limiter.js';
 import { rulesCommand } from './rules/rules-command.js';
 import type { AuditEntry, Store } from './store/types.js';
@@ -36,6 +37,7 @@ export interface BridgeEngineDeps {
     directoryOf(threadId: ThreadId): string | undefined;
     renderCard(threadId: ThreadId, card: Card): OutgoingMessage;
     postMarkdown(threadId: ThreadId, markdown: string): Promise<void>;
+    postFile(threadId: ThreadId, file: OutgoingFile): Promise<void>;
     stopTyping(threadId: ThreadId): void;
     audit(entry: Omit<AuditEntry, 'at' | 'platform'>): void;
     reply(threadId: ThreadId | undefined, markdown: string): Promise<void>;
@@ -65,6 +67,7 @@ export function createBridgeEngine(d: BridgeEngineDeps): BridgeEngine {
       postCard: (id, card) => outbox.post(id, hooks.renderCard(id, card)),
       editCard: (id, messageId, card) => outbox.edit(id, messageId, hooks.renderCard(id, card)),
       postText: hooks.postMarkdown,
+      postFile: hooks.postFile,
       stopTyping: hooks.stopTyping,
       audit: hooks.audit,
     },

@@ -6,7 +6,7 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import type { Card } from './approvals/cards.js';
+import { type Card, escapeMarkdown } from './approvals/cards.js';
 import type { ApprovalFlow, DecisionListener, TapAnswer } from './approvals/flow.js';
 import type { PendingDecision, SettleResult } from './approvals/pending.js';
 import { Authorizer } from './auth.js';
@@ -18,6 +18,7 @@ import { ErrorDebouncer } from './debounce.js';
 import { ConfigError, TetherError, UnknownThreadError } from './errors.js';
 import { HandlerSet } from './handlers.js';
 import type { Outbox, OutboxTransport, OutgoingMessage } from './outbox.js';
+import { fileBytes, type OutgoingFile, safeFileName } from './outgoing-file.js';
 import type { RateLimit } from './rate-limiter.js';
 import { OutgoingSecrets } from './secrets/outgoing.js';
 import { MemoryStore } from './store/memory.js';
@@ -411,6 +412,27 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
     await Promise.all(chunks.map((text) => this.outbox.post(threadId, { text })));
   }
 
+  /**
+   * Send a file to a thread (the whole diff of "Show all", an agent's file or image). Platforms upload it;
+   * the default (web page, custom bridges) posts a text file's content inline as a code block and says what a
+   * binary file was. Everything a file carries goes through here, so one place sees all of it.
+   */
+  protected async postFile(threadId: ThreadId, file: OutgoingFile): Promise<void> {
+    const bytes = fileBytes(file);
+    const name = safeFileName(file.fileName);
+    const text = bytes.toString('utf8');
+    const isText = !text.includes('\uFFFD') && !text.includes('\u0000');
+    const lang = name.endsWith('.diff') ? 'diff' : '';
+    const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+    const fence = '`'.repeat(Math.max(3, longest + 1));
+    await this.postMarkdown(
+      threadId,
+      isText
+        ? `📎 ${escapeMarkdown(name)}\n\n${fence}${lang}\n${text.replace(/\n$/, '')}\n${fence}`
+        : `📎 ${escapeMarkdown(name)} (${bytes.length} bytes; this platform shows no files)`,
+    );
+  }
+
   /** Store key of a thread (thread ids are only unique per platform). */
   protected key(threadId: ThreadId): string {
     return this.#threads.key(threadId);
@@ -478,6 +500,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
         directoryOf: (id) => this.#threads.get(id)?.directory,
         renderCard: (id, card) => this.renderCard(this.#secrets.card(id, card)),
         postMarkdown: (id, markdown) => this.postMarkdown(id, markdown),
+        postFile: (id, file) => this.postFile(id, file),
         stopTyping: (id) => this.stopTyping(id),
         audit: (entry) => this.audit(entry),
         reply: (id, markdown) => this.#reply(id, markdown),

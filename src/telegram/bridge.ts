@@ -5,11 +5,12 @@
  * @module
  */
 import type { CallbackQuery, Message, UserFromGetMe } from '@grammyjs/types';
-import { Bot, type Transformer } from 'grammy';
+import { Bot, InputFile, type Transformer } from 'grammy';
 import type { Card } from '../core/approvals/cards.js';
 import { Bridge, type BridgeOptions } from '../core/bridge.js';
 import { ConfigError } from '../core/errors.js';
 import type { OutboxTransport, OutgoingMessage } from '../core/outbox.js';
+import { fileBytes, type OutgoingFile, safeFileName } from '../core/outgoing-file.js';
 import type { RateLimit } from '../core/rate-limiter.js';
 import { renderTelegramCard } from './cards.js';
 import { redactToken, toTetherError } from './errors.js';
@@ -208,6 +209,23 @@ export class TelegramBridge extends Bridge {
 
   protected override renderCard(card: Card): OutgoingMessage {
     return renderTelegramCard(card);
+  }
+
+  /** Upload a file to the topic: sendDocument, or sendPhoto for images (multipart, through grammY's InputFile). */
+  protected override async postFile(threadId: string, file: OutgoingFile): Promise<void> {
+    const upload = new InputFile(fileBytes(file), safeFileName(file.fileName));
+    // The caption is sent as plain text (no parse_mode): nothing in it can become markup.
+    const extra = {
+      message_thread_id: Number(threadId),
+      ...(file.caption !== undefined ? { caption: file.caption.slice(0, 1024) } : {}),
+    };
+    const method = file.kind === 'photo' ? 'sendPhoto' : 'sendDocument';
+    try {
+      if (file.kind === 'photo') await this.#bot.api.sendPhoto(this.#chatId, upload, extra);
+      else await this.#bot.api.sendDocument(this.#chatId, upload, extra);
+    } catch (error) {
+      throw this.#mapError(method, error);
+    }
   }
 
   /** Post in the group's General topic (answers to commands sent there). */

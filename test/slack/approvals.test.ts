@@ -51,7 +51,15 @@ describe('SlackBridge approval cards', () => {
       'Allow dir 30m',
       'Always allow npm test',
     ]);
-    expect(card.buttons.map((b) => b.actionId)).toEqual(['at_0', 'at_1', 'at_2', 'at_3', 'at_4', 'at_5', 'at_6']);
+    expect(card.buttons.map((b) => b.actionId)).toEqual([
+      'at_0',
+      'at_1',
+      'at_2',
+      'at_3',
+      'at_4',
+      'at_5',
+      'at_6',
+    ]);
     expect(card.buttons.find((b) => b.text === 'Allow')?.style).toBe('primary');
     expect(card.buttons.find((b) => b.text === 'Deny')?.style).toBe('danger');
     for (const button of card.buttons) expect(button.value?.length).toBeLessThanOrEqual(255);

@@ -46,12 +46,12 @@ async function started(extra: Parameters<typeof bridgeOn>[1] = {}): Promise<Tele
 }
 
 describe('start-up', () => {
-  it('registers help/status/stop/usage and custom commands for the group', async () => {
+  it('registers help/rules/status/stop/usage and custom commands for the group', async () => {
     await started();
     const call = world.fake.calls.find((c) => c.method === 'setMyCommands');
     const json = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
     const commands = json(call?.params.commands) as { command: string }[];
-    expect(commands.map((c) => c.command)).toEqual(['deploy', 'help', 'status', 'stop', 'usage']);
+    expect(commands.map((c) => c.command)).toEqual(['deploy', 'help', 'rules', 'status', 'stop', 'usage']);
     expect(json(call?.params.scope)).toEqual({ type: 'chat', chat_id: world.chatId });
     await world.fake.waitFor(() => world.fake.longPollWaiting, { what: 'the long poll' });
   });

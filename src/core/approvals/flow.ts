@@ -4,8 +4,9 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import { formatToolInput, formatToolInputFull } from '../../format/index.js';
+import { formatToolInputFull } from '../../format/index.js';
 import { describeBatch, NotificationBatcher } from '../batcher.js';
+import type { OutgoingFile } from '../outgoing-file.js';
 import { RuleBook } from '../rules/book.js';
 import { RuleCardActions } from '../rules/card-actions.js';
 import { describeRule, type RuleSpec } from '../rules/match.js';
@@ -33,6 +34,7 @@ import {
   resolvedCard,
 } from './cards.js';
 import { type CardAction, PayloadCodec } from './codec.js';
+import { approvalBody, showAllContent } from './diff-card.js';
 import type { ParsedApprovalText } from './grammar.js';
 import { PendingApprovals, type PendingDecision, type PendingEntry, type SettleResult } from './pending.js';
 import { cardOffers, decisionForTap, describeOutcome } from './tap-actions.js';
@@ -49,6 +51,8 @@ export interface ApprovalHost {
   postCard(threadId: string, card: Card): Promise<string>;
   editCard(threadId: string, messageId: string, card: Card): Promise<void>;
   postText(threadId: string, markdown: string): Promise<void>;
+  /** Send a file (the whole diff of "Show all"). */
+  postFile(threadId: string, file: OutgoingFile): Promise<void>;
   stopTyping(threadId: string): void;
   audit(entry: Omit<AuditEntry, 'at' | 'platform'>): void;
   readonly handlers: Handlers;
@@ -397,7 +401,13 @@ export class ApprovalFlow {
       return { text: 'This card does not offer that action.', alert: true, outcome: 'stale' };
     }
     if (action.type === 'show_all') {
-      await this.#host.postText(this.#host.threadIdOf(entry.threadKey), this.fullInput(entry));
+      const threadId = this.#host.threadIdOf(entry.threadKey);
+      const all = entry.kind === 'approval' ? showAllContent(entry.request) : undefined;
+      if (all && 'file' in all) {
+        await this.#host.postFile(threadId, all.file);
+        return { text: 'The whole diff is attached below.', outcome: 'info' };
+      }
+      await this.#host.postText(threadId, this.fullInput(entry));
       return { text: 'Full input posted below.', outcome: 'info' };
     }
     if (action.type === 'always_allow') return this.#alwaysAllow(entry, user);
@@ -483,10 +493,7 @@ export class ApprovalFlow {
   }
 
   #approvalCard(request: ApprovalRequest): Card {
-    const formatted = formatToolInput(
-      request.toolName,
-      request.input ?? parseDescription(request.description),
-    );
+    const formatted = approvalBody(request);
     return buildApprovalCard({
       request,
       codec: this.#codec,

@@ -43,12 +43,13 @@ export function messageObject(
     return result;
   }
   if (message.document) {
-    result.document = {
+    const file = {
       file_id: message.document.fileId,
       file_unique_id: `u${message.document.fileId}`,
-      file_name: message.document.fileName,
       file_size: message.document.size,
     };
+    if (message.document.kind === 'photo') result.photo = [{ ...file, width: 1, height: 1 }];
+    else result.document = { ...file, file_name: message.document.fileName };
     if (content.text !== '') result.caption = content.text;
     if (content.entities.length > 0) result.caption_entities = content.entities;
   } else {

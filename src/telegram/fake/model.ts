@@ -43,7 +43,15 @@ export interface MessageRecord {
   editDate: number | undefined;
   deleted: boolean;
   readonly document:
-    | { readonly fileName: string; readonly size: number; readonly fileId: string }
+    | {
+        readonly fileName: string;
+        readonly size: number;
+        readonly fileId: string;
+        /** The uploaded bytes (empty when the bot sent a file_id). */
+        readonly content: Buffer;
+        /** `photo` for sendPhoto. */
+        readonly kind: 'document' | 'photo';
+      }
     | undefined;
   readonly replyToMessageId: number | undefined;
   /** Set on the service message that created a topic (its id is the topic's thread id). */

@@ -33,7 +33,14 @@ export function visibleMessage(message: MessageRecord): VisibleMessage {
     ...visible,
     ...(message.content.html === undefined ? {} : { html: message.content.html }),
     ...(message.document
-      ? { document: { fileName: message.document.fileName, size: message.document.size } }
+      ? {
+          document: {
+            fileName: message.document.fileName,
+            size: message.document.size,
+            content: message.document.content,
+            kind: message.document.kind,
+          },
+        }
       : {}),
   };
 }

@@ -10,6 +10,8 @@ export interface UploadedFile {
   readonly fileName: string;
   readonly size: number;
   readonly contentType: string;
+  /** The uploaded bytes. */
+  readonly data: Buffer;
 }
 
 /** Parameters of one Bot API request, with uploads resolved from their `attach://` references. */
@@ -51,6 +53,7 @@ export async function readBotApiParams(req: IncomingMessage, url: URL): Promise<
           fileName: part.fileName,
           size: part.data.length,
           contentType: part.contentType,
+          data: part.data,
         });
     }
   }

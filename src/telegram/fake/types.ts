@@ -121,7 +121,14 @@ export interface VisibleMessage {
   readonly deleted: boolean;
   readonly fromBot: boolean;
   /** The uploaded document, for `sendDocument` messages. */
-  readonly document?: { readonly fileName: string; readonly size: number };
+  readonly document?: {
+    readonly fileName: string;
+    readonly size: number;
+    /** The uploaded bytes. */
+    readonly content: Buffer;
+    /** `photo` when sent with sendPhoto. */
+    readonly kind: 'document' | 'photo';
+  };
 }
 
 /** A forum topic as a person sees it in the topic list. */

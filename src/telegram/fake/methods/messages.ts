@@ -92,23 +92,30 @@ const sendMessage: MethodHandler = (context, request) => {
 
 let fileSerial = 0;
 
-const sendDocument: MethodHandler = (context, request) => {
-  const { params } = request;
-  const destination = readDestination(context, request);
-  const upload = params.file('document');
-  const reference = params.optionalString('document');
-  if (!upload && (reference === undefined || reference === '' || reference.startsWith('attach://'))) {
-    throw badRequest('there is no document in the request');
-  }
-  const content = readMessageContent(params, 'caption');
-  consumeFloodQuota(context, destination.chat);
-  const document = {
-    fileName: upload?.fileName ?? 'document',
-    size: upload?.size ?? 0,
-    fileId: upload ? `BQACAgIAAxkBAAI${++fileSerial}` : (reference ?? ''),
+function sendFile(field: 'document' | 'photo'): MethodHandler {
+  return (context, request) => {
+    const { params } = request;
+    const destination = readDestination(context, request);
+    const upload = params.file(field);
+    const reference = params.optionalString(field);
+    if (!upload && (reference === undefined || reference === '' || reference.startsWith('attach://'))) {
+      throw badRequest(`there is no ${field} in the request`);
+    }
+    const content = readMessageContent(params, 'caption');
+    consumeFloodQuota(context, destination.chat);
+    const document = {
+      fileName: upload?.fileName ?? field,
+      size: upload?.size ?? 0,
+      fileId: upload ? `BQACAgIAAxkBAAI${++fileSerial}` : (reference ?? ''),
+      content: upload?.data ?? Buffer.alloc(0),
+      kind: field,
+    };
+    return messageObject(destination.chat, storeBotMessage(context, destination, content, document));
   };
-  return messageObject(destination.chat, storeBotMessage(context, destination, content, document));
-};
+}
+
+const sendDocument = sendFile('document');
+const sendPhoto = sendFile('photo');
 
 /** Finds the bot's own message to edit, refusing as Telegram does. */
 function editableMessage(
@@ -171,6 +178,7 @@ const sendChatAction: MethodHandler = (context, { params }) => {
 export const messageMethods: Readonly<Record<string, MethodHandler>> = {
   sendMessage,
   sendDocument,
+  sendPhoto,
   editMessageText,
   editMessageReplyMarkup,
   deleteMessage,

@@ -1,0 +1,44 @@
+/**
+ * A file a bridge sends to a thread: the whole diff behind "Show all", or a file or image an agent made.
+ * @module
+ */
+
+/** A file to send. Telegram sends it with sendDocument / sendPhoto, Slack through its external upload flow,
+ * Discord as a message attachment; the web page and custom bridges show it inline. */
+export interface OutgoingFile {
+  /** The file name people see, e.g. `app.ts.diff`. Sanitised by the bridge before upload. */
+  readonly fileName: string;
+  /** The bytes (a string is sent as UTF-8). */
+  readonly content: Uint8Array | string;
+  /** `photo` shows an image inline where the platform can; `document` is a download. @default 'document' */
+  readonly kind?: 'document' | 'photo';
+  /** A short Markdown caption. */
+  readonly caption?: string;
+}
+
+/** Longest file name sent to a platform. */
+const MAX_FILE_NAME = 64;
+
+/**
+ * A file name safe on every platform: no directories, no control or path characters, no leading dot, at most
+ * 64 characters, keeping the extension. Never empty.
+ */
+export function safeFileName(name: string, fallback = 'file'): string {
+  const base = name.split(/[\\/]/).pop() ?? '';
+  let cleaned = base
+    .normalize('NFC')
+    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '')
+    .replace(/[<>:"|?*`$&;'\s]+/g, '_')
+    .replace(/^[.\-_]+/, '');
+  if (cleaned.length > MAX_FILE_NAME) {
+    const dot = cleaned.lastIndexOf('.');
+    const ext = dot > 0 && cleaned.length - dot <= 12 ? cleaned.slice(dot) : '';
+    cleaned = cleaned.slice(0, MAX_FILE_NAME - ext.length) + ext;
+  }
+  return cleaned === '' || cleaned === '.' || cleaned === '..' ? fallback : cleaned;
+}
+
+/** The bytes of a file. */
+export function fileBytes(file: OutgoingFile): Buffer {
+  return typeof file.content === 'string' ? Buffer.from(file.content, 'utf8') : Buffer.from(file.content);
+}
