@@ -41,7 +41,17 @@ export interface TelegramBridgeConfig extends BridgeOptions {
    * @default 30
    */
   readonly pollingTimeoutSeconds?: number;
+  /**
+   * Remember the newest update id handled in the store and skip updates at or below it. Turn it on when several
+   * hosts take turns polling one bot over a shared store (`agent-tether serve --redis`): a host that takes
+   * polling over then never handles again an update its predecessor handled but had not yet confirmed.
+   * @default false
+   */
+  readonly rememberHandledUpdates?: boolean;
 }
+
+/** Store key of the newest handled update id (see `rememberHandledUpdates`). */
+export const TELEGRAM_HANDLED_UPDATE_KEY = 'telegram.handledUpdateId';
 
 /** Telegram's FAQ: about 20 messages a minute to one group, about 30 a second overall. */
 /** Telegram's documented limits for a group: about one message per second, and 20 per minute. */
@@ -89,7 +99,15 @@ export class TelegramBridge extends Bridge {
 
   /** @param config - see {@link TelegramBridgeConfig}. */
   constructor(config: TelegramBridgeConfig) {
-    const { token, forumGroupId, apiRoot, clockScale, pollingTimeoutSeconds, ...options } = config;
+    const {
+      token,
+      forumGroupId,
+      apiRoot,
+      clockScale,
+      pollingTimeoutSeconds,
+      rememberHandledUpdates,
+      ...options
+    } = config;
     super(options, 'telegram');
     if (typeof token !== 'string' || !/^\d+:[\w-]+$/.test(token.trim())) {
       throw new ConfigError(
@@ -110,6 +128,7 @@ export class TelegramBridge extends Bridge {
     this.#clockScale = clockScale ?? 1;
     this.#pollingTimeout = pollingTimeoutSeconds ?? 30;
     this.#bot = new Bot(this.#token, apiRoot !== undefined ? { client: { apiRoot } } : {});
+    if (rememberHandledUpdates) this.#bot.use((ctx, next) => this.#once(ctx.update.update_id, next));
     this.#bot.on('message', (ctx) => this.#track(() => this.#onMessage(ctx.message)));
     this.#bot.on('callback_query', (ctx) => this.#track(() => this.#onTap(ctx.callbackQuery)));
     this.#bot.catch((error) =>
@@ -318,6 +337,17 @@ export class TelegramBridge extends Bridge {
           );
         });
     });
+  }
+
+  /** Handle an update only if no host handled it before (marked before handling: at most once). */
+  #once(updateId: number, next: () => Promise<void>): Promise<void> | undefined {
+    const handled = Number(this.store.getValue(TELEGRAM_HANDLED_UPDATE_KEY) ?? '0');
+    if (updateId <= handled) {
+      this.logger.debug({ platform: 'telegram', updateId }, 'skipped an update handled before');
+      return undefined;
+    }
+    this.store.setValue(TELEGRAM_HANDLED_UPDATE_KEY, String(updateId));
+    return next();
   }
 
   #track(work: () => Promise<void>): void {

@@ -182,6 +182,11 @@ export class FakeTelegramServer {
     this.#faults.add(fault);
   }
 
+  /** Disarms every fault armed with {@link FakeTelegramServer.inject} and not yet consumed. */
+  clearFaults(): void {
+    this.#faults.clear();
+  }
+
   /**
    * A person writes in a chat/topic; the bot receives a `message` update. A leading `/command` gets a
    * `bot_command` entity; topic messages carry `message_thread_id` and `is_topic_message`.
