@@ -59,6 +59,8 @@ export interface BridgeFactoryOptions {
   readonly logger: CliLogger;
   /** Extra bridge options (handlers, timeouts). */
   readonly bridgeOptions?: Omit<BridgeOptions, 'logger' | 'store' | 'dataDir'>;
+  /** The web page's access token. @default a new one per bridge */
+  readonly webAccessToken?: string;
 }
 
 /**
@@ -87,6 +89,7 @@ export async function createBridge(
         store: new MemoryStore(),
         ...(config.web?.port === undefined ? {} : { port: config.web.port }),
         ...(config.web?.host === undefined ? {} : { host: config.web.host }),
+        ...(options.webAccessToken === undefined ? {} : { accessToken: options.webAccessToken }),
       });
     }
     case 'telegram': {

@@ -103,7 +103,10 @@ export function buildProgram(
     )
     .addOption(configOption())
     .addOption(
-      new Option('--port <port>', 'web: port of the page (default: any free one)').argParser(parsePort),
+      new Option(
+        '--port <port>',
+        'web: port of the page (default: 8787, another free one when taken)',
+      ).argParser(parsePort),
     )
     .option('--host <host>', 'web: interface to listen on; 0.0.0.0 lets your phone on the LAN in')
     .option('--no-open', 'web: do not open the page in the browser')
@@ -164,6 +167,11 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     },
     state,
   );
+  if (argv.length <= 2) {
+    // Bare `agent-tether`: the help is what was asked for, not a usage error.
+    io.out(program.helpInformation().trimEnd());
+    return 0;
+  }
   try {
     await program.parseAsync([...argv], { from: 'node' });
     return exitCode;

@@ -45,7 +45,7 @@ export function createSandbox(): CliSandbox {
   const dir = mkdtempSync(join(tmpdir(), 'agent-tether-cli-'));
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (/^(TELEGRAM|SLACK|DISCORD|AGENT_TETHER|LOG_LEVEL|XDG_)/.test(key)) continue;
+    if (/^(TELEGRAM|SLACK|DISCORD|AGENT_TETHER|LOG_LEVEL|XDG_|ANTHROPIC_|CLAUDE_)/.test(key)) continue;
     env[key] = value;
   }
   const configPath = join(dir, 'config', 'agent-tether', 'config.json');

@@ -49,6 +49,7 @@ describe('agent-tether doctor (Slack and Discord, against their fakes)', () => {
     const result = await runCli(['doctor', '--discord-api', discord.apiUrl], {
       ...sandbox.env,
       DISCORD_BOT_TOKEN: DISCORD,
+      ANTHROPIC_API_KEY: 'test',
     });
     expect(result.stdout).toMatch(/^✓ Discord bot token: valid, the bot is /m);
     expect(result.stdout).toContain('All checks passed.');

@@ -35,6 +35,7 @@ describe('agent-tether doctor (Telegram, against the fake Bot API)', () => {
     const result = await runCli(['doctor', '--telegram-api-root', apiRoot, '--verbose'], {
       ...sandbox.env,
       TELEGRAM_BOT_TOKEN: WRONG_TOKEN,
+      ANTHROPIC_API_KEY: 'test',
     });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(

@@ -77,14 +77,14 @@ describe('agent-tether run --platform web', () => {
     expect(await cli.exited).toBe(3);
   });
 
-  it('Ctrl-C stops the agent and exits 0', async () => {
+  it('Ctrl-C stops the agent and exits 130, as shells expect', async () => {
     cli = startCli(
       ['run', '--platform', 'web', '--runner', 'scripted', '--no-open', '--', 'demo please'],
       sandbox.env,
     );
     await cli.waitForStdout(/Ctrl-C stops the agent/);
     cli.child.kill('SIGINT');
-    expect(await cli.exited).toBe(0);
+    expect(await cli.exited).toBe(130);
     expect(cli.stderr()).toContain('Stopping the agent');
   });
 });

@@ -7,6 +7,7 @@ import { defaultDataDir, prepareDataDir } from '../../core/store/data-dir.js';
 import { findCodex } from '../../runner/codex/find-codex.js';
 import type { LoadedConfigFile } from '../config-file.js';
 import { type CheckLine, failed, messageOf, note, passed } from './check-line.js';
+import { CLAUDE_CREDENTIALS_FIX, findClaudeCredentials } from './claude-credentials.js';
 
 /** The config file's lines: where it is, and whether others can read it. */
 export function checkConfigFile(file: LoadedConfigFile): CheckLine[] {
@@ -39,15 +40,43 @@ export function checkStoreDirectory(dataDir: string | undefined, env: NodeJS.Pro
   }
 }
 
-/** Whether the claude runner can load its SDK (a note, not a failure: other runners do without it). */
-export function checkClaudeSdk(): CheckLine {
+/**
+ * Whether the claude runner can load its SDK (a note, not a failure: other runners do without it), and when it
+ * can, whether Claude Code has credentials (a failure: `run --runner claude` would fail to log in).
+ */
+export function checkClaudeSdk(env: NodeJS.ProcessEnv = process.env): CheckLine[] {
   try {
     import.meta.resolve('@anthropic-ai/claude-agent-sdk');
-    return passed('Claude Agent SDK: installed (`run --runner claude` works)');
   } catch {
-    return note(
-      'Claude Agent SDK: not installed; `run --runner claude` needs it: npm install @anthropic-ai/claude-agent-sdk',
-    );
+    return [
+      note(
+        'Claude Agent SDK: not installed; `run --runner claude` needs it: npm install @anthropic-ai/claude-agent-sdk',
+      ),
+    ];
+  }
+  const sdk = passed('Claude Agent SDK: installed');
+  const credentials = findClaudeCredentials(env);
+  switch (credentials.status) {
+    case 'found':
+      return [sdk, passed(`Claude credentials: ${credentials.source} (\`run --runner claude\` can log in)`)];
+    case 'unknown':
+      return [
+        sdk,
+        note(
+          `Claude credentials: none in the environment (${credentials.why}); if runs fail to log in, ${CLAUDE_CREDENTIALS_FIX}`,
+        ),
+      ];
+    case 'missing':
+      return [
+        sdk,
+        failed(
+          `Claude credentials: none found, so \`run --runner claude\` cannot log in: ${CLAUDE_CREDENTIALS_FIX}`,
+        ),
+      ];
+    default: {
+      const never: never = credentials;
+      return [failed(`Claude credentials: ${String(never)}`)];
+    }
   }
 }
 

@@ -45,8 +45,12 @@ export async function demoCommand(options: DemoOptions, context: CommandContext)
     printWebAccess(io, bridge.url, bridge.host);
     if (options.open && io.interactive) openInBrowser(bridge.url);
     io.out('A demo agent is working on the page: approve or deny what it asks. Press Ctrl-C to quit.');
-    void session.done.then(() => io.out('The demo session has ended. Press Ctrl-C to quit.'));
+    let stopping = false;
+    void session.done.then(() => {
+      if (!stopping) io.out('The demo session has ended. Press Ctrl-C to quit.');
+    });
     const signal = await signals.received;
+    stopping = true;
     logger.debug({ signal }, 'stopping the demo');
     await session
       .stop()

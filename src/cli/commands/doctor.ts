@@ -65,6 +65,15 @@ export async function doctorCommand(options: DoctorOptions, context: CommandCont
   try {
     const flags = settingsFromFlags({ ...options });
     const file = readConfigFile(configFilePath(options.config, io.env));
+    if (options.config !== undefined && !file.exists) {
+      // A file named on the command line must exist: checking defaults instead would hide a typo.
+      print([
+        failed(
+          `Config file ${file.path}: does not exist: check the path, or write it with \`agent-tether init --config ${file.path}\``,
+        ),
+      ]);
+      return finish(lines, io);
+    }
     print(checkConfigFile(file));
     settings = mergeSettings(file.config, settingsFromEnv(io.env), flags);
   } catch (error) {
@@ -74,7 +83,12 @@ export async function doctorCommand(options: DoctorOptions, context: CommandCont
     print([checkStoreDirectory(settings.dataDir, io.env)]);
     print(await platformLines(settings));
   }
-  print([checkClaudeSdk(), checkCodex(io.env)]);
+  print([...checkClaudeSdk(io.env), checkCodex(io.env)]);
+  return finish(lines, io);
+}
+
+/** Print the summary line; 1 if any check failed, else 0. */
+function finish(lines: readonly CheckLine[], io: CommandContext['io']): number {
   const failures = lines.filter((line) => line.status === 'fail').length;
   io.out('');
   io.out(

@@ -9,12 +9,17 @@ import { createDefaultRunnerRegistry } from '../../runner/default-registry.js';
 import { supervise, threadNameFromPrompt } from '../../runner/supervise.js';
 import { ApprovalChoices } from '../../runner/types.js';
 import { createBridge } from '../bridge-factory.js';
+import { CLAUDE_CREDENTIALS_FIX, findClaudeCredentials } from '../checks/claude-credentials.js';
 import type { PlatformName } from '../config.js';
 import { CliError, UsageError } from '../errors.js';
 import { loadSettings } from '../load-settings.js';
 import { ShutdownSignals } from '../shutdown.js';
 import { openInBrowser, printWebAccess } from '../terminal.js';
+import { DEFAULT_WEB_PORT, isAddressInUse, persistentAccessToken, portTakenNotice } from '../web-address.js';
 import type { CommandContext } from './context.js';
+
+/** Exit codes after a stop signal, as shells report them (128 + the signal's number). */
+const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 
 /** The runners `run` offers. */
 export const RUNNER_NAMES = ['claude', 'codex', 'subprocess', 'scripted'] as const;
@@ -103,7 +108,7 @@ function checkDirectory(cwd: string): void {
 /**
  * Supervise one session. `words` are what follows `--`: the command and its arguments for `subprocess`,
  * the prompt for `claude` and `scripted`.
- * @returns the agent's exit code (0 when unknown or when the person stopped it with Ctrl-C).
+ * @returns the agent's exit code (0 when unknown); 130 after Ctrl-C, 143 after SIGTERM, as shells expect.
  */
 export async function runCommand(
   words: readonly string[],
@@ -118,7 +123,8 @@ export async function runCommand(
         : `run needs a prompt after --, e.g. agent-tether run${options.runner === 'claude' ? '' : ` --runner ${options.runner}`} -- "fix the failing test"`,
     );
   }
-  const { settings } = loadSettings({ ...options }, io.env, options.config);
+  const loaded = loadSettings({ ...options }, io.env, options.config);
+  let settings = loaded.settings;
   const platform = settings.platform ?? 'web';
   const cwd = resolve(options.cwd ?? process.cwd());
   checkDirectory(cwd);
@@ -128,18 +134,44 @@ export async function runCommand(
   const config = runnerConfig(options, words, cwd);
   const registry = createDefaultRunnerRegistry({ logger });
 
-  const bridge = await createBridge(platform, settings, { logger });
+  // The web page gets a stable address (same port and token every run) so a bookmark or a QR code keeps working.
+  const defaultWebPort = platform === 'web' && settings.web?.port === undefined;
+  if (defaultWebPort) settings = { ...settings, web: { ...settings.web, port: DEFAULT_WEB_PORT } };
+  const bridgeOptions = {
+    logger,
+    ...(platform === 'web' ? { webAccessToken: persistentAccessToken(settings.dataDir, io.env) } : {}),
+  };
+  let bridge = await createBridge(platform, settings, bridgeOptions);
+  if (options.runner === 'claude' && findClaudeCredentials(io.env).status === 'missing') {
+    // Claude Code would start, then fail to log in on the page only: say it here, before anything starts (the bridge is built, not started).
+    throw new CliError(`Claude Code has no credentials, so it cannot log in: ${CLAUDE_CREDENTIALS_FIX}`);
+  }
   const signals = new ShutdownSignals();
   try {
-    const session = await supervise({
-      bridges: bridge,
-      runner: (events) => registry.create(options.runner, events, config),
-      prompt,
-      name,
-      cwd,
-      approvalChoice: ApprovalChoices[options.approval],
-      logger,
-    });
+    const superviseOn = (on: typeof bridge) =>
+      supervise({
+        bridges: on,
+        runner: (events) => registry.create(options.runner, events, config),
+        prompt,
+        name,
+        cwd,
+        approvalChoice: ApprovalChoices[options.approval],
+        logger,
+      });
+    let session: Awaited<ReturnType<typeof superviseOn>>;
+    try {
+      session = await superviseOn(bridge);
+    } catch (error) {
+      if (!defaultWebPort || !isAddressInUse(error)) throw error;
+      await bridge.stop();
+      io.err(portTakenNotice(DEFAULT_WEB_PORT));
+      bridge = await createBridge(
+        platform,
+        { ...settings, web: { ...settings.web, port: 0 } },
+        bridgeOptions,
+      );
+      session = await superviseOn(bridge);
+    }
     if (platform === 'web') {
       const web = bridge as unknown as { url: string; host: string };
       printWebAccess(io, web.url, web.host);
@@ -162,7 +194,7 @@ export async function runCommand(
       await session
         .stop()
         .catch((error: unknown) => logger.warn({ err: error }, 'stopping the agent failed'));
-      return 0;
+      return SIGNAL_EXIT_CODES[outcome.signal];
     }
     io.out(`The agent exited${outcome.code === null ? '' : ` with code ${outcome.code}`}.`);
     return outcome.code ?? 0;
