@@ -180,14 +180,17 @@ export class RedisLease {
     this.#schedule(0);
   }
 
-  /** Give the lease up (if held) so another host takes over at once, and stop trying. Idempotent. */
-  async close(): Promise<void> {
+  /**
+   * Stop renewing and trying. By default the lease is released (if held) so another host takes over at once;
+   * with `release: false` it is left to expire after its TTL, as when a process dies. Idempotent.
+   */
+  async close(options: { release?: boolean } = {}): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#timer);
     clearTimeout(this.#expiry);
     const value = this.#value;
-    if (this.#held && value) {
+    if (this.#held && value && options.release !== false) {
       await this.#lose('released');
       await this.#redis.atLeaseRelease(this.#key, value).catch(() => undefined);
     }
