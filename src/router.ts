@@ -61,6 +61,21 @@ export class BridgeRouter {
     return threads;
   }
 
+  /** Route a session to threads that already exist (e.g. restored after a restart). */
+  adoptSession(sessionId: string, threads: readonly RoutedThread[]): void {
+    this.#sessions.set(sessionId, [...threads]);
+  }
+
+  /** Forget a session (its threads stay on the platforms). */
+  forgetSession(sessionId: string): void {
+    this.#sessions.delete(sessionId);
+  }
+
+  /** Whether the session is routed. */
+  hasSession(sessionId: string): boolean {
+    return this.#sessions.has(sessionId);
+  }
+
   /** The session's threads. */
   threadsOf(sessionId: string): RoutedThread[] {
     const threads = this.#sessions.get(sessionId);

@@ -6,6 +6,7 @@
  */
 import type { Bridge, BridgeOptions } from '../core/bridge.js';
 import { MemoryStore } from '../core/store/index.js';
+import type { Store } from '../core/store/types.js';
 import { rulesFromConfig } from './approval-config.js';
 import type { PlatformName, TetherConfig } from './config.js';
 import { CliError } from './errors.js';
@@ -61,6 +62,8 @@ export interface BridgeFactoryOptions {
   readonly bridgeOptions?: Omit<BridgeOptions, 'logger' | 'store' | 'dataDir'>;
   /** The web page's access token. @default a new one per bridge */
   readonly webAccessToken?: string;
+  /** A store the chat bridges share (`serve`). @default each opens the SQLite store of `config.dataDir` */
+  readonly store?: Store;
 }
 
 /**
@@ -79,11 +82,12 @@ export async function createBridge(
     logger: options.logger,
     ...(config.dataDir === undefined ? {} : { dataDir: config.dataDir }),
     ...(config.rules === undefined ? {} : { rules: rulesFromConfig(config.rules) }),
+    ...(options.store === undefined ? {} : { store: options.store }),
   };
   switch (platform) {
     case 'web': {
       const { WebBridge } = await import('../web/index.js');
-      const { dataDir: _unused, ...rest } = common;
+      const { dataDir: _unused, store: _shared, ...rest } = common;
       return new WebBridge({
         ...rest,
         store: new MemoryStore(),

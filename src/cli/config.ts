@@ -15,7 +15,7 @@
  * ```
  * @module
  */
-
+import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { rulesSchema } from './approval-config.js';
 
@@ -64,6 +64,16 @@ const webSection = z.strictObject({
     .max(65_535, 'should be 0 to 65535'),
 });
 
+const serveSection = z.strictObject({
+  port: z
+    .number('should be a port number')
+    .int('should be a whole number')
+    .min(0, 'should be 0 to 65535')
+    .max(65_535, 'should be 0 to 65535'),
+  platforms: z.array(z.enum(PLATFORM_NAMES, `should be one of ${PLATFORM_NAMES.join(', ')}`)),
+  runner: z.string().min(1, 'should be a runner name like claude'),
+});
+
 /**
  * The config file's schema. Every field is optional in the file: environment variables and flags may
  * supply the rest. Unknown keys are refused (a typo would otherwise be silently ignored).
@@ -79,6 +89,18 @@ export const configSchema = z.strictObject({
   web: webSection.partial().optional(),
   /** Approval rules, in order (see the README's "Rules"). */
   rules: rulesSchema.optional(),
+  /** `agent-tether serve`: control port (default 8788), platforms (default: every configured one), `/new`'s runner. */
+  serve: serveSection.partial().optional(),
+  /** Project name → directory: where `/new <project> <prompt>` may start a session (never a typed path). */
+  projects: z
+    .record(
+      z.string().regex(/^[\w.-]{1,40}$/, 'project names are 1-40 letters, digits, ".", "_" or "-"'),
+      z
+        .string()
+        .min(1, 'should be an absolute directory path')
+        .refine(isAbsolute, 'should be an absolute directory path'),
+    )
+    .optional(),
 });
 
 /** The configuration (a file, a layer of environment variables or flags, or all merged). */

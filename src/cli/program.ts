@@ -8,8 +8,11 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import type { CommandContext } from './commands/context.js';
 import { type DemoOptions, demoCommand } from './commands/demo.js';
 import { type DoctorOptions, doctorCommand } from './commands/doctor.js';
+import { type HooksOptions, hooksCommand } from './commands/hooks.js';
 import { type InitOptions, initCommand } from './commands/init.js';
 import { APPROVAL_NAMES, RUNNER_NAMES, type RunOptions, runCommand } from './commands/run.js';
+import { type ServeCommandOptions, serveCommand } from './commands/serve.js';
+import { type StatusOptions, statusCommand } from './commands/status.js';
 import { PLATFORM_NAMES } from './config.js';
 import { describeFailure, EXIT_USAGE } from './errors.js';
 import { type CliLogger, createCliLogger } from './logger.js';
@@ -113,6 +116,10 @@ export function buildProgram(
     .option('--script <file>', 'scripted: a JSON file of steps to play instead of the demo')
     .option('--model <model>', 'claude, codex: the model')
     .option('--one-shot', 'claude, codex: end after the first turn')
+    .option(
+      '--no-serve',
+      'do not join a running agent-tether serve; hold the platform connection in this process',
+    )
     .action(async (words: string[], options: RunOptions, command: Command) => {
       finish(await runCommand(words, options, contextOf(command)));
     });
@@ -149,6 +156,67 @@ export function buildProgram(
     .action(async (options: DoctorOptions, command: Command) => {
       finish(await doctorCommand(options, contextOf(command)));
     });
+
+  program
+    .command('serve')
+    .description(
+      'one daemon for every session: platforms held once, terminal Claude Code through hooks, run joins it',
+    )
+    .option(
+      '--platform <names>',
+      "comma-separated platforms (default: the config's serve.platforms, else every configured one, else web)",
+    )
+    .addOption(
+      new Option('--port <port>', 'control endpoint port on 127.0.0.1 (default 8788)').argParser(parsePort),
+    )
+    .option('--runner <name>', 'the runner /new starts (default: claude)')
+    .option('--host <host>', 'web: interface to listen on; 0.0.0.0 lets your phone on the LAN in')
+    .addOption(new Option('--web-port <port>', 'web: port of the page').argParser(parsePort))
+    .option('--print-service [kind]', 'print a systemd user unit (Linux) or launchd agent (macOS) and exit')
+    .addOption(configOption())
+    .action(async (options: ServeCommandOptions, command: Command) => {
+      finish(await serveCommand(options, contextOf(command)));
+    });
+
+  program
+    .command('status')
+    .description('is serve running, and its live sessions (source, state, age, directory)')
+    .addOption(configOption())
+    .action(async (options: StatusOptions, command: Command) => {
+      finish(await statusCommand(options, contextOf(command)));
+    });
+
+  const hooks = program
+    .command('hooks')
+    .description("supervise the Claude Code you run in a terminal: add or remove agent-tether's http hooks");
+  for (const action of ['install', 'uninstall'] as const) {
+    hooks
+      .command(action)
+      .description(
+        action === 'install'
+          ? "merge agent-tether's hooks into a Claude Code settings file (others' hooks kept)"
+          : "remove only agent-tether's hooks from a Claude Code settings file",
+      )
+      .addOption(
+        new Option(
+          '--scope <scope>',
+          'user: ~/.claude/settings.json, project: .claude/settings.json, local: .claude/settings.local.json',
+        )
+          .choices(['user', 'project', 'local'])
+          .default('user'),
+      )
+      .option('--dry-run', 'print the new settings instead of writing them')
+      .addOption(
+        new Option(
+          '--port <port>',
+          "serve's control port (default: the running serve's, else 8788)",
+        ).argParser(parsePort),
+      )
+      .addOption(configOption())
+      .action(async (options: HooksOptions, command: Command) => {
+        finish(await hooksCommand(action, options, contextOf(command)));
+      });
+  }
 
   return program;
 }

@@ -56,14 +56,17 @@ export type ApprovalDecision =
       readonly tool?: string;
     }
   | { readonly behavior: 'deny'; readonly reason?: string; readonly by: DecidedBy }
-  /** Nobody answered in time, or the requester cancelled (`cancelled: true`). Always a deny. */
-  | { readonly behavior: 'timeout'; readonly cancelled?: boolean };
+  /**
+   * Nobody answered in time, or the requester cancelled (`cancelled: true`, with an optional `note` shown on
+   * the card, e.g. "Answered in the terminal"). Always a deny.
+   */
+  | { readonly behavior: 'timeout'; readonly cancelled?: boolean; readonly note?: string };
 
 /** The outcome of a choice request. */
 export type ChoiceDecision =
   | { readonly behavior: 'selected'; readonly index: number; readonly label: string; readonly by: DecidedBy }
   | { readonly behavior: 'cancelled'; readonly by: DecidedBy }
-  | { readonly behavior: 'timeout'; readonly cancelled?: boolean };
+  | { readonly behavior: 'timeout'; readonly cancelled?: boolean; readonly note?: string };
 
 /** A request for permission to run a tool. */
 export interface ApprovalRequest {

@@ -158,10 +158,16 @@ export class SessionSubscriber implements RunnerEvents {
     });
   }
 
-  onPermissionResolved(sessionId: string, requestId: string, resolvedBy: PermissionResolvedBy): void {
-    // The agent settled or withdrew it itself: take the card down.
+  onPermissionResolved(
+    sessionId: string,
+    requestId: string,
+    resolvedBy: PermissionResolvedBy,
+    _allowed?: boolean,
+    message?: string,
+  ): void {
+    // The agent settled or withdrew it itself: take the card down (the message, if any, is shown on it).
     if (resolvedBy === 'cancelled' || resolvedBy === 'timeout')
-      this.sessions.get(sessionId)?.open.get(requestId)?.abort();
+      this.sessions.get(sessionId)?.open.get(requestId)?.abort(message);
   }
 
   /** Usage text from the metadata, or undefined. */

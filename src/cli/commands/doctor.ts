@@ -4,9 +4,11 @@
  * @module
  */
 
+import { defaultDataDir } from '../../core/store/data-dir.js';
 import { type CheckLine, failed, formatCheckLine, messageOf, note, passed } from '../checks/check-line.js';
 import { checkDiscord } from '../checks/discord.js';
 import { checkClaudeSdk, checkCodex, checkConfigFile, checkStoreDirectory } from '../checks/local.js';
+import { checkServe } from '../checks/serve.js';
 import { checkSlack } from '../checks/slack.js';
 import { checkTelegram } from '../checks/telegram.js';
 import type { TetherConfig } from '../config.js';
@@ -82,6 +84,7 @@ export async function doctorCommand(options: DoctorOptions, context: CommandCont
   if (settings !== undefined) {
     print([checkStoreDirectory(settings.dataDir, io.env)]);
     print(await platformLines(settings));
+    print(await checkServe(settings.dataDir ?? defaultDataDir(io.env), io.env));
   }
   print([...checkClaudeSdk(io.env), checkCodex(io.env)]);
   return finish(lines, io);

@@ -5,9 +5,11 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { defaultDataDir } from '../../core/store/data-dir.js';
 import { createDefaultRunnerRegistry } from '../../runner/default-registry.js';
 import { supervise, threadNameFromPrompt } from '../../runner/supervise.js';
 import { ApprovalChoices } from '../../runner/types.js';
+import { findDaemon } from '../../serve/join.js';
 import { createBridge } from '../bridge-factory.js';
 import { CLAUDE_CREDENTIALS_FIX, findClaudeCredentials } from '../checks/claude-credentials.js';
 import type { PlatformName } from '../config.js';
@@ -17,6 +19,7 @@ import { ShutdownSignals } from '../shutdown.js';
 import { openInBrowser, printWebAccess } from '../terminal.js';
 import { DEFAULT_WEB_PORT, isAddressInUse, persistentAccessToken, portTakenNotice } from '../web-address.js';
 import type { CommandContext } from './context.js';
+import { runThroughDaemon } from './run-joined.js';
 
 /** Exit codes after a stop signal, as shells report them (128 + the signal's number). */
 const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
@@ -55,6 +58,8 @@ export interface RunOptions {
   readonly model?: string;
   /** `claude`, `codex`: end after the first turn. */
   readonly oneShot?: boolean;
+  /** Join a running `agent-tether serve` (commander's `--no-serve` sets false). @default true */
+  readonly serve?: boolean;
 }
 
 function runnerConfig(options: RunOptions, words: readonly string[], cwd: string): Record<string, unknown> {
@@ -133,6 +138,18 @@ export async function runCommand(
     options.name ?? (options.runner === 'subprocess' ? words.join(' ') : threadNameFromPrompt(prompt));
   const config = runnerConfig(options, words, cwd);
   const registry = createDefaultRunnerRegistry({ logger });
+
+  const daemon =
+    options.serve === false ? undefined : await findDaemon(settings.dataDir ?? defaultDataDir(io.env));
+  if (daemon) {
+    if (options.runner === 'claude' && findClaudeCredentials(io.env).status === 'missing')
+      throw new CliError(`Claude Code has no credentials, so it cannot log in: ${CLAUDE_CREDENTIALS_FIX}`);
+    const approvalChoice = ApprovalChoices[options.approval];
+    return runThroughDaemon(
+      { daemon, registry, runner: options.runner, config, prompt, name, cwd, approvalChoice },
+      context,
+    );
+  }
 
   // The web page gets a stable address (same port and token every run) so a bookmark or a QR code keeps working.
   const defaultWebPort = platform === 'web' && settings.web?.port === undefined;

@@ -132,6 +132,7 @@ export function describeDecision(decision: ApprovalDecision | ChoiceDecision, ti
     case 'deny':
       return `❌ Denied — ${escapeMarkdown(describeDecider(decision.by))}${decision.reason ? `\nReason: ${escapeMarkdown(decision.reason)}` : ''}`;
     case 'timeout':
+      if (decision.cancelled && decision.note) return `⌛ ${escapeMarkdown(decision.note)}`;
       return decision.cancelled
         ? '⌛ Cancelled by the agent'
         : '⌛ Timed out — nobody answered, so it was denied';

@@ -557,7 +557,13 @@ export class ApprovalFlow {
   }
 
   #cancelOnAbort(requestId: string, signal: AbortSignal): void {
-    const cancel = () => this.#settleQuietly(requestId, { behavior: 'timeout', cancelled: true });
+    // A string abort reason is the requester's note for the card (e.g. "Answered in the terminal").
+    const cancel = () =>
+      this.#settleQuietly(requestId, {
+        behavior: 'timeout',
+        cancelled: true,
+        ...(typeof signal.reason === 'string' ? { note: signal.reason } : {}),
+      });
     if (signal.aborted) cancel();
     else signal.addEventListener('abort', cancel, { once: true });
   }

@@ -58,7 +58,7 @@ export function describeOutcome(decision: PendingDecision): string {
     case 'cancelled':
       return `cancelled by ${describeDecider(decision.by)}`;
     case 'timeout':
-      return decision.cancelled ? 'cancelled' : 'timed out';
+      return decision.cancelled ? (decision.note ?? 'cancelled') : 'timed out';
     default: {
       const never: never = decision;
       return never;

@@ -1,0 +1,116 @@
+/**
+ * `agent-tether hooks install|uninstall [--scope user|project|local] [--dry-run]`: put our http hooks into
+ * the Claude Code settings file of the scope (or take only ours out), keeping everyone else's hooks. The
+ * secret is never written there: the hooks read it from `$AGENT_TETHER_HOOK_TOKEN`.
+ * @module
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { defaultDataDir, prepareDataDir } from '../../core/store/data-dir.js';
+import {
+  addOurHooks,
+  HOOK_TOKEN_ENV,
+  type HookScope,
+  installedPort,
+  removeOurHooks,
+  settingsPath,
+} from '../../serve/claude-settings.js';
+import { loadOrCreateSecret, readDaemon, secretPath } from '../../serve/daemon-files.js';
+import { CliError } from '../errors.js';
+import { loadSettings } from '../load-settings.js';
+import type { CommandContext } from './context.js';
+import { DEFAULT_SERVE_PORT } from './serve.js';
+
+/** Options of `agent-tether hooks`. */
+export interface HooksOptions {
+  readonly scope: HookScope;
+  readonly dryRun?: boolean;
+  /** The control port the hooks call. @default the running serve's, else config `serve.port`, else 8788 */
+  readonly port?: number;
+  readonly config?: string;
+  /** The project directory for `project` / `local`. @default the current directory */
+  readonly cwd?: string;
+}
+
+function readSettingsFile(path: string): Record<string, unknown> {
+  if (!existsSync(path)) return {};
+  const text = readFileSync(path, 'utf8');
+  if (!text.trim()) return {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>;
+  } catch (error) {
+    throw new CliError(
+      `${path} is not valid JSON (${(error as Error).message}): fix it, then run this again`,
+      { cause: error },
+    );
+  }
+  throw new CliError(`${path} should hold a JSON object: fix it, then run this again`);
+}
+
+/** Install or uninstall our hooks. */
+export async function hooksCommand(
+  action: 'install' | 'uninstall',
+  options: HooksOptions,
+  context: CommandContext,
+): Promise<number> {
+  const { io } = context;
+  const { settings } = loadSettings({}, io.env, options.config);
+  const dataDir = settings.dataDir ?? defaultDataDir(io.env);
+  const path = settingsPath(options.scope, resolve(options.cwd ?? process.cwd()), io.env.HOME ?? homedir());
+  const before = readSettingsFile(path);
+  const port = options.port ?? readDaemon(dataDir)?.port ?? settings.serve?.port ?? DEFAULT_SERVE_PORT;
+  const after = action === 'install' ? addOurHooks(before, port) : removeOurHooks(before);
+  const changed = JSON.stringify(before) !== JSON.stringify(after);
+  if (options.dryRun) {
+    io.out(changed ? `Would write ${path}:` : `${path} already says this; nothing to change.`);
+    if (changed) io.out(JSON.stringify(after, null, 2));
+    return 0;
+  }
+  if (changed) {
+    mkdirSync(dirname(path), { recursive: true });
+    const temporary = `${path}.agent-tether.tmp`;
+    writeFileSync(temporary, `${JSON.stringify(after, null, 2)}\n`, { mode: 0o600 });
+    if (existsSync(path)) {
+      // Keep the file's own permissions.
+      try {
+        chmodSync(temporary, readFileMode(path));
+      } catch {
+        // keep 0600
+      }
+    }
+    renameSync(temporary, path);
+  }
+  if (action === 'install') {
+    // The secret the hooks will send exists from now on (serve reuses it), so the profile line works at once.
+    prepareDataDir(dataDir);
+    loadOrCreateSecret(dataDir);
+  }
+  if (action === 'uninstall') {
+    io.out(
+      changed
+        ? `Removed agent-tether's hooks from ${path} (other hooks kept).`
+        : `No agent-tether hooks in ${path}.`,
+    );
+    return 0;
+  }
+  io.out(
+    changed
+      ? `Installed agent-tether's hooks in ${path} (port ${port}; other hooks kept).`
+      : `Already installed in ${path} (port ${installedPort(after)}).`,
+  );
+  io.out(
+    `The hooks send the secret from $${HOOK_TOKEN_ENV}; the file holds only the variable's name. Add this line to your shell profile (~/.bashrc, ~/.zshrc):`,
+  );
+  io.out(`  export ${HOOK_TOKEN_ENV}="$(cat '${secretPath(dataDir)}' 2>/dev/null)"`);
+  io.out(
+    'Then start `agent-tether serve` and run `claude` as usual. Without serve (or the variable), Claude Code works as before.',
+  );
+  return 0;
+}
+
+function readFileMode(path: string): number {
+  return statSync(path).mode & 0o777;
+}

@@ -1,0 +1,204 @@
+/**
+ * `ControlEndpoint`: serve's only network surface. HTTP (+ WebSocket) on 127.0.0.1, every request must carry
+ * the secret (`Authorization: Bearer <secret>`, compared in constant time), bodies are bounded, and nothing
+ * here can run anything: it only reports what agents do and returns what people decided.
+ *
+ * Routes:
+ * - `POST /hooks/claude/<Event>`: Claude Code http hooks (the body is the hook's JSON; the answer is the
+ *   hook's JSON output). A refused connection, a 401 or a 5xx is non-blocking for Claude Code.
+ * - `GET /health`: `{ ok, pid }`.
+ * - `GET /sessions`: the live sessions.
+ * - `GET /sessions/connect` (WebSocket): a `run` joins (see `RemoteSessions`).
+ * @module
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { type WebSocket, WebSocketServer } from 'ws';
+import type { Logger } from '../core/types.js';
+import { silentLogger } from '../core/types.js';
+import { secretMatches } from './daemon-files.js';
+
+/** What the endpoint serves; the serve composition implements it. */
+export interface ControlRoutes {
+  /** Answer a Claude Code hook. `signal` aborts when Claude Code closes the request before the answer. */
+  hook(event: string, body: Record<string, unknown>, signal: AbortSignal): Promise<unknown>;
+  /** The live sessions (JSON). */
+  sessions(): unknown;
+  /** A `run` joined over WebSocket. */
+  connect(socket: WebSocket): void;
+}
+
+/** Options of {@link ControlEndpoint}. */
+export interface ControlEndpointOptions {
+  readonly secret: string;
+  readonly routes: ControlRoutes;
+  /** @default 0 (a free port) */
+  readonly port?: number;
+  /** Largest accepted body. @default 4 MiB (a Write tool's content can be large) */
+  readonly maxBodyBytes?: number;
+  readonly logger?: Logger;
+}
+
+const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
+
+/** The loopback HTTP server of `serve`. */
+export class ControlEndpoint {
+  readonly #o: ControlEndpointOptions;
+  readonly #server: Server;
+  readonly #wss = new WebSocketServer({ noServer: true, maxPayload: DEFAULT_MAX_BODY });
+  readonly #logger: Logger;
+  #port = 0;
+
+  constructor(options: ControlEndpointOptions) {
+    this.#o = options;
+    this.#logger = options.logger ?? silentLogger;
+    this.#server = createServer((req, res) => {
+      this.#handle(req, res).catch((error: unknown) => {
+        this.#logger.warn({ err: error, url: req.url }, 'control request failed');
+        if (!res.headersSent) send(res, 500, { error: 'internal error' });
+        else res.destroy();
+      });
+    });
+    // The whole request (headers and body) must arrive quickly; the answer may take as long as a person needs.
+    this.#server.requestTimeout = 30_000;
+    this.#server.on('upgrade', (req, socket, head) => this.#upgrade(req, socket, head));
+  }
+
+  /** The bound port (after `listen`). */
+  get port(): number {
+    return this.#port;
+  }
+
+  /** `http://127.0.0.1:<port>` (after `listen`). */
+  get url(): string {
+    return `http://127.0.0.1:${this.#port}`;
+  }
+
+  /**
+   * Listen on 127.0.0.1.
+   * @throws Error with a one-line message naming the fix when the port is taken.
+   */
+  async listen(): Promise<void> {
+    const port = this.#o.port ?? 0;
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException) =>
+        reject(
+          error.code === 'EADDRINUSE'
+            ? new Error(
+                `Port ${port} on 127.0.0.1 is in use: stop what uses it, or pick another with --port (then run agent-tether hooks install again)`,
+              )
+            : error,
+        );
+      this.#server.once('error', onError);
+      this.#server.listen(port, '127.0.0.1', () => {
+        this.#server.off('error', onError);
+        resolve();
+      });
+    });
+    this.#port = (this.#server.address() as AddressInfo).port;
+  }
+
+  /** Stop listening and drop open connections (pending hooks see a closed connection: non-blocking). */
+  async close(): Promise<void> {
+    for (const client of this.#wss.clients) client.terminate();
+    this.#wss.close();
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  #authorized(req: IncomingMessage): boolean {
+    const header = req.headers.authorization ?? '';
+    const presented = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    return secretMatches(presented, this.#o.secret);
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!this.#authorized(req)) {
+      req.resume();
+      send(res, 401, { error: 'missing or wrong secret (see agent-tether hooks install)' });
+      return;
+    }
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (req.method === 'GET' && path === '/health') {
+      send(res, 200, { ok: true, pid: process.pid });
+      return;
+    }
+    if (req.method === 'GET' && path === '/sessions') {
+      send(res, 200, this.#o.routes.sessions());
+      return;
+    }
+    const hook = /^\/hooks\/claude\/([A-Za-z]{1,40})$/.exec(path);
+    if (req.method === 'POST' && hook?.[1]) {
+      const body = await readJson(req, this.#o.maxBodyBytes ?? DEFAULT_MAX_BODY);
+      if (body === 'too-large') {
+        send(res, 413, { error: 'body too large' });
+        return;
+      }
+      if (body === undefined) {
+        send(res, 400, { error: 'body must be a JSON object' });
+        return;
+      }
+      const controller = new AbortController();
+      res.on('close', () => {
+        if (!res.writableEnded) controller.abort();
+      });
+      const answer = await this.#o.routes.hook(hook[1], body, controller.signal);
+      if (!controller.signal.aborted) send(res, 200, answer ?? {});
+      return;
+    }
+    req.resume();
+    send(res, 404, { error: `no route ${req.method} ${path}` });
+  }
+
+  #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path !== '/sessions/connect' || !this.#authorized(req)) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#o.routes.connect(ws));
+  }
+}
+
+function send(res: ServerResponse, status: number, payload: unknown): void {
+  const body = JSON.stringify(payload);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function readJson(
+  req: IncomingMessage,
+  limit: number,
+): Promise<Record<string, unknown> | 'too-large' | undefined> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? '0');
+    if (declared > limit) {
+      req.resume();
+      resolve('too-large');
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) over = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (over) return resolve('too-large');
+      try {
+        const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        resolve(
+          parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+            ? (parsed as Record<string, unknown>)
+            : undefined,
+        );
+      } catch {
+        resolve(undefined);
+      }
+    });
+    req.on('error', reject);
+  });
+}

@@ -1,0 +1,370 @@
+/**
+ * `HookSessions`: terminal Claude Code sessions reporting through http hooks, as a session source on the bus.
+ * Each `session_id` becomes a session (named from its first prompt and project directory); the transcript is
+ * tailed into output; `PermissionRequest` becomes a permission event and its HTTP answer waits for the
+ * decision command. The terminal and the phone race: when the terminal answers first, Claude Code either
+ * closes the request (No) or leaves it open and sends the session's next events (Yes) — both withdraw the
+ * card ("Answered in the terminal"). A message typed on the phone waits for the turn's end (`Stop` answered
+ * `decision: "block"` with the message as the reason); `/stop` denies the next permission request with
+ * `interrupt`.
+ * @module
+ */
+import { basename } from 'node:path';
+import type { Store } from '../core/store/types.js';
+import type { ApprovalDecision, Logger } from '../core/types.js';
+import { silentLogger } from '../core/types.js';
+import { threadNameFromPrompt } from '../runner/supervise.js';
+import type { SessionBus, SessionCommand, SessionEvent, SessionKey } from './bus.js';
+import { fileSize, readTranscript } from './transcript.js';
+
+/** Options of {@link HookSessions}. */
+export interface HookSessionsOptions {
+  readonly bus: SessionBus;
+  /** Remembers transcript offsets across restarts. */
+  readonly store: Store;
+  /** Whether the hub already shows this session (after a restart). */
+  readonly isKnown: (key: SessionKey) => boolean;
+  readonly logger?: Logger;
+  /** How often live transcripts are polled for new lines. @default 1000 */
+  readonly pollMs?: number;
+}
+
+type HookAnswer = Record<string, unknown>;
+
+interface OpenRequest {
+  readonly requestId: string;
+  readonly toolName: string;
+  readonly toolUseId?: string;
+  readonly answer: (value: HookAnswer) => void;
+}
+
+interface HookSession {
+  readonly key: SessionKey;
+  readonly cwd: string;
+  transcriptPath?: string;
+  offset: number;
+  readonly open: Map<string, OpenRequest>;
+  readonly queued: string[];
+  stopRequested: boolean;
+  lastPreToolUse?: { toolUseId: string; toolName: string };
+}
+
+const GROUP = 'hook-sessions';
+const offsetKey = (id: string) => `serve.hook.offset:${id}`;
+const WITHDRAWN = 'Answered in the terminal';
+
+/** The hook source of `serve`. */
+export class HookSessions {
+  readonly #o: HookSessionsOptions;
+  readonly #logger: Logger;
+  readonly #sessions = new Map<string, HookSession>();
+  #next = 1;
+  #stopConsuming: (() => void) | undefined;
+  #poll: ReturnType<typeof setInterval> | undefined;
+
+  constructor(options: HookSessionsOptions) {
+    this.#o = options;
+    this.#logger = options.logger ?? silentLogger;
+  }
+
+  /** Listen for decisions and start polling transcripts. */
+  start(): void {
+    this.#stopConsuming = this.#o.bus.consume('commands', GROUP, async (message) => {
+      const { key, command } = message.payload;
+      if (key.source === 'hook') this.#command(key.id, command);
+      await this.#o.bus.ack('commands', GROUP, message.id);
+    });
+    this.#poll = setInterval(() => {
+      for (const session of this.#sessions.values()) this.#tail(session);
+    }, this.#o.pollMs ?? 1000);
+    this.#poll.unref();
+  }
+
+  /** Stop; open hook requests are left to the endpoint (closing it ends them: non-blocking for Claude Code). */
+  stop(): void {
+    this.#stopConsuming?.();
+    if (this.#poll) clearInterval(this.#poll);
+  }
+
+  /**
+   * Answer one hook. Resolves with the hook's JSON output.
+   * @param event - the hook event name from the URL (the body's `hook_event_name` wins when present).
+   * @param signal - aborts when Claude Code closed the request (the terminal answered "No").
+   */
+  async handle(event: string, body: Record<string, unknown>, signal: AbortSignal): Promise<HookAnswer> {
+    const name = typeof body.hook_event_name === 'string' ? body.hook_event_name : event;
+    const sessionId = typeof body.session_id === 'string' ? body.session_id : undefined;
+    if (!sessionId || !/^[\w-]{1,100}$/.test(sessionId)) return {};
+    const session = this.#session(sessionId, body, name);
+    this.#tail(session);
+    switch (name) {
+      case 'PermissionRequest':
+        return this.#permission(session, body, signal);
+      case 'PreToolUse':
+        this.#settleDangling(session);
+        if (typeof body.tool_use_id === 'string' && typeof body.tool_name === 'string')
+          session.lastPreToolUse = { toolUseId: body.tool_use_id, toolName: body.tool_name };
+        this.#publish(session, { type: 'working' });
+        return {};
+      case 'PostToolUse':
+      case 'PostToolUseFailure':
+        this.#settleDangling(session, typeof body.tool_use_id === 'string' ? body.tool_use_id : undefined);
+        return {};
+      case 'UserPromptSubmit':
+        this.#settleDangling(session);
+        this.#publish(session, { type: 'working' });
+        return {};
+      case 'Stop':
+        return this.#stopHook(session, body);
+      case 'SessionEnd':
+        this.#settleDangling(session);
+        this.#publish(session, {
+          type: 'exit',
+          exitCode: 0,
+          ...(typeof body.reason === 'string' && body.reason !== 'other' ? { reason: body.reason } : {}),
+        });
+        this.#sessions.delete(sessionId);
+        this.#o.store.deleteValue(offsetKey(sessionId));
+        return {};
+      default:
+        return {};
+    }
+  }
+
+  /** How many permission requests wait for an answer (all sessions). */
+  get openRequests(): number {
+    let n = 0;
+    for (const s of this.#sessions.values()) n += s.open.size;
+    return n;
+  }
+
+  #session(id: string, body: Record<string, unknown>, event: string): HookSession {
+    const existing = this.#sessions.get(id);
+    if (existing) {
+      if (!existing.transcriptPath && typeof body.transcript_path === 'string')
+        existing.transcriptPath = body.transcript_path;
+      return existing;
+    }
+    const key: SessionKey = { source: 'hook', id };
+    const cwd = typeof body.cwd === 'string' ? body.cwd : '';
+    const transcriptPath = typeof body.transcript_path === 'string' ? body.transcript_path : undefined;
+    const saved = this.#o.store.getValue(offsetKey(id));
+    // A session seen for the first time starts at the transcript's end: its history is not replayed.
+    const offset = saved !== undefined ? Number(saved) : transcriptPath ? fileSize(transcriptPath) : 0;
+    const session: HookSession = {
+      key,
+      cwd,
+      ...(transcriptPath ? { transcriptPath } : {}),
+      offset,
+      open: new Map(),
+      queued: [],
+      stopRequested: false,
+    };
+    this.#sessions.set(id, session);
+    if (!this.#o.isKnown(key) && event !== 'SessionEnd') {
+      const project = basename(cwd) || 'claude';
+      const prompt = typeof body.prompt === 'string' ? body.prompt : '';
+      const name = prompt ? `${project}: ${threadNameFromPrompt(prompt)}` : `${project} · ${id.slice(0, 8)}`;
+      this.#publish(session, {
+        type: 'open',
+        name,
+        ...(cwd ? { cwd } : {}),
+        runnerType: 'claude-code (terminal)',
+      });
+      this.#publish(session, {
+        type: 'header',
+        header: {
+          title: 'Claude Code (terminal)',
+          ...(cwd ? { cwd } : {}),
+          ...(typeof body.permission_mode === 'string' ? { approval: body.permission_mode } : {}),
+        },
+      });
+    }
+    this.#o.store.setValue(offsetKey(id), String(offset));
+    return session;
+  }
+
+  async #permission(
+    session: HookSession,
+    body: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<HookAnswer> {
+    this.#settleDangling(session);
+    const toolName = typeof body.tool_name === 'string' ? body.tool_name : 'unknown tool';
+    if (session.stopRequested) {
+      session.stopRequested = false;
+      this.#publish(session, {
+        type: 'output',
+        text: `🛑 Stopped from the chat: ${toolName} was denied and the turn interrupted.`,
+      });
+      return permissionAnswer({
+        behavior: 'deny',
+        message: 'The person stopped this session from agent-tether.',
+        interrupt: true,
+      });
+    }
+    const toolInput =
+      body.tool_input !== null && typeof body.tool_input === 'object'
+        ? (body.tool_input as Record<string, unknown>)
+        : {};
+    const requestId = `${session.key.id.slice(0, 8)}-${this.#next++}`;
+    const toolUseId =
+      session.lastPreToolUse?.toolName === toolName ? session.lastPreToolUse.toolUseId : undefined;
+    const answer = await new Promise<HookAnswer | undefined>((resolve) => {
+      const onAbort = () => {
+        // Claude Code closed the request: the person answered "No" (or Esc) in the terminal.
+        if (session.open.delete(requestId))
+          this.#publish(session, { type: 'withdrawn', requestId, note: WITHDRAWN });
+        resolve(undefined);
+      };
+      session.open.set(requestId, {
+        requestId,
+        toolName,
+        ...(toolUseId ? { toolUseId } : {}),
+        answer: (value) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(value);
+        },
+      });
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      const plan =
+        toolName === 'ExitPlanMode' && typeof toolInput.plan === 'string' ? toolInput.plan : undefined;
+      this.#publish(session, {
+        type: 'permission',
+        request: {
+          requestId,
+          toolName,
+          toolInput,
+          ...(plan !== undefined ? { kind: 'plan' as const, plan } : {}),
+          ...(Array.isArray(body.permission_suggestions) ? { suggestions: body.permission_suggestions } : {}),
+        },
+      });
+    });
+    return answer ?? {};
+  }
+
+  #stopHook(session: HookSession, body: Record<string, unknown>): HookAnswer {
+    this.#settleDangling(session);
+    if (session.queued.length > 0 && body.stop_hook_active !== true) {
+      const reason = session.queued.splice(0).join('\n\n');
+      this.#publish(session, {
+        type: 'output',
+        text: '📨 Your message reached Claude at the end of its turn.',
+      });
+      this.#publish(session, { type: 'working' });
+      return { decision: 'block', reason };
+    }
+    this.#publish(session, { type: 'idle' });
+    return {};
+  }
+
+  #command(id: string, command: SessionCommand): void {
+    const session = this.#sessions.get(id);
+    if (!session) return;
+    switch (command.type) {
+      case 'decision':
+        session.open.get(command.requestId)?.answer(permissionAnswer(toHookDecision(command.decision)));
+        session.open.delete(command.requestId);
+        return;
+      case 'choice':
+        session.open.get(command.requestId)?.answer({});
+        session.open.delete(command.requestId);
+        return;
+      case 'input':
+        session.queued.push(command.text);
+        this.#publish(session, {
+          type: 'output',
+          text: '📥 Queued: Claude reads it when its current turn ends.',
+          options: { kind: 'step' },
+        });
+        return;
+      case 'stop': {
+        const pending = [...session.open.values()];
+        if (pending.length === 0) {
+          session.stopRequested = true;
+          return;
+        }
+        for (const request of pending) {
+          session.open.delete(request.requestId);
+          request.answer(
+            permissionAnswer({
+              behavior: 'deny',
+              message: 'The person stopped this session from agent-tether.',
+              interrupt: true,
+            }),
+          );
+          this.#publish(session, {
+            type: 'withdrawn',
+            requestId: request.requestId,
+            note: 'Stopped from the chat: denied and interrupted',
+          });
+        }
+        return;
+      }
+      default: {
+        const never: never = command;
+        this.#logger.warn({ command: never }, 'unknown command for a hook session');
+      }
+    }
+  }
+
+  /**
+   * A later event of the session shows its open permission requests were settled in the terminal ("Yes"
+   * leaves the request open): withdraw their cards and answer them harmlessly. A `PostToolUse` settles only
+   * the request of its own tool call.
+   */
+  #settleDangling(session: HookSession, toolUseId?: string): void {
+    for (const request of [...session.open.values()]) {
+      if (toolUseId !== undefined && request.toolUseId !== undefined && request.toolUseId !== toolUseId)
+        continue;
+      session.open.delete(request.requestId);
+      request.answer({});
+      this.#publish(session, { type: 'withdrawn', requestId: request.requestId, note: WITHDRAWN });
+    }
+  }
+
+  #tail(session: HookSession): void {
+    if (!session.transcriptPath) return;
+    const { outputs, offset } = readTranscript(session.transcriptPath, session.offset);
+    if (offset === session.offset) return;
+    session.offset = offset;
+    for (const output of outputs)
+      this.#publish(session, { type: 'output', text: output.text, options: { kind: output.kind } });
+    this.#o.store.setValue(offsetKey(session.key.id), String(offset));
+  }
+
+  #publish(session: HookSession, event: SessionEvent): void {
+    this.#o.bus
+      .publish('events', { key: session.key, event })
+      .catch((error: unknown) => this.#logger.warn({ err: error }, 'could not publish a hook event'));
+  }
+}
+
+type HookDecision =
+  | { behavior: 'allow'; updatedInput?: Record<string, unknown> }
+  | { behavior: 'deny'; message: string; interrupt?: boolean };
+
+function toHookDecision(decision: ApprovalDecision): HookDecision {
+  switch (decision.behavior) {
+    case 'allow':
+      return { behavior: 'allow', ...(decision.updatedInput ? { updatedInput: decision.updatedInput } : {}) };
+    case 'deny':
+      return {
+        behavior: 'deny',
+        message:
+          decision.reason ??
+          `Denied by ${decision.by.type === 'user' ? decision.by.user.name : 'agent-tether'} from agent-tether.`,
+      };
+    case 'timeout':
+      return { behavior: 'deny', message: 'Nobody answered in time on agent-tether, so it was denied.' };
+    default: {
+      const never: never = decision;
+      return never;
+    }
+  }
+}
+
+function permissionAnswer(decision: HookDecision): HookAnswer {
+  return { hookSpecificOutput: { hookEventName: 'PermissionRequest', decision } };
+}

@@ -1,0 +1,392 @@
+/**
+ * `SessionHub`: every live agent session `serve` shows, whatever its source (a terminal Claude Code through
+ * hooks, a runner started from the phone, a `run` that joined), keyed by (source, id), one thread per session
+ * on every bridge. Session events arrive on the {@link SessionBus} and go through the one
+ * {@link SessionSubscriber} (cards, timers, output, status): there is no second approval path. People's
+ * answers go back on the bus as commands.
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+import type { Bridge } from '../core/bridge.js';
+import type { Store } from '../core/store/types.js';
+import type { ApprovalDecision, ChoiceDecision, Logger, ThreadId } from '../core/types.js';
+import { silentLogger } from '../core/types.js';
+import type { BridgeRouter } from '../router.js';
+import { SessionSubscriber } from '../runner/subscriber.js';
+import type { Runner } from '../runner/types.js';
+import {
+  type BusMessage,
+  type SessionBus,
+  type SessionCommand,
+  type SessionEvent,
+  type SessionKey,
+  sessionKeyString,
+} from './bus.js';
+
+/** What a person sees of a session in `/sessions` and `agent-tether status`. */
+export type LiveState = 'working' | 'waiting' | 'idle';
+
+/** A live session. */
+export interface LiveSession {
+  readonly key: SessionKey;
+  readonly name: string;
+  readonly cwd?: string;
+  readonly runnerType: string;
+  readonly startedAt: number;
+  /** Makes the source's request ids unique across sessions (they are only unique within one). */
+  readonly requestPrefix: string;
+  state: LiveState;
+  /** The session's thread on each platform. */
+  threads: { platform: string; threadId: ThreadId }[];
+}
+
+/** The JSON form of a live session (status API). */
+export interface LiveSessionInfo {
+  readonly source: string;
+  readonly id: string;
+  readonly name: string;
+  readonly cwd?: string;
+  readonly runnerType: string;
+  readonly state: LiveState;
+  readonly ageMs: number;
+  readonly threads: readonly { platform: string; threadId: string; link?: string }[];
+}
+
+/** Options of {@link SessionHub}. */
+export interface SessionHubOptions {
+  readonly router: BridgeRouter;
+  readonly bus: SessionBus;
+  /** Where sessions and their threads are remembered across restarts. */
+  readonly store: Store;
+  readonly logger?: Logger;
+  /** Time a person has to answer. @default the bridges' own */
+  readonly approvalTimeoutMs?: number;
+  /** Clock for ages. @default Date.now */
+  readonly now?: () => number;
+  /** A link to a thread for `/sessions` (e.g. a Telegram topic link), when the platform has one. */
+  readonly threadLink?: (platform: string, threadId: ThreadId) => string | undefined;
+}
+
+const INDEX_KEY = 'serve.sessions';
+const sessionValueKey = (key: string) => `serve.session:${key}`;
+const HUB_GROUP = 'hub';
+
+/** Live sessions, their threads, and the route between the bus and the bridges. */
+export class SessionHub {
+  readonly subscriber: SessionSubscriber;
+  readonly #o: SessionHubOptions;
+  readonly #logger: Logger;
+  readonly #live = new Map<string, LiveSession>();
+  readonly #removers: (() => void)[] = [];
+  readonly #now: () => number;
+
+  constructor(options: SessionHubOptions) {
+    this.#o = options;
+    this.#logger = options.logger ?? silentLogger;
+    this.#now = options.now ?? Date.now;
+    this.subscriber = new SessionSubscriber({
+      router: options.router,
+      logger: this.#logger,
+      ...(options.approvalTimeoutMs !== undefined ? { approvalTimeoutMs: options.approvalTimeoutMs } : {}),
+      onExit: (key) => this.#ended(key),
+    });
+    this.subscriber.attach(this.#commandRunner());
+  }
+
+  /** Restore remembered sessions, listen to the bus and to people. Call after the bridges started. */
+  start(): void {
+    this.#restore();
+    this.#removers.push(this.#o.bus.consume('events', HUB_GROUP, (m) => this.#onEvent(m)));
+    for (const bridge of this.#o.router.bridges) {
+      this.#removers.push(
+        bridge.use({
+          onInput: (threadId, text) => this.#input(bridge, threadId, text),
+          onStopRequest: (threadId) => this.#stop(bridge, threadId),
+          onStatusRequest: (threadId) => {
+            const key = threadId === undefined ? undefined : this.#o.router.sessionOf(bridge, threadId);
+            return key === undefined ? undefined : this.subscriber.statusText(key, this.#now());
+          },
+          onUsageRequest: (threadId) => {
+            const key = threadId === undefined ? undefined : this.#o.router.sessionOf(bridge, threadId);
+            if (key === undefined) return undefined;
+            return this.subscriber.usageText(key) ?? 'No usage reported yet.';
+          },
+        }),
+      );
+    }
+  }
+
+  /** Stop listening. Sessions stay remembered in the store. */
+  stop(): void {
+    for (const remove of this.#removers.splice(0)) remove();
+  }
+
+  /** Whether a session is live. */
+  has(key: SessionKey): boolean {
+    return this.#live.has(sessionKeyString(key));
+  }
+
+  /** The live sessions, oldest first. */
+  list(): LiveSessionInfo[] {
+    const now = this.#now();
+    return [...this.#live.values()].map((s) => ({
+      source: s.key.source,
+      id: s.key.id,
+      name: s.name,
+      ...(s.cwd !== undefined ? { cwd: s.cwd } : {}),
+      runnerType: s.runnerType,
+      state: this.#state(s),
+      ageMs: now - s.startedAt,
+      threads: s.threads.map((t) => {
+        const link = this.#o.threadLink?.(t.platform, t.threadId);
+        return { ...t, ...(link ? { link } : {}) };
+      }),
+    }));
+  }
+
+  /** The session a thread shows, if any. */
+  sessionOfThread(bridge: Bridge, threadId: ThreadId): LiveSession | undefined {
+    const key = this.#o.router.sessionOf(bridge, threadId);
+    return key === undefined ? undefined : this.#live.get(key);
+  }
+
+  async #onEvent(message: BusMessage<'events'>): Promise<void> {
+    const { key, event } = message.payload;
+    try {
+      await this.#apply(key, event);
+    } catch (error) {
+      this.#logger.warn(
+        { err: error, session: sessionKeyString(key), event: event.type },
+        'session event failed',
+      );
+    }
+    await this.#o.bus.ack('events', HUB_GROUP, message.id);
+  }
+
+  async #apply(key: SessionKey, event: SessionEvent): Promise<void> {
+    const id = sessionKeyString(key);
+    const sub = this.subscriber;
+    if (event.type === 'open') {
+      if (this.#live.has(id)) return;
+      await this.#open(key, event);
+      return;
+    }
+    const live = this.#live.get(id);
+    if (!live) {
+      this.#logger.debug({ session: id, event: event.type }, 'event of an unknown session ignored');
+      return;
+    }
+    switch (event.type) {
+      case 'header':
+        return sub.onHeader(id, event.header);
+      case 'output':
+        live.state = 'working';
+        return sub.onOutput(id, 'combined', event.text, event.options);
+      case 'permission':
+        return sub.onPermissionRequest(id, {
+          ...event.request,
+          requestId: `${live.requestPrefix}.${event.request.requestId}`,
+        });
+      case 'withdrawn':
+        return sub.onPermissionResolved(
+          id,
+          `${live.requestPrefix}.${event.requestId}`,
+          'cancelled',
+          false,
+          event.note,
+        );
+      case 'working': {
+        live.state = 'working';
+        const info = sub.sessions.get(id);
+        if (info && info.state !== 'waiting_approval') info.state = 'running';
+        this.#o.router.sendTyping(id);
+        return;
+      }
+      case 'idle':
+        live.state = 'idle';
+        return sub.onAwaitingInput(id);
+      case 'metadata':
+        return sub.onMetadata(id, event.key, event.value, event.raw);
+      case 'error':
+        return sub.onError(id, event.code, event.message);
+      case 'exit':
+        if (event.reason)
+          await this.#o.router.sendOutput(id, `Session ended (${event.reason}).`).catch(() => {});
+        return sub.onExit(id, event.exitCode);
+      default: {
+        const never: never = event;
+        return never;
+      }
+    }
+  }
+
+  async #open(key: SessionKey, event: Extract<SessionEvent, { type: 'open' }>): Promise<void> {
+    const id = sessionKeyString(key);
+    const threads = await this.#o.router.openSession(id, event.name, {
+      ...(event.cwd !== undefined ? { directory: event.cwd } : {}),
+    });
+    const live: LiveSession = {
+      key,
+      name: event.name,
+      ...(event.cwd !== undefined ? { cwd: event.cwd } : {}),
+      runnerType: event.runnerType,
+      startedAt: this.#now(),
+      requestPrefix: randomUUID().slice(0, 8),
+      state: 'working',
+      threads: threads.map((t) => ({ platform: t.bridge.platform, threadId: t.threadId })),
+    };
+    this.#live.set(id, live);
+    this.subscriber.track(id, {
+      ...(event.cwd !== undefined ? { cwd: event.cwd } : {}),
+      now: live.startedAt,
+    });
+    this.#persist(live);
+  }
+
+  #ended(id: string): void {
+    this.#live.delete(id);
+    this.#o.router.forgetSession(id);
+    this.subscriber.sessions.delete(id);
+    this.#o.store.deleteValue(sessionValueKey(id));
+    this.#writeIndex();
+  }
+
+  #state(live: LiveSession): LiveState {
+    const info = this.subscriber.sessions.get(sessionKeyString(live.key));
+    if (info?.state === 'waiting_approval') return 'waiting';
+    if (info?.state === 'awaiting_input') return 'idle';
+    return live.state === 'idle' ? 'idle' : 'working';
+  }
+
+  async #input(bridge: Bridge, threadId: ThreadId | undefined, text: string): Promise<void> {
+    const live = threadId === undefined ? undefined : this.sessionOfThread(bridge, threadId);
+    if (!live || threadId === undefined) return;
+    await this.#command(live.key, { type: 'input', text });
+  }
+
+  async #stop(bridge: Bridge, threadId: ThreadId): Promise<string | undefined> {
+    const live = this.sessionOfThread(bridge, threadId);
+    if (!live) return undefined;
+    await this.#command(live.key, { type: 'stop' });
+    return live.key.source === 'hook'
+      ? '🛑 Stop requested: the next permission request will be denied and the turn interrupted.'
+      : '🛑 Stopping the agent…';
+  }
+
+  #command(key: SessionKey, command: SessionCommand): Promise<string> {
+    return this.#o.bus.publish('commands', { key, command });
+  }
+
+  /** The runner the subscriber answers: every answer becomes a command on the bus. */
+  #commandRunner(): Runner {
+    const keyOf = (id: string): SessionKey => {
+      const live = this.#live.get(id);
+      if (live) return live.key;
+      const at = id.indexOf(':');
+      return { source: id.slice(0, at) as SessionKey['source'], id: id.slice(at + 1) };
+    };
+    const send = async (id: string, command: SessionCommand) => {
+      await this.#command(keyOf(id), command);
+      return true;
+    };
+    const sourceId = (id: string, requestId: string) => {
+      const prefix = `${this.#live.get(id)?.requestPrefix}.`;
+      return requestId.startsWith(prefix) ? requestId.slice(prefix.length) : requestId;
+    };
+    return {
+      runnerType: 'serve',
+      start: async () => {},
+      sendInput: async (id, text) => {
+        await send(id, { type: 'input', text });
+      },
+      stop: async (id) => {
+        await send(id, { type: 'stop' });
+        return null;
+      },
+      updatePermissionMode: () => {},
+      respondToPermission: (id, requestId, decision: ApprovalDecision) =>
+        send(id, { type: 'decision', requestId: sourceId(id, requestId), decision }),
+      respondToChoice: (id, requestId, decision: ChoiceDecision) =>
+        send(id, { type: 'choice', requestId: sourceId(id, requestId), decision }),
+    };
+  }
+
+  #bridge(platform: string): Bridge | undefined {
+    return this.#o.router.bridges.find((b) => b.platform === platform);
+  }
+
+  #persist(live: LiveSession): void {
+    const id = sessionKeyString(live.key);
+    this.#o.store.setValue(
+      sessionValueKey(id),
+      JSON.stringify({
+        key: live.key,
+        name: live.name,
+        cwd: live.cwd,
+        runnerType: live.runnerType,
+        startedAt: live.startedAt,
+        threads: live.threads,
+      }),
+    );
+    this.#writeIndex();
+  }
+
+  #writeIndex(): void {
+    this.#o.store.setValue(INDEX_KEY, JSON.stringify([...this.#live.keys()]));
+  }
+
+  /**
+   * Cards left open by the previous run wait for an HTTP request or a runner that died with it: mark them so
+   * nobody answers into the void (a terminal session still shows its own dialog).
+   */
+  #withdrawOrphans(threads: readonly { bridge: Bridge; threadId: ThreadId }[]): void {
+    for (const { bridge, threadId } of threads) {
+      for (const pending of bridge.store.listPending(`${bridge.platform}:${threadId}`)) {
+        bridge
+          .resolveRequest(pending.requestId, {
+            behavior: 'timeout',
+            cancelled: true,
+            note: 'agent-tether restarted while this waited: answer in the terminal',
+          })
+          .catch((error: unknown) => this.#logger.warn({ err: error }, 'could not withdraw an old card'));
+      }
+    }
+  }
+
+  /** Bring back the sessions of an earlier run: same threads where the platform still has them. */
+  #restore(): void {
+    let ids: string[] = [];
+    try {
+      ids = JSON.parse(this.#o.store.getValue(INDEX_KEY) ?? '[]') as string[];
+    } catch {
+      ids = [];
+    }
+    for (const id of ids) {
+      const raw = this.#o.store.getValue(sessionValueKey(id));
+      if (raw === undefined) continue;
+      try {
+        const saved = JSON.parse(raw) as Omit<LiveSession, 'state'>;
+        const threads = saved.threads.flatMap((t) => {
+          const bridge = this.#bridge(t.platform);
+          return bridge?.getThread(t.threadId) ? [{ bridge, threadId: t.threadId }] : [];
+        });
+        if (threads.length === 0) continue;
+        this.#o.router.adoptSession(id, threads);
+        const live: LiveSession = {
+          ...saved,
+          requestPrefix: randomUUID().slice(0, 8),
+          state: 'idle',
+          threads: saved.threads,
+        };
+        this.#live.set(id, live);
+        this.subscriber.track(id, { ...(saved.cwd ? { cwd: saved.cwd } : {}), now: saved.startedAt });
+        const info = this.subscriber.sessions.get(id);
+        if (info) info.state = 'awaiting_input';
+        this.#withdrawOrphans(threads);
+      } catch (error) {
+        this.#logger.warn({ err: error, session: id }, 'could not restore a session');
+      }
+    }
+    this.#writeIndex();
+  }
+}

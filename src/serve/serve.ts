@@ -1,0 +1,141 @@
+/**
+ * `startServe()`: the daemon behind `agent-tether serve`. It composes what the library already has — a
+ * {@link BridgeRouter} holding each platform connection once, the store, the one {@link SessionSubscriber}
+ * (inside the {@link SessionHub}) — with the session sources (terminal Claude Code through hooks, `run`s that
+ * joined, runners started from the phone) and the {@link ControlEndpoint} on 127.0.0.1.
+ * @module
+ */
+import type { Bridge } from '../core/bridge.js';
+import { prepareDataDir } from '../core/store/data-dir.js';
+import type { Store } from '../core/store/types.js';
+import type { Logger, ThreadId } from '../core/types.js';
+import { silentLogger } from '../core/types.js';
+import { BridgeRouter } from '../router.js';
+import type { RunnerRegistry } from '../runner/registry.js';
+import { MemorySessionBus, type SessionBus } from './bus.js';
+import { ControlEndpoint } from './control-endpoint.js';
+import { acquireLock, loadOrCreateSecret } from './daemon-files.js';
+import { HookSessions } from './hook-source.js';
+import { SessionHub } from './hub.js';
+import { registerPhoneCommands } from './phone-commands.js';
+import { RemoteSessions } from './remote-sessions.js';
+import { RunnerSessions } from './runner-sessions.js';
+
+/** Options of {@link startServe}. */
+export interface ServeOptions {
+  /** Where people watch; each is started once and shared by every session. */
+  readonly bridges: readonly Bridge[];
+  /** The durable store for sessions and transcript offsets (the chat bridges should share it). */
+  readonly store: Store;
+  /** The data directory: lock, control secret. */
+  readonly dataDir: string;
+  /** Control endpoint port on 127.0.0.1. @default 0 (a free one) */
+  readonly port?: number;
+  /** Runners `/new` may start. */
+  readonly registry: RunnerRegistry;
+  /** Project name → directory, for `/new`. @default {} */
+  readonly projects?: Readonly<Record<string, string>>;
+  /** The runner `/new` uses by default. @default 'claude' */
+  readonly defaultRunner?: string;
+  /** The bus. @default an in-process {@link MemorySessionBus} */
+  readonly bus?: SessionBus;
+  /** Time a person has to answer. @default the bridges' own */
+  readonly approvalTimeoutMs?: number;
+  /** A link to a thread for `/sessions`. */
+  readonly threadLink?: (platform: string, threadId: ThreadId) => string | undefined;
+  readonly logger?: Logger;
+}
+
+/** A running daemon. */
+export interface ServeHandle {
+  /** The control endpoint, e.g. `http://127.0.0.1:8788`. */
+  readonly url: string;
+  readonly port: number;
+  readonly hub: SessionHub;
+  readonly hooks: HookSessions;
+  readonly router: BridgeRouter;
+  /** Stop everything (idempotent). Open hook requests are closed: Claude Code carries on by itself. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Start the daemon: take the data directory's lock, start the bridges, listen on 127.0.0.1.
+ * @throws TetherError `CONFIG` when another `serve` runs on the same data directory (one line naming it).
+ */
+export async function startServe(options: ServeOptions): Promise<ServeHandle> {
+  const logger = options.logger ?? silentLogger;
+  prepareDataDir(options.dataDir);
+  const lock = acquireLock(options.dataDir);
+  const bus = options.bus ?? new MemorySessionBus();
+  const router = new BridgeRouter(options.bridges, { logger });
+  const hub = new SessionHub({
+    router,
+    bus,
+    store: options.store,
+    logger,
+    ...(options.approvalTimeoutMs !== undefined ? { approvalTimeoutMs: options.approvalTimeoutMs } : {}),
+    ...(options.threadLink ? { threadLink: options.threadLink } : {}),
+  });
+  const hooks = new HookSessions({ bus, store: options.store, logger, isKnown: (key) => hub.has(key) });
+  const remote = new RemoteSessions({ bus, logger });
+  const runners = new RunnerSessions({ bus, registry: options.registry, logger });
+  const endpoint = new ControlEndpoint({
+    secret: loadOrCreateSecret(options.dataDir),
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    logger,
+    routes: {
+      hook: (event, body, signal) => hooks.handle(event, body, signal),
+      sessions: () => ({ sessions: hub.list() }),
+      connect: (socket) => remote.connect(socket),
+    },
+  });
+  try {
+    for (const bridge of options.bridges) {
+      registerPhoneCommands(bridge, {
+        hub,
+        runners,
+        projects: options.projects ?? {},
+        runnerNames: options.registry.list(),
+        ...(options.defaultRunner ? { defaultRunner: options.defaultRunner } : {}),
+      });
+    }
+    await router.start();
+    hub.start();
+    hooks.start();
+    remote.start();
+    runners.start();
+    await endpoint.listen();
+  } catch (error) {
+    await Promise.allSettled([endpoint.close(), router.stop()]);
+    lock.release();
+    throw error;
+  }
+  lock.write({
+    pid: process.pid,
+    url: endpoint.url,
+    port: endpoint.port,
+    startedAt: Date.now(),
+    platforms: options.bridges.map((b) => b.platform),
+  });
+  let stopping: Promise<void> | undefined;
+  return {
+    url: endpoint.url,
+    port: endpoint.port,
+    hub,
+    hooks,
+    router,
+    stop: () => {
+      stopping ??= (async () => {
+        lock.release();
+        await endpoint.close().catch(() => undefined);
+        hooks.stop();
+        remote.stop();
+        await runners.stop();
+        hub.stop();
+        await router.stop();
+        if (!options.bus) await bus.close();
+      })();
+      return stopping;
+    },
+  };
+}
