@@ -500,7 +500,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
         directoryOf: (id) => this.#threads.get(id)?.directory,
         renderCard: (id, card) => this.renderCard(this.#secrets.card(id, card)),
         postMarkdown: (id, markdown) => this.postMarkdown(id, markdown),
-        postFile: (id, file) => this.postFile(id, file),
+        postFile: (id, file) => this.postFile(id, this.#secrets.file(id, file)),
         stopTyping: (id) => this.stopTyping(id),
         audit: (entry) => this.audit(entry),
         reply: (id, markdown) => this.#reply(id, markdown),

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Card } from '../approvals/cards.js';
+import type { OutgoingFile } from '../outgoing-file.js';
 import type { AuditEntry } from '../store/types.js';
 import { MaskBook, SecretMasker, type SecretMaskingOptions } from './masker.js';
 
@@ -14,6 +15,18 @@ export const SECRET_APPROVAL_NOTICE =
   '🔒 _Contains a secret, masked here. Approving approves the real command, secret included._';
 /** Shown under any other card that held a secret. */
 export const SECRET_CARD_NOTICE = '🔒 _Contains a secret, masked here._';
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The UTF-8 text of `bytes`, or undefined when they are not text (invalid UTF-8 or a NUL byte). */
+function decodeText(bytes: Uint8Array): string | undefined {
+  if (bytes.includes(0)) return undefined;
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
 
 /** Threads whose mask books are kept at most (the oldest is forgotten first). */
 const MAX_BOOKS = 10_000;
@@ -53,6 +66,22 @@ export class OutgoingSecrets {
     if (markdown === card.markdown) return card;
     const notice = card.kind === 'approval' ? SECRET_APPROVAL_NOTICE : SECRET_CARD_NOTICE;
     return { ...card, markdown: `${markdown}\n\n${notice}` };
+  }
+
+  /**
+   * A file with its name, caption and (when it is text) content masked: the whole diff behind "Show all", a file
+   * an agent made. Binary content (an image) is sent as it is.
+   */
+  file(threadId: string, file: OutgoingFile): OutgoingFile {
+    if (!this.#masker) return file;
+    const text = typeof file.content === 'string' ? file.content : decodeText(file.content);
+    const content = text === undefined ? file.content : this.text(threadId, text);
+    return {
+      ...file,
+      fileName: this.text(threadId, file.fileName),
+      content: content === text ? file.content : content,
+      ...(file.caption === undefined ? {} : { caption: this.text(threadId, file.caption) }),
+    };
   }
 
   /** An audit record with its free-text fields masked. */
