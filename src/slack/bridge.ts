@@ -12,11 +12,12 @@ import type { TapAnswer } from '../core/approvals/flow.js';
 import { Bridge, type BridgeOptions } from '../core/bridge.js';
 import { ConfigError } from '../core/errors.js';
 import type { OutboxTransport, OutgoingMessage } from '../core/outbox.js';
+import { fileBytes, type OutgoingFile, safeFileName } from '../core/outgoing-file.js';
 import type { RateLimit } from '../core/rate-limiter.js';
 import type { ChatUser, ThreadId } from '../core/types.js';
 import { escapeSlackText, renderChunks } from '../format/index.js';
 import { SLACK_BLOCK_LIMITS } from './blocks.js';
-import { SLACK } from './errors.js';
+import { SLACK, toTetherError } from './errors.js';
 import { interpretEnvelope, RecentKeys, type SlackEnvelope, type SlackInbound } from './events.js';
 import { slackSdkLogger, startSocket, verifyAppToken, verifyBotToken, verifyChannel } from './startup.js';
 import { createSlackTransport } from './transport.js';
@@ -194,6 +195,26 @@ export class SlackBridge extends Bridge {
   protected override renderCard(card: Card): OutgoingMessage {
     const [text = ' '] = renderChunks(card.markdown, 'slack', { limit: SLACK_BLOCK_LIMITS.sectionText });
     return { text, buttons: card.buttons };
+  }
+
+  /**
+   * Upload a file into the thread through Slack's external upload flow (`files.uploadV2`:
+   * files.getUploadURLExternal, a POST of the bytes, files.completeUploadExternal).
+   */
+  protected override async postFile(threadId: ThreadId, file: OutgoingFile): Promise<void> {
+    const filename = safeFileName(file.fileName);
+    try {
+      await this.#web.files.uploadV2({
+        channel_id: this.channelId,
+        thread_ts: threadId,
+        file: fileBytes(file),
+        filename,
+        title: filename,
+        ...(file.caption !== undefined ? { initial_comment: escapeSlackText(file.caption) } : {}),
+      });
+    } catch (error) {
+      throw toTetherError('files.uploadV2', error);
+    }
   }
 
   protected override async postGeneral(markdown: string): Promise<void> {

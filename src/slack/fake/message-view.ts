@@ -58,5 +58,6 @@ export function viewOf(message: StoredMessage): FakeSlackMessageView {
     deleted: message.deleted,
     user: message.user,
     botPosted: message.botId !== undefined,
+    files: message.files ?? [],
   };
 }

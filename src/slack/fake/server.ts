@@ -8,6 +8,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FaultQueue } from './faults.js';
+import { FakeSlackUploads, UPLOAD_PATH } from './file-uploads.js';
 import { viewOf } from './message-view.js';
 import { PersonActions } from './person-actions.js';
 import { RateLimiter } from './rate-limits.js';
@@ -55,6 +56,7 @@ export class FakeSlackServer {
   readonly appId: string;
   readonly #clock: ScaledClock;
   readonly #workspace: SlackWorkspace;
+  readonly #uploads = new FakeSlackUploads();
   readonly #faults = new FaultQueue();
   readonly #calls: FakeSlackCall[] = [];
   readonly #hub: SocketModeHub;
@@ -112,9 +114,20 @@ export class FakeSlackServer {
         socketUrl: () =>
           `ws://127.0.0.1:${this.#requirePort()}${SOCKET_PATH}?ticket=${this.#hub.openTicket()}&app_id=${this.appId}`,
         onBotMessage,
+        uploads: this.#uploads,
+        uploadUrl: (fileId) => `${this.url}${UPLOAD_PATH}${encodeURIComponent(fileId)}`,
       },
     });
-    this.#server = createServer(handler);
+    this.#server = createServer((request, response) => {
+      const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+      if (request.method === 'POST' && url.pathname.startsWith(UPLOAD_PATH)) {
+        this.#uploads.handle(request, response, url).catch(() => {
+          if (!response.headersSent) response.writeHead(500).end();
+        });
+        return;
+      }
+      handler(request, response);
+    });
     this.#server.on('upgrade', (request, socket, head) => this.#hub.handleUpgrade(request, socket, head));
   }
 

@@ -133,6 +133,13 @@ export interface FakeSlackMessageView {
   readonly user: string;
   /** Whether the bot posted it. */
   readonly botPosted: boolean;
+  /** Files shared with it, with their bytes. */
+  readonly files: readonly {
+    readonly id: string;
+    readonly name: string;
+    readonly title: string;
+    readonly content: Buffer;
+  }[];
 }
 
 /** An ephemeral message (only `user` sees it). */

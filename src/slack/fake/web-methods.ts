@@ -12,6 +12,7 @@ import type {
   ReactionsAddResponse,
   UsersInfoResponse,
 } from '@slack/web-api';
+import type { FakeSlackUploads } from './file-uploads.js';
 import { messageJson } from './message-json.js';
 import { checkMessage, parseBlocks } from './message-limits.js';
 import type { SlackWorkspace, StoredChannel, StoredMessage } from './workspace.js';
@@ -27,6 +28,10 @@ export interface WebMethodContext {
   readonly socketUrl: () => string;
   /** Called after the bot posts a message (Slack echoes it as an event). */
   readonly onBotMessage: (message: StoredMessage) => void;
+  /** Uploads in progress (files.getUploadURLExternal → POST → files.completeUploadExternal). */
+  readonly uploads: FakeSlackUploads;
+  /** The upload URL of a file id. */
+  readonly uploadUrl: (fileId: string) => string;
 }
 
 /** A method's JSON answer. */
@@ -102,6 +107,56 @@ function postMessage(ctx: WebMethodContext, params: Params): WebMethodResult {
     ts: message.ts,
     message: messageJson(ctx.workspace, message, ctx.appId),
   };
+}
+
+function getUploadUrl(ctx: WebMethodContext, params: Params): WebMethodResult {
+  const fileName = stringParam(params, 'filename');
+  const length = Number(params.length);
+  if (!fileName) return fail('invalid_arguments');
+  if (!Number.isSafeInteger(length) || length <= 0) return fail('invalid_arguments');
+  const fileId = ctx.uploads.open(fileName, length);
+  return { ok: true, upload_url: ctx.uploadUrl(fileId), file_id: fileId };
+}
+
+function completeUpload(ctx: WebMethodContext, params: Params): WebMethodResult {
+  let entries: unknown;
+  try {
+    entries = typeof params.files === 'string' ? JSON.parse(params.files) : params.files;
+  } catch {
+    return fail('invalid_arguments');
+  }
+  if (!Array.isArray(entries) || entries.length === 0) return fail('invalid_arguments');
+  const files = [];
+  for (const entry of entries as { id?: unknown; title?: unknown }[]) {
+    const file =
+      typeof entry?.id === 'string'
+        ? ctx.uploads.complete(entry.id, typeof entry.title === 'string' ? entry.title : undefined)
+        : undefined;
+    if (!file) return fail('file_not_found');
+    files.push(file);
+  }
+  const channelId = stringParam(params, 'channel_id');
+  if (channelId) {
+    const channel = joinedChannel(ctx, { ...params, channel: channelId });
+    if ('ok' in channel) return channel;
+    let threadTs = stringParam(params, 'thread_ts') || undefined;
+    if (threadTs !== undefined) {
+      const parent = ctx.workspace.message(channel.id, threadTs);
+      if (!parent) return fail('invalid_thread_ts');
+      threadTs = parent.threadTs ?? parent.ts;
+    }
+    const message = ctx.workspace.addMessage({
+      channel: channel.id,
+      ...(threadTs !== undefined ? { threadTs } : {}),
+      user: ctx.workspace.botUserId,
+      botId: ctx.workspace.botId,
+      text: stringParam(params, 'initial_comment') ?? '',
+      blocks: [],
+      files,
+    });
+    ctx.onBotMessage(message);
+  }
+  return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title, name: f.name })) };
 }
 
 function updateMessage(ctx: WebMethodContext, params: Params): WebMethodResult {
@@ -266,6 +321,8 @@ export const WEB_METHODS: Readonly<Record<string, WebMethod>> = {
     run: (ctx) => ({ ok: true, url: ctx.socketUrl() }) satisfies AppsConnectionsOpenResponse,
   },
   'chat.postMessage': { token: 'bot', run: postMessage },
+  'files.getUploadURLExternal': { token: 'bot', run: getUploadUrl },
+  'files.completeUploadExternal': { token: 'bot', run: completeUpload },
   'chat.update': { token: 'bot', run: updateMessage },
   'chat.delete': { token: 'bot', run: deleteMessage },
   'chat.postEphemeral': { token: 'bot', run: postEphemeral },

@@ -39,6 +39,16 @@ export interface StoredMessage {
   editedTs?: string;
   /** Reaction name → users who reacted. */
   readonly reactions: Map<string, Set<string>>;
+  /** Files shared with the message (files.completeUploadExternal). */
+  readonly files?: readonly StoredFile[];
+}
+
+/** A file shared in a message. */
+export interface StoredFile {
+  readonly id: string;
+  readonly name: string;
+  readonly title: string;
+  readonly content: Buffer;
 }
 
 /** What a new message is made of. */
@@ -49,6 +59,7 @@ export interface NewMessage {
   readonly botId?: string;
   readonly text: string;
   readonly blocks: AnyBlock[];
+  readonly files?: readonly StoredFile[];
 }
 
 /** The in-memory workspace. */
@@ -126,6 +137,7 @@ export class SlackWorkspace {
       edits: 0,
       deleted: false,
       reactions: new Map(),
+      ...(input.files !== undefined ? { files: input.files } : {}),
     };
     this.#channelMessages(input.channel).set(message.ts, message);
     return message;
