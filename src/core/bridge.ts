@@ -413,7 +413,17 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
   }
 
   /**
-   * Send a file to a thread (the whole diff of "Show all", an agent's file or image). Platforms upload it;
+   * Send a file to a thread (an agent's file or image, the whole diff of "Show all"). A text file's content
+   * and the caption are masked like every other text sent (credentials never leave in a file either); binary
+   * files (images) are sent as they are. Resolves once the platform has it.
+   */
+  async sendFile(threadId: ThreadId, file: OutgoingFile): Promise<void> {
+    this.#requireThread(threadId);
+    await this.postFile(threadId, this.#secrets.file(threadId, file));
+  }
+
+  /**
+   * Upload a file to a thread (called by {@link Bridge.sendFile} with masked content). Platforms upload it;
    * the default (web page, custom bridges) posts a text file's content inline as a code block and says what a
    * binary file was. Everything a file carries goes through here, so one place sees all of it.
    */
@@ -500,7 +510,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
         directoryOf: (id) => this.#threads.get(id)?.directory,
         renderCard: (id, card) => this.renderCard(this.#secrets.card(id, card)),
         postMarkdown: (id, markdown) => this.postMarkdown(id, markdown),
-        postFile: (id, file) => this.postFile(id, this.#secrets.file(id, file)),
+        postFile: (id, file) => this.sendFile(id, file),
         stopTyping: (id) => this.stopTyping(id),
         audit: (entry) => this.audit(entry),
         reply: (id, markdown) => this.#reply(id, markdown),

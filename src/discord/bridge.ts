@@ -21,6 +21,7 @@ import { Bridge, type BridgeOptions } from '../core/bridge.js';
 import { parseCommand } from '../core/commands.js';
 import { ConfigError, TetherError } from '../core/errors.js';
 import type { OutboxTransport, OutgoingMessage } from '../core/outbox.js';
+import { fileBytes, type OutgoingFile, safeFileName } from '../core/outgoing-file.js';
 import type { RateLimit } from '../core/rate-limiter.js';
 import type { StoredThread } from '../core/store/types.js';
 import type { ChatUser, ThreadId } from '../core/types.js';
@@ -240,6 +241,19 @@ export class DiscordBridge extends Bridge {
   protected override renderCard(card: Card): OutgoingMessage {
     const [first = '…'] = renderDiscordChunks(card.markdown);
     return { text: first, buttons: card.buttons };
+  }
+
+  /** Upload a file into the thread as a message attachment (multipart `payload_json` + `files[0]`). */
+  protected override async postFile(threadId: ThreadId, file: OutgoingFile): Promise<void> {
+    try {
+      await this.#api.channels.createMessage(threadId, {
+        ...(file.caption !== undefined ? { content: escapeDiscordText(file.caption).slice(0, 2000) } : {}),
+        allowed_mentions: { parse: [] },
+        files: [{ name: safeFileName(file.fileName), data: fileBytes(file) }],
+      });
+    } catch (error) {
+      throw toTetherError(error, 'POST channels/:id/messages (file)');
+    }
   }
 
   protected override async postGeneral(markdown: string): Promise<void> {

@@ -1,5 +1,6 @@
 /**
  * Markdown → safe HTML for the local web page. Only whitelisted tags (p, br, strong, em, del, code, pre, a,
+ * `span` with a diff-add/diff-del/diff-hunk class inside a `diff` code block,
  * blockquote, ul, ol, li) and only the `href`/`rel`/`target` attributes of http(s) links; everything else is
  * escaped text.
  * @module
@@ -19,6 +20,23 @@ export function escapeWebHtml(text: string): string {
   );
 }
 
+const DIFF_CLASSES: Readonly<Record<string, string>> = { '+': 'diff-add', '-': 'diff-del', '@': 'diff-hunk' };
+
+/**
+ * A unified diff as escaped HTML with each added, removed and hunk line in a `<span class="diff-…">` (the page
+ * colours them). File headers (`+++`, `---`) stay plain.
+ */
+function colourDiff(value: string): string {
+  return value
+    .split('\n')
+    .map((line) => {
+      const kind = /^(\+\+\+|---) /.test(line) ? undefined : DIFF_CLASSES[line.charAt(0)];
+      const text = escapeWebHtml(line);
+      return kind ? `<span class="${kind}">${text}</span>` : text;
+    })
+    .join('\n');
+}
+
 /** The web-page HTML dialect. */
 export const webDialect: Dialect = {
   escape: escapeWebHtml,
@@ -26,7 +44,10 @@ export const webDialect: Dialect = {
   emphasis: ['<em>', '</em>'],
   strike: ['<del>', '</del>'],
   inlineCode: (value) => wrapTokens('<code>', '</code>', [textToken(escapeWebHtml(value), true)]),
-  codeBlock: (value) => wrapTokens('<pre><code>', '</code></pre>', [textToken(escapeWebHtml(value), true)]),
+  codeBlock: (value, lang) =>
+    wrapTokens('<pre><code>', '</code></pre>', [
+      textToken(lang === 'diff' ? colourDiff(value) : escapeWebHtml(value), true),
+    ]),
   link: (url, label, _labelText, ctx) => {
     if (ctx.inLink || url.length > MAX_LINK_URL_LENGTH || !isWebUrl(url)) return label;
     const open = `<a href="${escapeWebHtml(url)}" rel="noopener noreferrer" target="_blank">`;

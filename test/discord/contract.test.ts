@@ -44,7 +44,7 @@ const harness: BridgeHarness = {
   },
   async visible(threadId) {
     return visibleBotMessages(current().fake, threadId).map((m) => ({
-      text: m.content,
+      text: [m.content, ...m.attachments.map((f) => f.content.toString('utf8'))].join('\n'),
       buttons: m.components.flat().map((b) => b.label ?? ''),
     }));
   },

@@ -29,9 +29,10 @@ const harness: BridgeHarness = {
   },
   async visible(threadId) {
     const { fixture } = current();
-    return fixture
-      .botMessages(threadId)
-      .map((m) => ({ text: m.text, buttons: m.buttons.map((b) => b.text) }));
+    return fixture.botMessages(threadId).map((m) => ({
+      text: [m.text, ...m.files.map((f) => f.content.toString('utf8'))].join('\n'),
+      buttons: m.buttons.map((b) => b.text),
+    }));
   },
   async teardown() {
     await fixture?.stop();

@@ -31,7 +31,11 @@ const harness: BridgeHarness = {
     return (await tap(current(), threadId, label, person(who)))?.text;
   },
   async visible(threadId) {
-    return botMessages(current(), threadId).map((m) => ({ text: m.text, buttons: m.buttons.flat() }));
+    // An uploaded file is read too: what it holds is what the person sees when they open it.
+    return botMessages(current(), threadId).map((m) => ({
+      text: [m.text, m.document?.content.toString('utf8') ?? ''].join('\n'),
+      buttons: m.buttons.flat(),
+    }));
   },
   async teardown() {
     await world?.fake.stop();

@@ -5,7 +5,7 @@
  */
 
 import type { APIAllowedMentions, APIEmbed, APIMessageTopLevelComponent } from 'discord-api-types/v10';
-import type { FakeButtonView, FakeMessageView, FakeThreadView } from './types.js';
+import type { FakeAttachmentView, FakeButtonView, FakeMessageView, FakeThreadView } from './types.js';
 
 /** Discord's epoch (2015-01-01) in milliseconds. */
 const DISCORD_EPOCH = 1_420_070_400_000n;
@@ -50,6 +50,8 @@ export interface StoredMessage {
   mentionIds: string[];
   /** The thread started from this message. */
   threadId: string | undefined;
+  /** Files uploaded with the message. */
+  attachments: FakeAttachmentView[];
 }
 
 /** A channel or thread as the fake stores it. */
@@ -162,6 +164,7 @@ export class FakeDiscordModel {
     flags?: number;
     allowedMentions?: APIAllowedMentions | undefined;
     webhookId?: string;
+    attachments?: { filename: string; content: Buffer }[];
   }): StoredMessage {
     const message: StoredMessage = {
       id: this.ids.next(),
@@ -179,6 +182,12 @@ export class FakeDiscordModel {
       webhookId: fields.webhookId,
       mentionIds: mentionedUserIds(fields.content),
       threadId: undefined,
+      attachments: (fields.attachments ?? []).map((file) => ({
+        id: this.ids.next(),
+        filename: file.filename,
+        size: file.content.length,
+        content: file.content,
+      })),
     };
     fields.channel.messages.set(message.id, message);
     fields.channel.lastMessageId = message.id;
@@ -230,6 +239,7 @@ export function messageView(message: StoredMessage): FakeMessageView {
     authorId: message.author.id,
     flags: message.flags,
     ephemeral: (message.flags & 64) !== 0,
+    attachments: message.attachments,
   };
 }
 

@@ -193,10 +193,10 @@ export function channelRoutes(runtime: FakeRuntime): RestRoute[] {
       path: '/channels/:channelId/messages',
       auth: true,
       major: byChannel,
-      handle: ({ params, body }) => {
+      handle: ({ params, body, files }) => {
         const channel = model.liveChannel(byChannel(params));
         if (!channel) return unknownChannel();
-        const valid = validateMessageBody(body, 'create');
+        const valid = validateMessageBody(body, 'create', files.length);
         if (!valid.ok) return fail(valid.error);
         const closed = openForPosting(runtime, channel);
         if (closed) return closed;
@@ -210,6 +210,7 @@ export function channelRoutes(runtime: FakeRuntime): RestRoute[] {
           // Only SUPPRESS_EMBEDS (4) and SUPPRESS_NOTIFICATIONS (4096) may be set on create.
           flags: (flags ?? 0) & (4 | 4096),
           allowedMentions,
+          attachments: [...files],
         });
         dispatchMessageCreate(runtime, message);
         return { status: 200, body: apiMessage(model, message) };

@@ -29,9 +29,14 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** Parses a JSON body or the `payload_json` part of a multipart body. */
-async function parseBody(request: IncomingMessage, raw: Buffer): Promise<unknown> {
-  if (raw.length === 0) return undefined;
+type UploadedFiles = { filename: string; content: Buffer }[];
+
+/** Parses a JSON body, or the `payload_json` part and the `files[n]` parts of a multipart body. */
+async function parseBody(
+  request: IncomingMessage,
+  raw: Buffer,
+): Promise<{ body: unknown; files: UploadedFiles }> {
+  if (raw.length === 0) return { body: undefined, files: [] };
   const type = request.headers['content-type'] ?? '';
   if (type.startsWith('multipart/form-data')) {
     const form = await new Request('http://fake/', {
@@ -40,9 +45,14 @@ async function parseBody(request: IncomingMessage, raw: Buffer): Promise<unknown
       body: new Uint8Array(raw),
     }).formData();
     const payload = form.get('payload_json');
-    return typeof payload === 'string' ? JSON.parse(payload) : undefined;
+    const files: UploadedFiles = [];
+    for (const [name, value] of form.entries()) {
+      if (!/^files\[\d+\]$/.test(name) || typeof value === 'string') continue;
+      files.push({ filename: value.name, content: Buffer.from(await value.arrayBuffer()) });
+    }
+    return { body: typeof payload === 'string' ? JSON.parse(payload) : undefined, files };
   }
-  return JSON.parse(raw.toString('utf8'));
+  return { body: JSON.parse(raw.toString('utf8')), files: [] };
 }
 
 /** Handles one HTTP request of the REST API. */
@@ -75,8 +85,9 @@ export class RestFront {
       }
     }
     let body: unknown;
+    let files: UploadedFiles = [];
     try {
-      body = await parseBody(request, raw);
+      ({ body, files } = await parseBody(request, raw));
     } catch {
       this.#finish(response, method, path, route, undefined, {
         status: 400,
@@ -84,7 +95,7 @@ export class RestFront {
       });
       return;
     }
-    const reply = await this.#answer(method, path, route, params, url.searchParams, body, request);
+    const reply = await this.#answer(method, path, route, params, url.searchParams, body, request, files);
     this.#finish(response, method, path, route, body, reply.reply, reply.headers);
   }
 
@@ -96,6 +107,7 @@ export class RestFront {
     query: URLSearchParams,
     body: unknown,
     request: IncomingMessage,
+    files: UploadedFiles = [],
   ): Promise<{ reply: RestReply; headers?: Record<string, string> }> {
     const { faults, limiter, timeScale, token } = this.#options;
     for (
@@ -157,7 +169,7 @@ export class RestFront {
       };
     }
     try {
-      const reply = await route.handle({ method, path, params, query, body });
+      const reply = await route.handle({ method, path, params, query, body, files });
       return { reply, headers: decision.headers };
     } catch (error) {
       return {

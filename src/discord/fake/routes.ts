@@ -13,6 +13,8 @@ export interface RestRequest {
   params: Record<string, string>;
   query: URLSearchParams;
   body: unknown;
+  /** Files of a multipart body (`files[n]` parts), in order. */
+  files: readonly { filename: string; content: Buffer }[];
 }
 
 /** What a handler answers: a status and a JSON body (none for 204). */

@@ -104,6 +104,16 @@ export interface FakeMessageView {
   flags: number;
   /** Whether only the clicking person sees it (flag 64). */
   ephemeral: boolean;
+  /** Files attached to it (multipart `files[n]`), with their bytes. */
+  attachments: readonly FakeAttachmentView[];
+}
+
+/** A file attached to a message. */
+export interface FakeAttachmentView {
+  readonly id: string;
+  readonly filename: string;
+  readonly size: number;
+  readonly content: Buffer;
 }
 
 /** A thread as a person sees it in the channel list. */

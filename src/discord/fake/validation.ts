@@ -190,6 +190,7 @@ function checkAllowedMentions(errors: ErrorCollector, value: unknown): void {
 export function validateMessageBody(
   body: unknown,
   mode: 'create' | 'edit',
+  attachments = 0,
 ): { ok: true; value: ValidMessageBody } | { ok: false; error: DiscordErrorReply } {
   if (!isRecord(body)) {
     return { ok: false, error: discordError(400, 50109, 'The request body contains invalid JSON.') };
@@ -223,7 +224,8 @@ export function validateMessageBody(
   const isEmpty =
     (value.content ?? '').trim() === '' &&
     (value.embeds ?? []).length === 0 &&
-    (value.components ?? []).length === 0;
+    (value.components ?? []).length === 0 &&
+    attachments === 0;
   if (mode === 'create' && isEmpty) {
     return { ok: false, error: discordError(400, 50006, 'Cannot send an empty message') };
   }

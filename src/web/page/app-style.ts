@@ -43,6 +43,9 @@ button.danger { color: var(--danger); border-color: var(--danger); }
 .msg p { margin: 0 0 6px; white-space: pre-line; } .msg p:last-child { margin-bottom: 0; }
 .msg li { white-space: pre-line; }
 .msg pre { overflow-x: auto; background: var(--bg); padding: 8px; border-radius: 6px; margin: 6px 0; }
+.msg .diff-add { color: #1a7f37; background: rgba(46, 160, 67, .15); }
+.msg .diff-del { color: #cf222e; background: rgba(248, 81, 73, .15); }
+.msg .diff-hunk { color: #8250df; }
 .msg code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .88em; }
 .msg blockquote { margin: 4px 0; padding-left: 8px; border-left: 3px solid var(--line); color: var(--muted); }
 .msg ul, .msg ol { margin: 4px 0; padding-left: 22px; }
