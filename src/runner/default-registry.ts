@@ -10,6 +10,7 @@ import { ClaudeRunner } from './claude/claude-runner.js';
 import { CodexRunner } from './codex/codex-runner.js';
 import { RunnerRegistry } from './registry.js';
 import { ScriptedRunner } from './scripted.js';
+import { parseScript } from './scripted-schema.js';
 import { demoScript, type ScriptStep } from './scripted-script.js';
 import { createSubprocessRunner } from './subprocess.js';
 import type { RunnerEvents } from './types.js';
@@ -36,7 +37,7 @@ const CodexConfig = z.object({
 });
 
 const ScriptedConfig = z.object({
-  script: z.array(z.record(z.string(), z.unknown())).optional(),
+  script: z.array(z.unknown()).optional(),
   title: z.string().optional(),
   paceMs: z.number().int().nonnegative().optional(),
 });
@@ -80,8 +81,14 @@ export function createScriptedRunner(
   logger?: Logger,
 ): ScriptedRunner {
   const c = parse('scripted', ScriptedConfig, config, '{ script: [{ output: "hi" }, { exit: 0 }] }');
+  let script: ScriptStep[] | undefined;
+  try {
+    script = c.script === undefined ? undefined : parseScript(c.script);
+  } catch (error) {
+    throw new ConfigError(`scripted runner: ${(error as Error).message}`, { cause: error });
+  }
   return new ScriptedRunner(events, {
-    script: (c.script as ScriptStep[] | undefined) ?? demoScript(c.paceMs),
+    script: script ?? demoScript(c.paceMs),
     ...(c.title === undefined ? {} : { title: c.title }),
     ...(logger === undefined ? {} : { logger }),
   });

@@ -22,11 +22,14 @@ export interface ScriptChoice {
   readonly question: string;
   readonly header?: string;
   readonly options: readonly (string | ChoiceOption)[];
+  /** Steps to play after an option is picked, by its label (the session reacts to the choice). */
+  readonly onChoose?: Readonly<Record<string, readonly ScriptStep[]>>;
 }
 
 /**
  * One step of a script. Steps run in order; a session whose script ends exits with code 0.
  * - `output`: emit text. - `permission`: ask and wait. - `choice`: ask a question and wait.
+ *   With `onChoose`, the steps listed under the picked option's label play next.
  * - `plan`: ask to approve a plan and wait. - `delayMs`: pause. - `awaitInput`: wait for one input
  *   (`true`) or keep echoing inputs until stopped (`'repeat'`). - `metadata`: emit each key.
  * - `exit`: end the session with this code.
@@ -90,44 +93,85 @@ export function demoScript(pace = 600): ScriptStep[] {
           { label: 'Round the total', description: 'Round to 2 decimals at the end' },
           { label: 'Loosen the test', description: 'Compare with a tolerance' },
         ],
+        onChoose: {
+          'Integer cents': [
+            ...editSteps(
+              pace,
+              'sum + item.price * item.qty',
+              'sum + item.priceCents * item.qty',
+              'the sum now uses whole cents',
+            ),
+            ...editSteps(
+              pace,
+              'return items.reduce(',
+              'return formatCents(items.reduce(',
+              'the total is formatted from cents',
+            ),
+            { delayMs: pace },
+            ...summary('Prices are summed as integer cents, so the total is exact.', 2),
+          ],
+          'Round the total': [
+            ...editSteps(
+              pace,
+              'return items.reduce(',
+              'return roundToCents(items.reduce(',
+              'the total is rounded to 2 decimals',
+            ),
+            { delayMs: pace },
+            ...summary('The total is rounded to 2 decimals at the end, so 0.1 + 0.2 shows as 0.30.', 1),
+          ],
+          'Loosen the test': [
+            {
+              permission: {
+                toolName: 'Edit',
+                input: {
+                  file_path: 'test/cart.test.ts',
+                  old_string: 'expect(total).toBe(0.3)',
+                  new_string: 'expect(total).toBeCloseTo(0.3, 10)',
+                },
+                onAllow: 'Edited `test/cart.test.ts`: the test compares with a tolerance.',
+              },
+            },
+            { delayMs: pace },
+            ...summary(
+              'The test now compares the total with a tolerance; the code is unchanged.',
+              1,
+              'test/cart.test.ts',
+            ),
+          ],
+        },
       },
     },
+    { awaitInput: 'repeat' },
+  ];
+}
+
+function editSteps(pace: number, oldString: string, newString: string, what: string): ScriptStep[] {
+  return [
     { delayMs: pace },
     {
       permission: {
         toolName: 'Edit',
-        input: {
-          file_path: 'src/cart.ts',
-          old_string: 'sum + item.price * item.qty',
-          new_string: 'sum + item.priceCents * item.qty',
-        },
-        onAllow: 'Edited `src/cart.ts`: the sum now uses whole cents.',
+        input: { file_path: 'src/cart.ts', old_string: oldString, new_string: newString },
+        onAllow: `Edited \`src/cart.ts\`: ${what}.`,
       },
     },
-    { delayMs: pace },
-    {
-      permission: {
-        toolName: 'Edit',
-        input: {
-          file_path: 'src/cart.ts',
-          old_string: 'return items.reduce(',
-          new_string: 'return formatCents(items.reduce(',
-        },
-        onAllow: 'Edited `src/cart.ts` again: the total is formatted from cents.',
-      },
-    },
-    { delayMs: pace },
-    { metadata: { tokens: { input: 1843, output: 612 }, cost: 0.0214 } },
+  ];
+}
+
+function summary(line: string, places: number, file = 'src/cart.ts'): ScriptStep[] {
+  const usage: ScriptStep = { metadata: { tokens: { input: 1843, output: 612 }, cost: 0.0214 } };
+  return [
+    usage,
     {
       output: [
         '**Summary**',
         '',
-        '- Prices are summed as integer cents, so the total is exact.',
-        '- `src/cart.ts` changed in 2 places.',
+        `- ${line}`,
+        `- \`${file}\` changed in ${places} place${places === 1 ? '' : 's'}.`,
         '',
         'Anything else?',
       ].join('\n'),
     },
-    { awaitInput: 'repeat' },
   ];
 }

@@ -170,16 +170,31 @@ export class ScriptedRunner implements Runner {
   }
 
   async #play(sessionId: string, session: ScriptedSession): Promise<void> {
-    let exitCode = 0;
-    for (const step of this.#script) {
-      if (session.abort.signal.aborted) return;
-      if ('exit' in step) {
-        exitCode = step.exit;
-        break;
+    const exitCode = await this.#playSteps(sessionId, session, this.#script);
+    if (!session.abort.signal.aborted) await this.#finish(sessionId, session, exitCode ?? 0);
+  }
+
+  /** Play steps in order (a choice's `onChoose` steps nested); resolves with the code of an `exit` step, if any. */
+  async #playSteps(
+    sessionId: string,
+    session: ScriptedSession,
+    steps: readonly ScriptStep[],
+  ): Promise<number | undefined> {
+    for (const step of steps) {
+      if (session.abort.signal.aborted) return undefined;
+      if ('exit' in step) return step.exit;
+      if ('choice' in step) {
+        const label = await this.#choice(sessionId, session, step.choice);
+        const branch = label === undefined ? undefined : step.choice.onChoose?.[label];
+        if (branch !== undefined) {
+          const code = await this.#playSteps(sessionId, session, branch);
+          if (code !== undefined) return code;
+        }
+        continue;
       }
       await this.#runStep(sessionId, session, step);
     }
-    if (!session.abort.signal.aborted) await this.#finish(sessionId, session, exitCode);
+    return undefined;
   }
 
   async #runStep(sessionId: string, session: ScriptedSession, step: ScriptStep): Promise<void> {
@@ -203,8 +218,6 @@ export class ScriptedRunner implements Runner {
       } while (step.awaitInput === 'repeat');
     } else if ('permission' in step) {
       await this.#permission(sessionId, session, step.permission);
-    } else if ('choice' in step) {
-      await this.#choice(sessionId, session, step.choice);
     } else if ('plan' in step) {
       const answer = await this.#ask(sessionId, session, {
         toolName: 'ExitPlanMode',
@@ -245,7 +258,12 @@ export class ScriptedRunner implements Runner {
     }
   }
 
-  async #choice(sessionId: string, session: ScriptedSession, step: ScriptChoice): Promise<void> {
+  async #choice(
+    sessionId: string,
+    session: ScriptedSession,
+    step: ScriptChoice,
+  ): Promise<string | undefined> {
+    // Resolves with the label picked (or the fallback when nobody answered); undefined when cancelled.
     const options: ChoiceOption[] = step.options.map((o) => (typeof o === 'string' ? { label: o } : o));
     const question = {
       question: step.question,
@@ -258,13 +276,13 @@ export class ScriptedRunner implements Runner {
       kind: 'question',
       question,
     });
-    if (answer.type === 'cancelled') return;
+    if (answer.type === 'cancelled') return undefined;
     const fallback = options[0]?.label ?? 'the first option';
-    const text =
-      answer.type === 'choice' && answer.decision.behavior === 'selected'
-        ? `You chose: ${answer.decision.label}.`
-        : `No choice made — going with ${fallback}.`;
+    const picked = answer.type === 'choice' && answer.decision.behavior === 'selected';
+    const label = picked ? answer.decision.label : fallback;
+    const text = picked ? `You chose: ${label}.` : `No choice made — going with ${fallback}.`;
     await this.#emit(session, () => this.#events.onOutput(sessionId, 'combined', text));
+    return label;
   }
 
   async #ask(

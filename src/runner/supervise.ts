@@ -50,6 +50,10 @@ export function threadNameFromPrompt(prompt: string): string {
   return first.length > 60 ? `${first.slice(0, 59)}…` : first;
 }
 
+/** What a person who writes in the thread of an ended session is told. */
+export const SESSION_ENDED =
+  '_This session has ended: the agent is no longer running, so your message was not delivered._';
+
 /**
  * Connect a runner to bridges: a thread per session with a header, streamed output, typing while the agent
  * works, approval cards (timers respected, first answer wins across platforms), AskUserQuestion as buttons,
@@ -91,15 +95,22 @@ export async function supervise(options: SuperviseOptions): Promise<SupervisedSe
   });
   subscriber.track(sessionId, options.cwd !== undefined ? { cwd: options.cwd } : {});
 
+  let hasEnded = false;
+  void done.then(() => {
+    hasEnded = true;
+  });
+  const ended = () => {
+    const state = subscriber.sessions.get(sessionId)?.state;
+    return hasEnded || state === 'done' || state === 'error';
+  };
   const mine = (bridge: Bridge, threadId: string | undefined) =>
     threadId !== undefined && router.sessionOf(bridge, threadId) === sessionId;
-  const removers = bridges.map((bridge) =>
+  for (const bridge of bridges) {
     bridge.use({
       onInput: async (threadId, text) => {
         if (!mine(bridge, threadId)) return;
-        const info = subscriber.sessions.get(sessionId);
-        if (info?.state === 'done' || info?.state === 'error') {
-          await bridge.sendOutput(threadId, '_The agent session has ended; this message was not delivered._');
+        if (ended()) {
+          await bridge.sendOutput(threadId, SESSION_ENDED);
           return;
         }
         router.sendTyping(sessionId);
@@ -107,6 +118,7 @@ export async function supervise(options: SuperviseOptions): Promise<SupervisedSe
       },
       onStopRequest: async (threadId) => {
         if (!mine(bridge, threadId)) return undefined;
+        if (ended()) return SESSION_ENDED;
         runner
           .stop(sessionId)
           .catch((error: unknown) => options.logger?.warn({ err: error }, 'stopping the agent failed'));
@@ -115,11 +127,8 @@ export async function supervise(options: SuperviseOptions): Promise<SupervisedSe
       onStatusRequest: (threadId) => (mine(bridge, threadId) ? subscriber.statusText(sessionId) : undefined),
       onUsageRequest: (threadId) =>
         mine(bridge, threadId) ? (subscriber.usageText(sessionId) ?? 'No usage reported yet.') : undefined,
-    }),
-  );
-  void done.then(() => {
-    for (const remove of removers) remove();
-  });
+    });
+  }
 
   router.sendTyping(sessionId);
   await runner.start(sessionId, options.prompt, options.approvalChoice ?? ApprovalChoices.ask);

@@ -7,6 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defaultDataDir } from '../../core/store/data-dir.js';
 import { createDefaultRunnerRegistry } from '../../runner/default-registry.js';
+import { parseScript } from '../../runner/scripted-schema.js';
 import { supervise, threadNameFromPrompt } from '../../runner/supervise.js';
 import { ApprovalChoices } from '../../runner/types.js';
 import { findDaemon } from '../../serve/join.js';
@@ -92,12 +93,14 @@ function readScript(path: string): unknown {
       { cause: error },
     );
   }
-  if (!Array.isArray(parsed)) {
+  try {
+    return parseScript(parsed);
+  } catch (error) {
     throw new CliError(
-      `The script ${path} must hold a JSON array of steps, e.g. [{"output":"hi"},{"exit":0}]`,
+      `The script ${path} is not valid: ${(error as Error).message} (the README's "Scripted sessions" lists the steps)`,
+      { cause: error },
     );
   }
-  return parsed;
 }
 
 function checkDirectory(cwd: string): void {
@@ -214,9 +217,42 @@ export async function runCommand(
       return SIGNAL_EXIT_CODES[outcome.signal];
     }
     io.out(`The agent exited${outcome.code === null ? '' : ` with code ${outcome.code}`}.`);
+    if (platform === 'web') await keepPageUntilSeen(bridge as unknown as WebPage, io, signals);
     return outcome.code ?? 0;
   } finally {
     await bridge.stop();
     signals.dispose();
+  }
+}
+
+/** What `run` needs of the web bridge to know whether someone saw the end. */
+interface WebPage {
+  readonly url: string;
+  readonly openPages: number;
+}
+
+/**
+ * An agent that ends before anyone opened the page would take the page with it: keep serving until a page is
+ * open (it then shows how the session ended) or Ctrl-C.
+ */
+async function keepPageUntilSeen(
+  page: WebPage,
+  io: CommandContext['io'],
+  signals: ShutdownSignals,
+): Promise<void> {
+  if (page.openPages > 0) return;
+  io.out(
+    `Nobody has the page open yet: it shows how the session ended until you open ${page.url} (Ctrl-C quits).`,
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const opened = new Promise<void>((resolve) => {
+    timer = setInterval(() => {
+      if (page.openPages > 0) resolve();
+    }, 200);
+  });
+  try {
+    await Promise.race([opened.then(() => new Promise((r) => setTimeout(r, 1000))), signals.received]);
+  } finally {
+    clearInterval(timer);
   }
 }
