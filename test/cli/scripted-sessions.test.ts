@@ -52,10 +52,15 @@ describe('scripted sessions', () => {
     const lines = result.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(`The script ${script} is not valid: step 2: not a step`);
-    expect(lines[0]).toContain('one of output, permission, choice, plan, delayMs, awaitInput, metadata, exit');
+    expect(lines[0]).toContain(
+      'one of output, permission, choice, plan, delayMs, awaitInput, metadata, exit',
+    );
 
     writeFileSync(script, JSON.stringify([{ output: 'hi', strem: 'stdout' }]));
-    const misspelt = await runCli(['run', '--runner', 'scripted', '--script', script, '--', 'x'], sandbox.env);
+    const misspelt = await runCli(
+      ['run', '--runner', 'scripted', '--script', script, '--', 'x'],
+      sandbox.env,
+    );
     expect(misspelt.code).toBe(1);
     expect(misspelt.stderr).toMatch(/step 1: Unrecognized key: "strem"/);
   });

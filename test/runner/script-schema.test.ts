@@ -12,7 +12,9 @@ describe('scripted-session scripts', () => {
 
   it('names the step, the key and what a step may be', () => {
     expect(() => parseScript([])).toThrow('a script needs at least one step');
-    expect(() => parseScript([{ output: 'a', exit: 0 }])).toThrow('step 1: more than one step (output, exit)');
+    expect(() => parseScript([{ output: 'a', exit: 0 }])).toThrow(
+      'step 1: more than one step (output, exit)',
+    );
     expect(() => parseScript([{ permission: { toolName: 'Bash' } }])).toThrow('step 1 at "permission.input"');
     expect(() =>
       parseScript([{ choice: { question: 'q', options: ['a'], onChoose: { a: [{ bogus: 1 }] } } }]),
