@@ -91,7 +91,7 @@ export function buildProgram(
     .description('supervise an agent session until it exits')
     .argument(
       '[words...]',
-      'after --: the prompt (claude, codex, scripted) or the command and its arguments (subprocess)',
+      'after --: the prompt (claude, codex, acp, scripted) or the command and its arguments (subprocess)',
     )
     .addOption(
       new Option('--platform <name>', "where to supervise (default: the config's, else web)").choices(
@@ -115,7 +115,8 @@ export function buildProgram(
     .option('--no-open', 'web: do not open the page in the browser')
     .option('--script <file>', 'scripted: a JSON file of steps to play instead of the demo')
     .option('--model <model>', 'claude, codex: the model')
-    .option('--one-shot', 'claude, codex: end after the first turn')
+    .option('--one-shot', 'claude, codex, acp: end after the first turn')
+    .option('--agent-cmd <command>', 'acp: the ACP agent to run, e.g. "gemini --acp" or "opencode acp"')
     .option(
       '--no-serve',
       'do not join a running agent-tether serve; hold the platform connection in this process',
@@ -153,6 +154,7 @@ export function buildProgram(
     .option('--telegram-api-root <url>', 'Telegram Bot API root (self-hosted Bot API server)')
     .option('--slack-api-url <url>', 'Slack Web API URL')
     .option('--discord-api <url>', 'Discord REST API URL')
+    .option('--agent-cmd <command>', 'also check this ACP agent command, e.g. "gemini --acp"')
     .action(async (options: DoctorOptions, command: Command) => {
       finish(await doctorCommand(options, contextOf(command)));
     });

@@ -36,6 +36,19 @@ export type DecidedBy =
     };
 
 /**
+ * An answer the agent itself offers for a permission request (the Agent Client Protocol's permission
+ * options, e.g. "Allow for this session"). A card given options shows them as its allow/deny buttons.
+ */
+export interface AgentPermissionOption {
+  /** The agent's id of the option, sent back when it is picked. */
+  readonly id: string;
+  /** The agent's label, shown on the button. Untrusted agent text: shown as plain button text. */
+  readonly label: string;
+  /** What picking it means. */
+  readonly kind: 'allow_once' | 'allow_always' | 'reject_once' | 'reject_always';
+}
+
+/**
  * The outcome of an approval request. A timed-out request is a deny, never consent.
  * @example
  * ```ts
@@ -54,8 +67,16 @@ export type ApprovalDecision =
       readonly updatedInput?: Record<string, unknown>;
       /** For scope `tool`: the tool the timer trusts ("allow Bash" on an Edit card). @default the request's tool */
       readonly tool?: string;
+      /** The agent's own option the person tapped, when the card showed the agent's options. */
+      readonly option?: AgentPermissionOption;
     }
-  | { readonly behavior: 'deny'; readonly reason?: string; readonly by: DecidedBy }
+  | {
+      readonly behavior: 'deny';
+      readonly reason?: string;
+      readonly by: DecidedBy;
+      /** The agent's own option the person tapped, when the card showed the agent's options. */
+      readonly option?: AgentPermissionOption;
+    }
   /**
    * Nobody answered in time, or the requester cancelled (`cancelled: true`, with an optional `note` shown on
    * the card, e.g. "Answered in the terminal"). Always a deny.
@@ -78,6 +99,8 @@ export interface ApprovalRequest {
   readonly description?: string;
   /** The tool's input. Rendered with `formatToolInput`. */
   readonly input?: Record<string, unknown>;
+  /** The agent's own answers, shown as the card's allow/deny buttons instead of Allow / Deny. */
+  readonly options?: readonly AgentPermissionOption[];
   /** The directory the tool acts in; enables the "Allow dir" timer. Defaults to the thread's directory. */
   readonly directory?: string;
   /** The agent's own permission suggestions (e.g. Claude Code's `addRules`), for "Always allow". */
@@ -179,6 +202,8 @@ export const silentLogger: Logger = {
 export interface RequestApprovalOptions {
   readonly toolName: string;
   readonly input?: Record<string, unknown>;
+  /** The agent's own answers (ACP permission options): the card shows them instead of Allow / Deny. */
+  readonly options?: readonly AgentPermissionOption[];
   readonly description?: string;
   /** Generated when omitted. */
   readonly requestId?: string;

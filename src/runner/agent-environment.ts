@@ -27,3 +27,16 @@ export function agentEnvironment(
   for (const [name, value] of Object.entries(extra)) if (value !== undefined) env[name] = value;
   return env;
 }
+
+/**
+ * Like {@link agentEnvironment}, but a variable set to `undefined` in `extra` is removed from the result
+ * (e.g. `{ OPENAI_API_KEY: undefined }` keeps the parent's key away from the agent).
+ * @param extra - variables the caller sets or removes on purpose.
+ */
+export function mergedAgentEnvironment(
+  extra: Readonly<Record<string, string | undefined>> = {},
+): Record<string, string> {
+  const env = agentEnvironment(extra);
+  for (const [name, value] of Object.entries(extra)) if (value === undefined) delete env[name];
+  return env;
+}

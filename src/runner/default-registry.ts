@@ -1,11 +1,12 @@
 /**
- * The registry with the built-in runners: `claude`, `codex`, `subprocess`, `scripted`.
+ * The registry with the built-in runners: `claude`, `codex`, `acp`, `subprocess`, `scripted`.
  * @module
  */
 
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/types.js';
+import { AcpRunner, splitCommandLine } from './acp/acp-runner.js';
 import { ClaudeRunner } from './claude/claude-runner.js';
 import { CodexRunner } from './codex/codex-runner.js';
 import { RunnerRegistry } from './registry.js';
@@ -32,6 +33,17 @@ const CodexConfig = z.object({
   sandbox: z.enum(['read-only', 'workspace-write', 'danger-full-access']).optional(),
   oneShot: z.boolean().optional(),
   ephemeral: z.boolean().optional(),
+  heartbeatMs: z.number().int().nonnegative().optional(),
+  stopGraceMs: z.number().int().nonnegative().optional(),
+});
+
+const AcpConfig = z.object({
+  command: z.union([z.string().min(1), z.array(z.string()).min(1)]),
+  args: z.array(z.string()).optional(),
+  cwd: z.string().optional(),
+  env: z.record(z.string(), z.string()).optional(),
+  oneShot: z.boolean().optional(),
+  startTimeoutMs: z.number().int().positive().optional(),
   heartbeatMs: z.number().int().nonnegative().optional(),
   stopGraceMs: z.number().int().nonnegative().optional(),
 });
@@ -74,6 +86,26 @@ export function createCodexRunner(
   return new CodexRunner(events, { ...dropUndefined(c), ...(logger === undefined ? {} : { logger }) });
 }
 
+/**
+ * The `acp` factory: config `{ command, args?, cwd?, env?, oneShot?, startTimeoutMs?, heartbeatMs?, stopGraceMs? }`.
+ * `command` may be a whole command line (`"gemini --acp"`, split on spaces, quotes group, no shell) or an array.
+ */
+export function createAcpRunner(
+  events: RunnerEvents,
+  config: Readonly<Record<string, unknown>>,
+  logger?: Logger,
+): AcpRunner {
+  const c = parse('acp', AcpConfig, config, '{ command: "gemini --acp" }');
+  const words = typeof c.command === 'string' ? splitCommandLine(c.command) : c.command;
+  const [command = '', ...rest] = words;
+  return new AcpRunner(events, {
+    ...dropUndefined({ ...c, command: undefined }),
+    command,
+    args: [...rest, ...(c.args ?? [])],
+    ...(logger === undefined ? {} : { logger }),
+  });
+}
+
 /** The `scripted` factory: config `{ script?, title?, paceMs? }`; without a script it plays `demoScript(paceMs)`. */
 export function createScriptedRunner(
   events: RunnerEvents,
@@ -101,8 +133,8 @@ export interface DefaultRunnerRegistryOptions {
 }
 
 /**
- * A registry with `claude` ({@link ClaudeRunner}), `codex` ({@link CodexRunner}), `subprocess`
- * ({@link SubprocessRunner}) and `scripted` ({@link ScriptedRunner}). The Claude Agent SDK is only loaded when a
+ * A registry with `claude` ({@link ClaudeRunner}), `codex` ({@link CodexRunner}), `acp` ({@link AcpRunner}),
+ * `subprocess` ({@link SubprocessRunner}) and `scripted` ({@link ScriptedRunner}). The Claude Agent SDK is only loaded when a
  * claude session starts; Codex is only looked for when a codex session starts.
  * @example
  * ```ts
@@ -114,6 +146,7 @@ export function createDefaultRunnerRegistry(options: DefaultRunnerRegistryOption
   const registry = new RunnerRegistry(logger === undefined ? {} : { logger });
   registry.register('claude', (events, config) => createClaudeRunner(events, config, logger));
   registry.register('codex', (events, config) => createCodexRunner(events, config, logger));
+  registry.register('acp', (events, config) => createAcpRunner(events, config, logger));
   registry.register('subprocess', (events, config) => createSubprocessRunner(events, config));
   registry.register('scripted', (events, config) => createScriptedRunner(events, config, logger));
   return registry;

@@ -1,10 +1,12 @@
 /**
  * `agent-tether/runner`: the Runner protocol, the registry and the built-in runners.
  * Importing this module does not load the Claude Agent SDK; `ClaudeRunner` loads it when a session starts.
- * `CodexRunner` looks for the Codex CLI (`@openai/codex`) when a session starts.
+ * `CodexRunner` looks for the Codex CLI (`@openai/codex`) when a session starts; `AcpRunner` uses the ACP SDK.
  * @module
  */
 
+export { type AcpAnswer, acpAnswerFor, cardInputOf, formatPlan, toolNameOf } from './acp/acp-mapping.js';
+export { AcpRunner, type AcpRunnerOptions, splitCommandLine } from './acp/acp-runner.js';
 export { type TetherCanUseToolOptions, tetherCanUseTool } from './claude/can-use-tool.js';
 export { ClaudeRunner, type ClaudeRunnerOptions } from './claude/claude-runner.js';
 export { CLAUDE_AGENT_SDK, type ClaudeAgentSdk, loadClaudeAgentSdk } from './claude/load-sdk.js';
@@ -19,6 +21,7 @@ export { type CodexPolicy, codexPolicyFor, unifiedDiff } from './codex/approval-
 export { CodexRunner, type CodexRunnerOptions, codexEnvironment } from './codex/codex-runner.js';
 export { CODEX_PACKAGE, findCodex } from './codex/find-codex.js';
 export {
+  createAcpRunner,
   createClaudeRunner,
   createCodexRunner,
   createDefaultRunnerRegistry,

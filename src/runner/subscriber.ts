@@ -219,6 +219,7 @@ export class SessionSubscriber implements RunnerEvents {
         requestId: ourId,
         toolName: request.toolName,
         input: request.kind === 'plan' && request.plan ? { plan: request.plan } : request.toolInput,
+        ...(request.options ? { options: request.options } : {}),
         signal,
         ...(request.description ? { description: request.description } : {}),
         ...(request.suggestions ? { suggestions: request.suggestions } : {}),

@@ -7,7 +7,13 @@
  * @module
  */
 
-import type { ApprovalDecision, Awaitable, ChoiceDecision, ChoiceOption } from '../core/types.js';
+import type {
+  AgentPermissionOption,
+  ApprovalDecision,
+  Awaitable,
+  ChoiceDecision,
+  ChoiceOption,
+} from '../core/types.js';
 
 /**
  * How much the agent may do without asking: `0` ask for everything, `1` accept file edits, `2` bypass all
@@ -97,6 +103,11 @@ export interface RunnerPermissionRequest {
   readonly plan?: string;
   /** A one-line human description when the backend gives one. */
   readonly description?: string;
+  /**
+   * The agent's own answers (ACP permission options): the card shows them as its buttons, and the decision
+   * names the one picked (`decision.option`). Timers and text answers still decide without one.
+   */
+  readonly options?: readonly AgentPermissionOption[];
   /** Backend-specific suggestions (e.g. the Agent SDK's permission updates), passed through untouched. */
   readonly suggestions?: readonly unknown[];
 }

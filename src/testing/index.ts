@@ -30,5 +30,6 @@ export {
   type VisibleMessage as FakeTelegramVisibleMessage,
 } from '../telegram/fake/index.js';
 export * from './fake-anthropic.js';
+export * from './fake-gemini.js';
 export * from './fake-openai.js';
 export { VirtualClock } from './virtual-clock.js';

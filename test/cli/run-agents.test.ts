@@ -11,6 +11,7 @@ import { codexBinary } from '../support/codex-binary.js';
 import { type CliProcess, type CliSandbox, createSandbox, killCli, runCli, startCli } from './cli-process.js';
 
 const URL_PATTERN = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/;
+const ACP_TEST_AGENT = join(import.meta.dirname, '../support/acp-test-agent.mjs');
 
 describe('agent-tether run with the agent runners', () => {
   let sandbox: CliSandbox;
@@ -71,6 +72,57 @@ describe('agent-tether run with the agent runners', () => {
     },
     60_000,
   );
+
+  it('acp: --agent-cmd runs the ACP agent; the card shows its own options; the tapped one reaches it', async () => {
+    const project = join(sandbox.dir, 'project');
+    mkdirSync(project);
+    const agentCmd = `"${process.execPath}" "${ACP_TEST_AGENT}"`;
+    cli = startCli(
+      [
+        'run',
+        '--platform',
+        'web',
+        '--runner',
+        'acp',
+        '--agent-cmd',
+        agentCmd,
+        '--one-shot',
+        '--cwd',
+        project,
+        '--no-open',
+        '--',
+        'ask',
+      ],
+      sandbox.env,
+    );
+    const [url = ''] = await cli.waitForStdout(URL_PATTERN);
+    page = await WebPageClient.open(url, { timeoutMs: 30_000 });
+    const client = page;
+    const thread = await client.waitFor(() => client.threads().find((t) => t.name === 'ask'));
+    await client.waitFor(() => client.texts(thread.id).some((t) => t.includes('rm -rf build')));
+    await client.taps(thread.id, 'Never');
+    await client.waitFor(() => client.texts(thread.id).some((t) => t.includes('Selected: reject-always')));
+    expect(await cli.exited).toBe(0);
+  }, 60_000);
+
+  it('run --runner acp without --agent-cmd says how to give it', async () => {
+    const result = await runCli(['run', '--runner', 'acp', '--', 'hi'], sandbox.env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--agent-cmd "gemini --acp"');
+  });
+
+  it('doctor --agent-cmd checks that the command answers ACP, and names the fix when it does not', async () => {
+    const good = await runCli(
+      ['doctor', '--agent-cmd', `"${process.execPath}" "${ACP_TEST_AGENT}"`],
+      sandbox.env,
+    );
+    expect(good.stdout).toMatch(/^✓ ACP agent `.*`: ACP Test Agent 1\.0\.0 answered/m);
+    const bad = await runCli(['doctor', '--agent-cmd', 'no-such-acp-agent-xyz --acp'], sandbox.env);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(
+      /^✗ ACP agent `no-such-acp-agent-xyz --acp`: .*ENOENT.*speaks ACP over stdio/m,
+    );
+  });
 
   it('run --runner codex without a prompt says how to give one', async () => {
     const result = await runCli(['run', '--runner', 'codex'], sandbox.env);

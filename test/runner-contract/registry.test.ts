@@ -44,7 +44,7 @@ describe('RunnerRegistry', () => {
 
   it('names the registered runners when asked for an unknown one', () => {
     const registry = createDefaultRunnerRegistry();
-    expect(registry.list()).toEqual(['claude', 'codex', 'subprocess', 'scripted']);
+    expect(registry.list()).toEqual(['claude', 'codex', 'acp', 'subprocess', 'scripted']);
     const error = (() => {
       try {
         registry.create('cursor', new EventRecorder());
@@ -55,9 +55,9 @@ describe('RunnerRegistry', () => {
     expect(error).toBeInstanceOf(UnknownRunnerError);
     expect(error).toMatchObject({
       code: 'UNKNOWN_RUNNER',
-      available: ['claude', 'codex', 'subprocess', 'scripted'],
+      available: ['claude', 'codex', 'acp', 'subprocess', 'scripted'],
     });
-    expect((error as Error).message).toContain('Available runners: claude, codex, subprocess, scripted');
+    expect((error as Error).message).toContain('Available runners: claude, codex, acp, subprocess, scripted');
   });
 
   it('validates runner config with a helpful message', () => {
@@ -69,6 +69,10 @@ describe('RunnerRegistry', () => {
       /codex runner config is invalid at "sandbox"/,
     );
     expect(registry.create('codex', new EventRecorder(), { cwd: '/tmp' }).runnerType).toBe('codex');
+    expect(() => registry.create('acp', new EventRecorder(), {})).toThrow(
+      /acp runner config is invalid at "command".*Example: \{ command: "gemini --acp" \}/,
+    );
+    expect(registry.create('acp', new EventRecorder(), { command: 'gemini --acp' }).runnerType).toBe('acp');
   });
 
   it('plays the demo script by default for "scripted"', async () => {

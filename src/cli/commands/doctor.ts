@@ -5,6 +5,7 @@
  */
 
 import { defaultDataDir } from '../../core/store/data-dir.js';
+import { checkAcpCommand } from '../checks/acp.js';
 import { type CheckLine, failed, formatCheckLine, messageOf, note, passed } from '../checks/check-line.js';
 import { checkDiscord } from '../checks/discord.js';
 import { checkClaudeSdk, checkCodex, checkConfigFile, checkStoreDirectory } from '../checks/local.js';
@@ -26,6 +27,8 @@ export interface DoctorOptions {
   readonly slackApiUrl?: string;
   /** Discord REST API URL to check against. */
   readonly discordApi?: string;
+  /** An ACP agent command to check (`--agent-cmd "gemini --acp"`). */
+  readonly agentCmd?: string;
 }
 
 const isSet = (section: object | undefined) =>
@@ -87,6 +90,7 @@ export async function doctorCommand(options: DoctorOptions, context: CommandCont
     print(await checkServe(settings.dataDir ?? defaultDataDir(io.env), io.env));
   }
   print([...checkClaudeSdk(io.env), checkCodex(io.env)]);
+  if (options.agentCmd !== undefined) print([await checkAcpCommand(options.agentCmd)]);
   return finish(lines, io);
 }
 

@@ -26,7 +26,7 @@ import { runThroughDaemon } from './run-joined.js';
 const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 
 /** The runners `run` offers. */
-export const RUNNER_NAMES = ['claude', 'codex', 'subprocess', 'scripted'] as const;
+export const RUNNER_NAMES = ['claude', 'codex', 'acp', 'subprocess', 'scripted'] as const;
 /** One of {@link RUNNER_NAMES}. */
 export type RunnerName = (typeof RUNNER_NAMES)[number];
 /** The permission modes `--approval` offers. */
@@ -57,10 +57,12 @@ export interface RunOptions {
   readonly script?: string;
   /** `claude`, `codex`: the model. */
   readonly model?: string;
-  /** `claude`, `codex`: end after the first turn. */
+  /** `claude`, `codex`, `acp`: end after the first turn. */
   readonly oneShot?: boolean;
   /** Join a running `agent-tether serve` (commander's `--no-serve` sets false). @default true */
   readonly serve?: boolean;
+  /** `acp`: the agent's command line, e.g. `gemini --acp`. */
+  readonly agentCmd?: string;
 }
 
 function runnerConfig(options: RunOptions, words: readonly string[], cwd: string): Record<string, unknown> {
@@ -72,6 +74,16 @@ function runnerConfig(options: RunOptions, words: readonly string[], cwd: string
       return {
         cwd,
         ...(options.model === undefined ? {} : { model: options.model }),
+        ...(options.oneShot === undefined ? {} : { oneShot: options.oneShot }),
+      };
+    case 'acp':
+      if (options.agentCmd === undefined || options.agentCmd.trim() === '')
+        throw new UsageError(
+          'run --runner acp needs the agent command, e.g. agent-tether run --runner acp --agent-cmd "gemini --acp" -- "fix the failing test"',
+        );
+      return {
+        command: options.agentCmd,
+        cwd,
         ...(options.oneShot === undefined ? {} : { oneShot: options.oneShot }),
       };
     case 'scripted':

@@ -4,6 +4,7 @@
  * @module
  */
 import type {
+  AgentPermissionOption,
   ApprovalDecision,
   ApprovalRequest,
   ChoiceDecision,
@@ -67,10 +68,13 @@ export function buildApprovalCard(input: ApprovalCardInput): Card {
     ...(style ? { style } : {}),
   });
   const span = minutes(input.timerMs);
-  const rows: CardButton[][] = [
-    [button('Allow', { type: 'allow' }, 'primary'), button('Deny', { type: 'deny' }, 'danger')],
-    [button('Deny with reason', { type: 'deny_reason' })],
-  ];
+  const rows: CardButton[][] =
+    request.options === undefined
+      ? [
+          [button('Allow', { type: 'allow' }, 'primary'), button('Deny', { type: 'deny' }, 'danger')],
+          [button('Deny with reason', { type: 'deny_reason' })],
+        ]
+      : agentOptionRows(request.options, button);
   if (!input.neverAutoApprove) {
     const toolLabel = request.toolName.length > 24 ? `${request.toolName.slice(0, 23)}…` : request.toolName;
     const timers = [
@@ -85,6 +89,28 @@ export function buildApprovalCard(input: ApprovalCardInput): Card {
   const body = input.formattedInput.trim();
   const markdown = `🔐 **Permission request: ${escapeMarkdown(request.toolName)}**${body ? `\n\n${body}` : ''}`;
   return { markdown, buttons: rows, kind: 'approval' };
+}
+
+/** Longest label of an agent's option button. */
+const MAX_OPTION_LABEL = 40;
+
+/** The agent's own options as buttons: its allow options on one row, its reject options on the next. */
+function agentOptionRows(
+  options: readonly AgentPermissionOption[],
+  button: (label: string, action: CardAction, style?: 'primary' | 'danger') => CardButton,
+): CardButton[][] {
+  const make = (option: AgentPermissionOption, index: number) => {
+    const label = option.label.trim() === '' ? option.kind.replace('_', ' ') : option.label.trim();
+    const shown = label.length > MAX_OPTION_LABEL ? `${label.slice(0, MAX_OPTION_LABEL - 1)}…` : label;
+    const style =
+      option.kind === 'allow_once' ? 'primary' : option.kind === 'reject_once' ? 'danger' : undefined;
+    return button(shown, { type: 'choice', index }, style);
+  };
+  const indexed = options.map((option, index) => ({ option, index }));
+  return [
+    indexed.filter((o) => o.option.kind.startsWith('allow')).map((o) => make(o.option, o.index)),
+    indexed.filter((o) => o.option.kind.startsWith('reject')).map((o) => make(o.option, o.index)),
+  ].filter((row) => row.length > 0);
 }
 
 /** Build the card asking a person to pick one option. */
@@ -120,17 +146,19 @@ export function describeDecision(decision: ApprovalDecision | ChoiceDecision, ti
   switch (decision.behavior) {
     case 'allow': {
       const scope =
-        decision.scope === 'once'
-          ? 'Allowed'
-          : decision.scope === 'all'
-            ? `Allowed all for ${minutes(timerMs)}`
-            : decision.scope === 'dir'
-              ? `Allowed this directory for ${minutes(timerMs)}`
-              : `Allowed this tool for ${minutes(timerMs)}`;
+        decision.option !== undefined
+          ? escapeMarkdown(decision.option.label)
+          : decision.scope === 'once'
+            ? 'Allowed'
+            : decision.scope === 'all'
+              ? `Allowed all for ${minutes(timerMs)}`
+              : decision.scope === 'dir'
+                ? `Allowed this directory for ${minutes(timerMs)}`
+                : `Allowed this tool for ${minutes(timerMs)}`;
       return `✅ ${scope} — ${escapeMarkdown(describeDecider(decision.by))}`;
     }
     case 'deny':
-      return `❌ Denied — ${escapeMarkdown(describeDecider(decision.by))}${decision.reason ? `\nReason: ${escapeMarkdown(decision.reason)}` : ''}`;
+      return `❌ ${decision.option === undefined ? 'Denied' : escapeMarkdown(decision.option.label)} — ${escapeMarkdown(describeDecider(decision.by))}${decision.reason ? `\nReason: ${escapeMarkdown(decision.reason)}` : ''}`;
     case 'timeout':
       if (decision.cancelled && decision.note) return `⌛ ${escapeMarkdown(decision.note)}`;
       return decision.cancelled

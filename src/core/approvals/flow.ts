@@ -209,6 +209,7 @@ export class ApprovalFlow {
       toolName: options.toolName,
       ...(options.description !== undefined ? { description: options.description } : {}),
       ...(options.input !== undefined ? { input: options.input } : {}),
+      ...(options.options !== undefined && options.options.length > 0 ? { options: options.options } : {}),
       ...(directory !== undefined ? { directory } : {}),
       ...(options.suggestions !== undefined ? { suggestions: options.suggestions } : {}),
     };

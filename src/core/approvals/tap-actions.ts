@@ -37,8 +37,14 @@ export function decisionForTap(
     case 'deny':
     case 'cancel':
       return { behavior: 'deny', by };
-    case 'choice':
-      return undefined;
+    case 'choice': {
+      // A card showing the agent's own options: each button is one of them.
+      const option = entry.request.options?.[action.index];
+      if (option === undefined) return undefined;
+      return option.kind.startsWith('allow')
+        ? { behavior: 'allow', scope: 'once', by, option }
+        : { behavior: 'deny', by, option };
+    }
     default: {
       const never: never = action;
       return never;

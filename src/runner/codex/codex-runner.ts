@@ -7,7 +7,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import type { ApprovalDecision, Logger } from '../../core/types.js';
 import { silentLogger } from '../../core/types.js';
-import { agentEnvironment } from '../agent-environment.js';
+import { mergedAgentEnvironment } from '../agent-environment.js';
 import { RunnerUnavailableError, UnknownSessionError } from '../errors.js';
 import { EventSequence } from '../event-sequence.js';
 import { PendingAnswers, resolutionOf } from '../pending-answers.js';
@@ -457,13 +457,7 @@ export class CodexRunner implements Runner {
 }
 
 /** `process.env` without chat tokens, with `extra` merged over it; `undefined` values in `extra` remove. */
-export function codexEnvironment(
-  extra: Readonly<Record<string, string | undefined>> = {},
-): Record<string, string> {
-  const env = agentEnvironment(extra);
-  for (const [name, value] of Object.entries(extra)) if (value === undefined) delete env[name];
-  return env;
-}
+export const codexEnvironment = mergedAgentEnvironment;
 
 function textInput(text: string): UserInput {
   return { type: 'text', text, text_elements: [] };
