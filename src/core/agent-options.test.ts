@@ -45,6 +45,7 @@ describe("Approval cards with the agent's own options", () => {
       ['Allow for this session', 'Allow'],
       ['Reject', 'Always reject <b>x</b> [link](http://ev…'],
       ['Allow run_shell_command 30m', 'Allow all 30m'],
+      ['Always allow rm -rf build'],
     ]);
     await bridge.userTaps(thread, 'Allow for this session');
     expect(await decision).toEqual({

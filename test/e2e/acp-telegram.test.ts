@@ -133,6 +133,7 @@ describe('An SDK-built ACP agent under Telegram supervision', () => {
       ['Allow', 'Allow for this session'],
       ['Reject', 'Never'],
       ['Allow Bash 30m', 'Allow all 30m', 'Allow dir 30m'],
+      ['Always allow rm -rf build'],
     ]);
     await tap(tg, threadId, 'Allow for this session');
     expect(await session.done).toBe(0);
