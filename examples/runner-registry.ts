@@ -29,7 +29,7 @@ class MyRunner implements Runner {
 // #region readme
 import { createDefaultRunnerRegistry, supervise } from 'agent-tether/runner';
 
-const registry = createDefaultRunnerRegistry(); // claude, codex, subprocess, scripted
+const registry = createDefaultRunnerRegistry(); // claude, codex, acp, subprocess, scripted
 registry.register('my-runner', (events, config) => new MyRunner(events, config)); // warns on overwrite
 const session = await supervise({
   bridges: new MemoryBridge(),
