@@ -25,7 +25,10 @@ describe('agent-tether: usage errors and configuration errors', () => {
 
     const badChoice = await runCli(['run', '--runner', 'gpt', '--', 'x'], sandbox.env);
     expect(badChoice.code).toBe(2);
-    expectOneLineError(badChoice.stderr, /--runner.*Allowed choices are claude, codex, acp, subprocess, scripted/);
+    expectOneLineError(
+      badChoice.stderr,
+      /--runner.*Allowed choices are claude, codex, acp, subprocess, scripted/,
+    );
   });
 
   it('a malformed environment variable and a broken config file each exit 1 with one line naming them', async () => {
