@@ -108,6 +108,7 @@ export class RedisLease {
   #timer: NodeJS.Timeout | undefined;
   #expiry: NodeJS.Timeout | undefined;
   #events: LeaseEvents | undefined;
+  #reports: Promise<void> = Promise.resolve();
   #closed = false;
 
   private constructor(redis: Redis, options: RedisLeaseOptions) {
@@ -212,7 +213,8 @@ export class RedisLease {
         if (held && !this.#closed) {
           this.#armExpiry();
           this.#logger.info({ lease: this.name, token: held.token }, 'lease acquired');
-          await this.#events?.onAcquired(held);
+          // Not awaited here: starting a platform connection may take longer than a TTL, and renewals go on.
+          this.#report(() => this.#events?.onAcquired(held));
         }
       }
     } catch (error) {
@@ -232,10 +234,14 @@ export class RedisLease {
     clearTimeout(this.#expiry);
     this.#held = undefined;
     this.#logger.warn({ lease: this.name, reason }, 'lease lost');
-    try {
-      await this.#events?.onLost(reason);
-    } catch (error) {
-      this.#logger.error({ err: error, lease: this.name }, 'stopping after a lost lease failed');
-    }
+    await this.#report(() => this.#events?.onLost(reason));
+  }
+
+  /** Reports run one after another (a loss is reported after the acquisition it ends has been handled). */
+  #report(event: () => void | Promise<void>): Promise<void> {
+    this.#reports = this.#reports.then(event).catch((error: unknown) => {
+      this.#logger.error({ err: error, lease: this.name }, 'a lease handler failed');
+    });
+    return this.#reports;
   }
 }

@@ -38,7 +38,8 @@ export interface RedisStoreOptions {
    */
   readonly fence?: () => FenceToken;
   /**
-   * How long one call waits for Redis (a restart included) before failing with a `STORE` error.
+   * How long one call (and the first connection) waits for Redis, a restart included, before failing with a
+   * `STORE` error.
    * @defaultValue 10000
    */
   readonly callTimeoutMs?: number;
@@ -89,11 +90,27 @@ export class RedisStore implements Store {
    * @throws ConfigError when ioredis is not installed (`npm install ioredis`); TetherError `STORE` when Redis
    * cannot be reached.
    */
-  static open(options: RedisStoreOptions): RedisStore {
-    const redis = SyncRedis.open(options.url, {
+  /**
+   * Connect to Redis without blocking the event loop while the connection starts (use this in a running daemon).
+   * @throws like {@link RedisStore.open}.
+   */
+  static async connect(options: RedisStoreOptions): Promise<RedisStore> {
+    const redis = await SyncRedis.connect(options.url, RedisStore.#clientOptions(options));
+    return new RedisStore(redis, options.keyPrefix ?? 'agent-tether:', options.fence);
+  }
+
+  static #clientOptions(options: RedisStoreOptions) {
+    return {
       scripts: STORE_SCRIPTS,
-      ...(options.callTimeoutMs !== undefined && { callTimeoutMs: options.callTimeoutMs }),
-    });
+      ...(options.callTimeoutMs !== undefined && {
+        callTimeoutMs: options.callTimeoutMs,
+        connectTimeoutMs: options.callTimeoutMs,
+      }),
+    };
+  }
+
+  static open(options: RedisStoreOptions): RedisStore {
+    const redis = SyncRedis.open(options.url, RedisStore.#clientOptions(options));
     return new RedisStore(redis, options.keyPrefix ?? 'agent-tether:', options.fence);
   }
 

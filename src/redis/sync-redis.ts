@@ -23,6 +23,16 @@ type Request =
   | { id: number; op: 'script'; name: string; args: string[] }
   | { id: number; op: 'multi'; commands: string[][] };
 
+/** `Atomics.waitAsync` (Node 16+; typed in lib ES2024, newer than this project's lib). */
+type AtomicsWaitAsync = {
+  waitAsync(
+    array: Int32Array,
+    index: number,
+    value: number,
+    timeoutMs: number,
+  ): { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> };
+};
+
 type Reply = { id: number; ok: true; value: RedisReply } | { id: number; ok: false; error: string };
 
 // CommonJS, evaluated by the worker: it must run under plain Node (tests run TypeScript only in the main thread).
@@ -107,6 +117,45 @@ export class SyncRedis {
    * @throws ConfigError when ioredis is not installed; TetherError `STORE` when Redis cannot be reached.
    */
   static open(url: string, options: SyncRedisOptions = {}): SyncRedis {
+    const client = SyncRedis.#spawn(url, options);
+    try {
+      client.#request({ id: 0, op: 'call', args: ['PING'] }, options.connectTimeoutMs ?? 10_000);
+    } catch (error) {
+      client.close();
+      throw error;
+    }
+    return client;
+  }
+
+  /**
+   * Like {@link SyncRedis.open}, but waits for the first answer without blocking the event loop (the worker
+   * takes a moment to start: a daemon's timers, e.g. lease renewals, keep running meanwhile).
+   */
+  static async connect(url: string, options: SyncRedisOptions = {}): Promise<SyncRedis> {
+    const client = SyncRedis.#spawn(url, options);
+    const timeoutMs = options.connectTimeoutMs ?? 10_000;
+    Atomics.store(client.#signal, 0, 0);
+    client.#worker.postMessage({ id: -1, op: 'call', args: ['PING'] });
+    const result = (Atomics as unknown as AtomicsWaitAsync).waitAsync(client.#signal, 0, 0, timeoutMs);
+    const outcome = result.async ? await result.value : result.value;
+    if (outcome === 'timed-out') {
+      client.close();
+      throw new TetherError(
+        'STORE',
+        `Redis at ${client.#where} did not answer in ${timeoutMs} ms: is redis-server running there?`,
+      );
+    }
+    try {
+      // The answer is there now: take it (or its error) the usual way.
+      client.#request({ id: 0, op: 'call', args: ['PING'] }, timeoutMs);
+    } catch (error) {
+      client.close();
+      throw error;
+    }
+    return client;
+  }
+
+  static #spawn(url: string, options: SyncRedisOptions): SyncRedis {
     const ioredisPath = resolveIoredis();
     const where = redactRedisUrl(url);
     const { port1, port2 } = new MessageChannel();
@@ -119,14 +168,7 @@ export class SyncRedis {
     worker.unref();
     // A worker that fails to start shows up as a PING that times out; its error is not worth a crash.
     worker.on('error', () => {});
-    const client = new SyncRedis(worker, port1, signal, where, options.callTimeoutMs ?? 10_000);
-    try {
-      client.#request({ id: 0, op: 'call', args: ['PING'] }, options.connectTimeoutMs ?? 10_000);
-    } catch (error) {
-      client.close();
-      throw error;
-    }
-    return client;
+    return new SyncRedis(worker, port1, signal, where, options.callTimeoutMs ?? 10_000);
   }
 
   /** Run one command, e.g. `call('HGET', key, field)`. */

@@ -116,6 +116,21 @@ describe.skipIf(!available)('RedisStore shared by several hosts', () => {
   });
 });
 
+describe('RedisStore without a reachable Redis', () => {
+  it('fails with one line naming the address (password hidden) and the fix', async () => {
+    const attempt = RedisStore.connect({ url: 'redis://:hunter2@127.0.0.1:1', callTimeoutMs: 500 });
+    await expect(attempt).rejects.toThrow(
+      expect.objectContaining({
+        code: 'STORE',
+        message: 'Redis at redis://:***@127.0.0.1:1 did not answer in 500 ms: is redis-server running there?',
+      }),
+    );
+    expect(() => RedisStore.open({ url: 'redis://127.0.0.1:1', callTimeoutMs: 300 })).toThrow(
+      /did not answer in 300 ms/,
+    );
+  });
+});
+
 function raceHost(url: string, prefix: string, host: string, count: number) {
   const child = spawn(
     process.execPath,
