@@ -5,7 +5,8 @@
  * @module
  */
 import { isWebUrl, MAX_LINK_URL_LENGTH } from './link-policy.js';
-import { type Dialect, renderMarkdownTokens } from './render-tree.js';
+import { renderMarkdownTokens } from './pipeline.js';
+import type { Dialect } from './render-tree.js';
 import {
   lineQuote,
   type RenderToken,

@@ -1,12 +1,13 @@
 /**
- * Formatting: Markdown parsed once (mdast) and rendered per platform, a tool-input humanizer, and chunking that
+ * Formatting: Markdown parsed once (markdown-it) and rendered per platform, a tool-input humanizer, and chunking that
  * never breaks an entity, a code block or a surrogate pair. Pure functions; no platform SDK is imported.
  * @module
  */
-import { chunkTokens, PLATFORM_LIMITS } from './chunk.js';
+import { chunkTokens, MIN_CHUNK_LIMIT, PLATFORM_LIMITS } from './chunk.js';
 import { discordDialect } from './discord.js';
+import { renderMarkdownChunks } from './pipeline.js';
 import { plainDialect } from './plain-dialect.js';
-import { type Dialect, renderMarkdownTokens } from './render-tree.js';
+import type { Dialect } from './render-tree.js';
 import { slackDialect } from './slack.js';
 import { telegramDialect } from './telegram.js';
 import { webDialect } from './web.js';
@@ -66,5 +67,6 @@ export function renderChunks(
   options: RenderChunksOptions = {},
 ): string[] {
   const limit = options.limit ?? (platform === 'plain' ? DEFAULT_PLAIN_LIMIT : PLATFORM_LIMITS[platform]);
-  return chunkTokens(renderMarkdownTokens(md, DIALECTS[platform]), limit);
+  if (!Number.isInteger(limit) || limit < MIN_CHUNK_LIMIT) chunkTokens([], limit);
+  return renderMarkdownChunks(md, DIALECTS[platform], limit);
 }

@@ -3,8 +3,9 @@
  * formatted text, and as the reference "visible text" in the property tests.
  * @module
  */
+
+import { renderMarkdownTokens } from './pipeline.js';
 import { plainDialect } from './plain-dialect.js';
-import { renderMarkdownTokens } from './render-tree.js';
 import { tokensToString } from './tokens.js';
 
 /**

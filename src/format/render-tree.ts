@@ -1,14 +1,14 @@
 /**
- * The one mdast walker every renderer shares. A {@link Dialect} says how each construct looks on a platform;
- * the walker decides structure (block separation, lists, tables, references, images, footnotes), so every
- * platform shows the same visible text.
+ * The one walker every renderer shares. A {@link Dialect} says how each construct looks on a platform; the
+ * walker decides structure (block separation, lists, tables, task items, images), so every platform shows the
+ * same visible text. It walks markdown-it's flat token stream with an explicit stack (no recursion), so deep
+ * nesting cannot overflow the stack here; where the parser itself overflows, the text is shown as a code block.
  * @module
  */
-import type { Definition, List, PhrasingContent, Root, RootContent, Table } from 'mdast';
-import { collectDefinitions, parseMarkdown } from './markdown.js';
-import { plainDialect } from './plain-dialect.js';
-import { layoutTable } from './table-layout.js';
-import { hasVisibleText, mapLineBreaks, type RenderToken, textToken, tokensToString } from './tokens.js';
+import { labelHidesTarget } from './link-policy.js';
+import type { Token } from './markdown.js';
+import { type Align, layoutTable } from './table-layout.js';
+import { appendAll, hasVisibleText, mapLineBreaks, type RenderToken, textToken } from './tokens.js';
 
 /** Where in the tree a node is being rendered. */
 export interface RenderContext {
@@ -53,219 +53,336 @@ export interface Dialect {
 
 const TOP: RenderContext = { inLink: false, quoteDepth: 0 };
 
-class TreeRenderer {
-  readonly #dialect: Dialect;
-  readonly #definitions: ReadonlyMap<string, Definition>;
+/** An open block container while walking: its rendered children and what it needs when it closes. */
+interface ContainerFrame {
+  kind: 'root' | 'quote' | 'item';
+  out: RenderToken[];
+  sep: string;
+  ctx: RenderContext;
+  /** A task item's box (`[x]` true, `[ ]` false). */
+  checked?: boolean;
+}
+interface ListFrame {
+  kind: 'list';
+  ctx: RenderContext;
+  ordered: boolean;
+  start: number;
+  items: RenderToken[][];
+}
+interface LeafFrame {
+  kind: 'leaf';
+  ctx: RenderContext;
+  type: 'paragraph' | 'heading';
+  depth: number;
+  out: RenderToken[];
+}
+interface TableFrame {
+  kind: 'table';
+  ctx: RenderContext;
+  rows: string[][];
+  align: Align[];
+}
+type BlockFrame = ContainerFrame | ListFrame | LeafFrame | TableFrame;
 
-  constructor(dialect: Dialect, definitions: ReadonlyMap<string, Definition>) {
-    this.#dialect = dialect;
-    this.#definitions = definitions;
+/** An open inline span while walking: its rendered content and its visible text (for link labels). */
+interface InlineFrame {
+  readonly type: 'root' | 'strong' | 'em' | 's' | 'link';
+  readonly ctx: RenderContext;
+  readonly href?: string;
+  out: RenderToken[];
+  plain: string;
+}
+
+const TASK = /^\[([ xX])\][ \t]+(?=\S)/;
+
+class TokenRenderer {
+  readonly #d: Dialect;
+
+  constructor(dialect: Dialect) {
+    this.#d = dialect;
   }
 
-  blocks(nodes: readonly RootContent[], ctx: RenderContext, separator: string): RenderToken[] {
-    const out: RenderToken[] = [];
-    for (const node of nodes) {
-      const rendered = this.block(node, ctx);
-      if (rendered.length === 0) continue;
-      if (out.length > 0) out.push(textToken(separator));
-      out.push(...rendered);
+  render(tokens: readonly Token[]): RenderToken[] {
+    const d = this.#d;
+    const stack: BlockFrame[] = [{ kind: 'root', out: [], sep: d.blockSeparator, ctx: TOP }];
+    const top = (): BlockFrame => stack[stack.length - 1] as BlockFrame;
+    for (const token of tokens) {
+      const frame = top();
+      const ctx = frame.ctx;
+      switch (token.type) {
+        case 'paragraph_open':
+        case 'heading_open':
+          stack.push({
+            kind: 'leaf',
+            ctx,
+            type: token.type === 'heading_open' ? 'heading' : 'paragraph',
+            depth: Number(token.tag.slice(1)) || 1,
+            out: [],
+          });
+          break;
+        case 'paragraph_close':
+        case 'heading_close': {
+          const leaf = stack.pop() as LeafFrame;
+          this.#append(
+            top(),
+            leaf.type === 'heading' ? d.heading(leaf.depth, leaf.out) : d.paragraph(leaf.out),
+          );
+          break;
+        }
+        case 'inline':
+          if (frame.kind === 'table') frame.rows.at(-1)?.push(this.#plainInline(token.children ?? []));
+          else if (frame.kind === 'leaf')
+            appendAll(frame.out, this.#inline(this.#taskItem(stack, token), ctx));
+          break;
+        case 'blockquote_open':
+          stack.push({
+            kind: 'quote',
+            out: [],
+            sep: d.blockSeparator,
+            ctx: { ...ctx, quoteDepth: ctx.quoteDepth + 1 },
+          });
+          break;
+        case 'blockquote_close': {
+          const quote = stack.pop() as ContainerFrame;
+          this.#append(top(), d.blockquote(quote.out, top().ctx));
+          break;
+        }
+        case 'bullet_list_open':
+        case 'ordered_list_open':
+          stack.push({
+            kind: 'list',
+            ctx,
+            ordered: token.type === 'ordered_list_open',
+            start: listStart(token),
+            items: [],
+          });
+          break;
+        case 'list_item_open':
+          stack.push({ kind: 'item', out: [], sep: '\n', ctx });
+          break;
+        case 'list_item_close': {
+          const item = stack.pop() as ContainerFrame;
+          const list = top() as ListFrame;
+          list.items.push(this.#listItem(list, item));
+          break;
+        }
+        case 'bullet_list_close':
+        case 'ordered_list_close': {
+          const list = stack.pop() as ListFrame;
+          this.#append(top(), this.#list(list));
+          break;
+        }
+        case 'fence':
+        case 'code_block': {
+          const lang = token.type === 'fence' ? token.info.trim().split(/\s+/)[0] || undefined : undefined;
+          this.#append(frame, d.codeBlock(token.content.replace(/\n$/, ''), lang, ctx));
+          break;
+        }
+        case 'hr':
+          this.#append(frame, d.thematicBreak());
+          break;
+        case 'html_block':
+          this.#append(frame, d.paragraph([textToken(d.escape(token.content.replace(/\n$/, '')))]));
+          break;
+        case 'table_open':
+          stack.push({ kind: 'table', ctx, rows: [], align: [] });
+          break;
+        case 'tr_open':
+          if (frame.kind === 'table') frame.rows.push([]);
+          break;
+        case 'th_open':
+          if (frame.kind === 'table') frame.align.push(alignOf(attr(token, 'style')));
+          break;
+        case 'table_close': {
+          const table = stack.pop() as TableFrame;
+          this.#append(top(), d.codeBlock(layoutTable(table.rows, table.align), undefined, table.ctx));
+          break;
+        }
+        default:
+          // thead/tbody/tr/td closes and the like carry nothing to show.
+          break;
+      }
     }
-    return out;
+    const root = stack[0] as ContainerFrame;
+    return root.out;
   }
 
-  block(node: RootContent, ctx: RenderContext): RenderToken[] {
-    const d = this.#dialect;
-    switch (node.type) {
-      case 'paragraph':
-        return d.paragraph(this.inline(node.children, ctx));
-      case 'heading':
-        return d.heading(node.depth, this.inline(node.children, ctx));
-      case 'blockquote': {
-        const inner = { ...ctx, quoteDepth: ctx.quoteDepth + 1 };
-        return d.blockquote(this.blocks(node.children, inner, d.blockSeparator), ctx);
-      }
-      case 'code':
-        return d.codeBlock(node.value, node.lang ?? undefined, ctx);
-      case 'html':
-        return d.paragraph([textToken(d.escape(node.value))]);
-      case 'list':
-        return this.list(node, ctx);
-      case 'table':
-        return d.codeBlock(this.tableText(node), undefined, ctx);
-      case 'thematicBreak':
-        return d.thematicBreak();
-      case 'footnoteDefinition': {
-        const label = textToken(d.escape(`[${node.label ?? node.identifier}] `));
-        return [label, ...this.blocks(node.children, ctx, '\n')];
-      }
-      case 'definition':
-        return [];
-      default:
-        // Phrasing content where a block was expected (only happens in malformed trees): render inline.
-        return this.inline([node as PhrasingContent], ctx);
-    }
+  /** Adds a rendered block to its container, separated from the previous one. */
+  #append(frame: BlockFrame, rendered: RenderToken[]): void {
+    if (rendered.length === 0 || frame.kind === 'list' || frame.kind === 'table') return;
+    if (frame.kind !== 'leaf' && frame.out.length > 0) frame.out.push(textToken(frame.sep));
+    appendAll(frame.out, rendered);
   }
 
-  list(node: List, ctx: RenderContext): RenderToken[] {
-    const d = this.#dialect;
-    const start = node.start ?? 1;
-    const items = node.children.map((item, index) => {
-      const content = this.blocks(item.children, ctx, '\n');
-      if (d.list) {
-        if (item.checked === null || item.checked === undefined) return content;
-        return [textToken(item.checked ? '☑ ' : '☐ '), ...content];
-      }
-      const marker = node.ordered ? `${start + index}. ` : '• ';
-      const check = item.checked === null || item.checked === undefined ? '' : item.checked ? '☑ ' : '☐ ';
-      const indent = '\n' + ' '.repeat(marker.length);
-      return [textToken(marker + check), ...mapLineBreaks(content, indent, true)];
+  /** GitHub task items (`- [x] done`): the first paragraph of a list item loses its box and the item is marked. */
+  #taskItem(stack: readonly BlockFrame[], inline: Token): readonly Token[] {
+    const children = inline.children ?? [];
+    const item = stack[stack.length - 2];
+    const first = children[0];
+    if (item?.kind !== 'item' || item.out.length > 0 || item.checked !== undefined || first?.type !== 'text')
+      return children;
+    const match = TASK.exec(first.content);
+    if (!match) return children;
+    item.checked = match[1] !== ' ';
+    const rest = Object.assign(Object.create(Object.getPrototypeOf(first)) as Token, first, {
+      content: first.content.slice(match[0].length),
     });
-    if (d.list) return d.list(items, node.ordered === true);
+    return [rest, ...children.slice(1)];
+  }
+
+  #listItem(list: ListFrame, item: ContainerFrame): RenderToken[] {
+    const d = this.#d;
+    const check = item.checked === undefined ? '' : item.checked ? '☑ ' : '☐ ';
+    if (d.list) return check ? [textToken(check), ...item.out] : item.out;
+    const marker = list.ordered ? `${list.start + list.items.length}. ` : '• ';
+    const indent = '\n' + ' '.repeat(marker.length);
+    return [textToken(marker + check), ...mapLineBreaks(item.out, indent, true)];
+  }
+
+  #list(list: ListFrame): RenderToken[] {
+    if (this.#d.list) return this.#d.list(list.items, list.ordered);
     const out: RenderToken[] = [];
-    for (const item of items) {
+    for (const item of list.items) {
       if (out.length > 0) out.push(textToken('\n'));
-      out.push(...item);
+      appendAll(out, item);
     }
     return out;
   }
 
-  tableText(node: Table): string {
-    const rows = node.children.map((row) => row.children.map((cell) => visibleInlineText(cell.children)));
-    return layoutTable(rows, node.align ?? []);
-  }
-
-  inline(nodes: readonly PhrasingContent[], ctx: RenderContext): RenderToken[] {
-    return nodes.flatMap((node) => this.phrasing(node, ctx));
-  }
-
-  phrasing(node: PhrasingContent, ctx: RenderContext): RenderToken[] {
-    const d = this.#dialect;
-    switch (node.type) {
-      case 'text':
-        return [textToken(d.escape(node.value))];
-      case 'strong':
-        return this.marked(d.strong, node.children, ctx);
-      case 'emphasis':
-        return this.marked(d.emphasis, node.children, ctx);
-      case 'delete':
-        return this.marked(d.strike, node.children, ctx);
-      case 'inlineCode':
-        return d.inlineCode(node.value, ctx);
-      case 'break':
-        return d.lineBreak();
-      case 'html':
-        return [textToken(d.escape(node.value))];
-      case 'link':
-        return this.link(node.url, node.children, ctx);
-      case 'linkReference': {
-        const definition = this.#definitions.get(node.identifier);
-        if (!definition) return this.inline(node.children, ctx);
-        return this.link(definition.url, node.children, ctx);
+  #inline(children: readonly Token[], ctx: RenderContext): RenderToken[] {
+    const d = this.#d;
+    const stack: InlineFrame[] = [{ type: 'root', ctx, out: [], plain: '' }];
+    for (const child of children) {
+      const frame = stack[stack.length - 1] as InlineFrame;
+      switch (child.type) {
+        case 'text':
+        case 'text_special':
+          frame.out.push(textToken(d.escape(child.content)));
+          frame.plain += child.content;
+          break;
+        case 'softbreak':
+          frame.out.push(textToken('\n'));
+          frame.plain += '\n';
+          break;
+        case 'hardbreak':
+          appendAll(frame.out, d.lineBreak());
+          frame.plain += '\n';
+          break;
+        case 'code_inline':
+          appendAll(frame.out, d.inlineCode(child.content, frame.ctx));
+          frame.plain += child.content;
+          break;
+        case 'html_inline':
+          frame.out.push(textToken(d.escape(child.content)));
+          frame.plain += child.content;
+          break;
+        case 'image': {
+          const text = imageText(this.#plainInline(child.children ?? []), attr(child, 'src'));
+          frame.out.push(textToken(d.escape(text)));
+          frame.plain += text;
+          break;
+        }
+        case 'strong_open':
+        case 'em_open':
+        case 's_open':
+          stack.push({
+            type: child.type.slice(0, -5) as InlineFrame['type'],
+            ctx: frame.ctx,
+            out: [],
+            plain: '',
+          });
+          break;
+        case 'link_open':
+          stack.push({
+            type: 'link',
+            ctx: { ...frame.ctx, inLink: true },
+            href: attr(child, 'href'),
+            out: [],
+            plain: '',
+          });
+          break;
+        case 'strong_close':
+        case 'em_close':
+        case 's_close':
+        case 'link_close': {
+          if (stack.length < 2) break;
+          const span = stack.pop() as InlineFrame;
+          const parent = stack[stack.length - 1] as InlineFrame;
+          const rendered =
+            span.type === 'link'
+              ? this.#link(span.href ?? '', span.out, span.plain, parent.ctx)
+              : marked(
+                  span.type === 'strong' ? d.strong : span.type === 'em' ? d.emphasis : d.strike,
+                  span.out,
+                );
+          appendAll(parent.out, rendered);
+          parent.plain += span.plain;
+          break;
+        }
+        default:
+          break;
       }
-      case 'image':
-        return [textToken(d.escape(imageText(node.alt, node.url)))];
-      case 'imageReference': {
-        const definition = this.#definitions.get(node.identifier);
-        return [textToken(d.escape(imageText(node.alt, definition?.url ?? '')))];
-      }
-      case 'footnoteReference':
-        return [textToken(d.escape(`[${node.label ?? node.identifier}]`))];
-      default:
-        return [];
     }
+    return (stack[0] as InlineFrame).out;
   }
 
-  marked(
-    mark: MarkPair | undefined,
-    children: readonly PhrasingContent[],
-    ctx: RenderContext,
-  ): RenderToken[] {
-    const inner = this.inline(children, ctx);
-    if (!mark || !hasVisibleText(inner)) return inner;
-    return [{ kind: 'open', text: mark[0], close: mark[1] }, ...inner, { kind: 'close' }];
-  }
-
-  link(url: string, children: readonly PhrasingContent[], ctx: RenderContext): RenderToken[] {
-    const d = this.#dialect;
-    if (ctx.inLink) return this.inline(children, ctx);
-    let label = this.inline(children, { ...ctx, inLink: true });
-    let labelText = visibleInlineText(children);
+  #link(url: string, label: RenderToken[], labelText: string, ctx: RenderContext): RenderToken[] {
+    const d = this.#d;
+    if (ctx.inLink) return label;
+    let shown = label;
+    let shownText = labelText;
     if (!/\S/.test(labelText)) {
-      label = [textToken(d.escape(url))];
-      labelText = url;
+      shown = [textToken(d.escape(url))];
+      shownText = url;
     }
-    if (looksLikeAddress(labelText) && !sameAddress(labelText, url)) {
+    if (labelHidesTarget(shownText, url)) {
       // A label that reads as another address would hide where the link really goes: show the target too.
       const target = d.link(url, [textToken(d.escape(url))], url, ctx);
-      return [...label, textToken(d.escape(' (')), ...target, textToken(d.escape(')'))];
+      return [...shown, textToken(d.escape(' (')), ...target, textToken(d.escape(')'))];
     }
-    return d.link(url, label, labelText, ctx);
+    return d.link(url, shown, shownText, ctx);
+  }
+
+  /** The visible text of inline content (table cells, image alt text). */
+  #plainInline(children: readonly Token[]): string {
+    let text = '';
+    for (const child of children) {
+      if (child.type === 'image')
+        text += imageText(this.#plainInline(child.children ?? []), attr(child, 'src'));
+      else if (child.type === 'softbreak' || child.type === 'hardbreak') text += '\n';
+      else if (child.content && !child.type.endsWith('_open') && !child.type.endsWith('_close'))
+        text += child.content;
+    }
+    return text;
   }
 }
 
-/** True for text a reader would take for a web address: `https://…`, `www.…`, `example.com/…`. */
-function looksLikeAddress(text: string): boolean {
-  return /^\s*(?:[a-z][a-z0-9+.-]*:\/\/|www\.|[\w-]+(?:\.[\w-]+)+(?:[/:?#]|\s*$))/i.test(text);
+function marked(mark: MarkPair | undefined, inner: RenderToken[]): RenderToken[] {
+  if (!mark || !hasVisibleText(inner)) return inner;
+  return [{ kind: 'open', text: mark[0], close: mark[1] }, ...inner, { kind: 'close' }];
 }
 
-/** Whether a label names the same address as the link's target (scheme, case of the host, trailing slash aside). */
-function sameAddress(label: string, url: string): boolean {
-  const normal = (text: string) =>
-    text
-      .trim()
-      .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
-      .replace(/^www\./i, '')
-      .replace(/\/$/, '')
-      .toLowerCase();
-  return normal(label) === normal(url);
+function listStart(token: Token): number {
+  const start = Number(token.attrGet('start') ?? 1);
+  return Number.isFinite(start) ? start : 1;
+}
+
+function attr(token: Token, name: string): string {
+  return String(token.attrGet(name) ?? '');
+}
+
+function alignOf(style: string): Align {
+  const match = /text-align:\s*(left|right|center)/.exec(style);
+  return (match?.[1] as Align | undefined) ?? null;
 }
 
 /** The text shown for an image: its alt text and its address (chat messages cannot embed it inline). */
-function imageText(alt: string | null | undefined, url: string): string {
+function imageText(alt: string, url: string): string {
   if (alt && url) return `${alt} (${url})`;
   return alt || url;
 }
 
-// Renderers never mutate the tree, so the same text rendered for several platforms (a router, the plain
-// fallback) is parsed once. Parsing dominates the cost of rendering.
-const recentTrees = new Map<string, Root>();
-const RECENT_TREES = 8;
-
-function parseCached(md: string): Root {
-  const cached = recentTrees.get(md);
-  if (cached) return cached;
-  const root = parseMarkdown(md);
-  if (recentTrees.size >= RECENT_TREES) recentTrees.delete(recentTrees.keys().next().value as string);
-  recentTrees.set(md, root);
-  return root;
-}
-
-let plainRenderer: TreeRenderer | undefined;
-
-/** The visible text of inline content (used for table cells and link labels). */
-export function visibleInlineText(nodes: readonly PhrasingContent[]): string {
-  plainRenderer ??= new TreeRenderer(plainDialect, new Map());
-  return tokensToString(plainRenderer.inline(nodes, TOP));
-}
-
-/**
- * Renders a parsed tree with a dialect.
- * @param root - a tree from {@link parseMarkdown}.
- * @param dialect - the platform's dialect.
- */
-export function renderTree(root: Root, dialect: Dialect): RenderToken[] {
-  const renderer = new TreeRenderer(dialect, collectDefinitions(root));
-  return renderer.blocks(root.children, TOP, dialect.blockSeparator);
-}
-
-/**
- * Parses and renders Markdown with a dialect. When the Markdown has characters but renders to nothing visible
- * (e.g. only link definitions), the source itself is shown as escaped text, so non-empty input never vanishes.
- * @param md - Markdown source.
- * @param dialect - the platform's dialect.
- */
-export function renderMarkdownTokens(md: string, dialect: Dialect): RenderToken[] {
-  const tokens = renderTree(parseCached(md), dialect);
-  if (hasVisibleText(tokens) || !/\S/.test(md)) return tokens;
-  return dialect.paragraph([textToken(dialect.escape(md.trim()))]);
+/** Renders parsed tokens with a dialect. */
+export function renderTokens(tokens: readonly Token[], dialect: Dialect): RenderToken[] {
+  return new TokenRenderer(dialect).render(tokens);
 }

@@ -3,7 +3,8 @@
  * shows them as a code block of this text.
  * @module
  */
-import type { AlignType } from 'mdast';
+/** A column's alignment (`null`: none given). */
+export type Align = 'left' | 'right' | 'center' | null;
 
 /** Display width of a cell, counted in code points (good enough for monospace blocks). */
 function widthOf(text: string): number {
@@ -12,7 +13,7 @@ function widthOf(text: string): number {
   return width;
 }
 
-function pad(text: string, width: number, align: AlignType | undefined): string {
+function pad(text: string, width: number, align: Align | undefined): string {
   const missing = width - widthOf(text);
   if (missing <= 0) return text;
   if (align === 'right') return ' '.repeat(missing) + text;
@@ -29,7 +30,7 @@ function pad(text: string, width: number, align: AlignType | undefined): string 
  * @param align - per-column alignment from the Markdown table.
  * @returns the table text, lines joined by `\n`, without trailing spaces.
  */
-export function layoutTable(rows: readonly (readonly string[])[], align: readonly AlignType[] = []): string {
+export function layoutTable(rows: readonly (readonly string[])[], align: readonly Align[] = []): string {
   const clean = rows.map((row) => row.map((cell) => cell.replace(/\s+/g, ' ').trim()));
   const columns = Math.max(0, ...clean.map((row) => row.length));
   const widths: number[] = Array.from({ length: columns }, (_, i) =>

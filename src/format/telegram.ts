@@ -4,7 +4,8 @@
  * @module
  */
 import { isTelegramLinkUrl, MAX_LINK_URL_LENGTH } from './link-policy.js';
-import { type Dialect, renderMarkdownTokens } from './render-tree.js';
+import { renderMarkdownTokens } from './pipeline.js';
+import type { Dialect } from './render-tree.js';
 import { type RenderToken, THEMATIC_BREAK_TEXT, textToken, tokensToString, wrapTokens } from './tokens.js';
 
 /**

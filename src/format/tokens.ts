@@ -28,6 +28,11 @@ export function textToken(text: string, verbatim = false): RenderToken {
   return verbatim ? { kind: 'text', text, verbatim } : { kind: 'text', text };
 }
 
+/** Appends `source` to `target` in place (no spread: a spread of a huge array overflows the call stack). */
+export function appendAll<T>(target: T[], source: readonly T[]): void {
+  for (const item of source) target.push(item);
+}
+
 /** Wraps tokens in an open/close pair. */
 export function wrapTokens(open: string, close: string, inner: readonly RenderToken[]): RenderToken[] {
   return [{ kind: 'open', text: open, close }, ...inner, { kind: 'close' }];
