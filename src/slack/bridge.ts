@@ -45,7 +45,18 @@ export interface SlackBridgeConfig extends BridgeOptions {
   readonly clientPingTimeoutMs?: number;
   /** Outgoing rate limits; `false` turns ours off (Slack's 429s are still honoured). */
   readonly sendRateLimits?: SlackSendRateLimits | false;
+  /**
+   * Also remember the keys of handled envelopes in the store (the newest 500), and skip one seen there. Turn it on
+   * when several hosts take turns holding the Socket Mode connection over a shared store (`serve --redis`): an
+   * envelope redelivered to the host that took over is not handled twice.
+   * @default false
+   */
+  readonly rememberHandledEnvelopes?: boolean;
 }
+
+/** Store key of the handled envelope keys (see `rememberHandledEnvelopes`). */
+export const SLACK_HANDLED_KEYS = 'slack.handledEnvelopes';
+const HANDLED_KEYS_KEPT = 500;
 
 const DEFAULT_PER_CHANNEL: RateLimit = { count: 3, windowMs: 3300 };
 const DEFAULT_GLOBAL: RateLimit = { count: 50, windowMs: 60_000 };
@@ -225,7 +236,7 @@ export class SlackBridge extends Bridge {
 
   #receive(envelope: SlackEnvelope & { ack: (response?: object) => Promise<void> }): void {
     const inbound = interpretEnvelope(envelope, { channelId: this.channelId, botUserId: this.#botUserId });
-    const fresh = this.#seen.remember(inbound.key);
+    const fresh = this.#seen.remember(inbound.key) && this.#firstAcrossHosts(inbound.key);
     if (fresh && inbound.kind !== 'ignored') {
       // Registered before the ack goes out, so whoever sees the ack can `settle()` on the handling.
       const task = this.#handle(inbound)
@@ -253,6 +264,21 @@ export class SlackBridge extends Bridge {
           'could not acknowledge an envelope (it will come again)',
         ),
       );
+  }
+
+  /** With `rememberHandledEnvelopes`: false when a host sharing the store already took this envelope. */
+  #firstAcrossHosts(key: string): boolean {
+    if (!this.#config.rememberHandledEnvelopes) return true;
+    let keys: string[] = [];
+    try {
+      keys = JSON.parse(this.store.getValue(SLACK_HANDLED_KEYS) ?? '[]') as string[];
+    } catch {
+      keys = [];
+    }
+    if (keys.includes(key)) return false;
+    keys.push(key);
+    this.store.setValue(SLACK_HANDLED_KEYS, JSON.stringify(keys.slice(-HANDLED_KEYS_KEPT)));
+    return true;
   }
 
   async #handle(inbound: Exclude<SlackInbound, { kind: 'ignored' }>): Promise<void> {
