@@ -14,6 +14,8 @@ import { webDialect } from './web.js';
 
 export { chunkPlainText, chunkTokens, MIN_CHUNK_LIMIT, PLATFORM_LIMITS } from './chunk.js';
 export { escapeDiscordText, renderDiscordMarkdown } from './discord.js';
+export type { HiddenCharacters } from './hidden-characters.js';
+export { findHiddenCharacters, revealHiddenCharacters } from './hidden-characters.js';
 export type { FormatToolInputOptions, FormattedToolInput } from './humanize.js';
 export { formatToolInput, formatToolInputFull, humanizeEnumValue, humanizeKey } from './humanize.js';
 export { parseMarkdown } from './markdown.js';

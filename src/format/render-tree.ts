@@ -5,7 +5,7 @@
  * nesting cannot overflow the stack here; where the parser itself overflows, the text is shown as a code block.
  * @module
  */
-import { labelHidesTarget } from './link-policy.js';
+import { displayTarget, labelHidesTarget } from './link-policy.js';
 import type { Token } from './markdown.js';
 import { type Align, layoutTable } from './table-layout.js';
 import { appendAll, hasVisibleText, mapLineBreaks, type RenderToken, textToken } from './tokens.js';
@@ -337,7 +337,8 @@ class TokenRenderer {
     }
     if (labelHidesTarget(shownText, url)) {
       // A label that reads as another address would hide where the link really goes: show the target too.
-      const target = d.link(url, [textToken(d.escape(url))], url, ctx);
+      const real = displayTarget(url);
+      const target = d.link(url, [textToken(d.escape(real))], real, ctx);
       return [...shown, textToken(d.escape(' (')), ...target, textToken(d.escape(')'))];
     }
     return d.link(url, shown, shownText, ctx);

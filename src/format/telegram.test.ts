@@ -12,12 +12,12 @@ describe('renderTelegramHtml', () => {
     expect(renderTelegramHtml('<b>x</b> & "q"')).toBe('&lt;b&gt;x&lt;/b&gt; &amp; &quot;q&quot;');
   });
 
-  it('keeps only http(s), tg and mailto links clickable', () => {
+  it('keeps only http(s) links clickable (agent text cannot make tg:// mentions or joins)', () => {
     expect(renderTelegramHtml('[x](javascript:alert(1))')).toBe('x');
     expect(renderTelegramHtml('[x](https://a.example/?q=1&r=2)')).toBe(
       '<a href="https://a.example/?q=1&amp;r=2">x</a>',
     );
-    expect(renderTelegramHtml('[me](tg://user?id=1)')).toBe('<a href="tg://user?id=1">me</a>');
+    expect(renderTelegramHtml('[me](tg://user?id=1)')).toBe('me');
   });
 
   it('turns headings bold, lists into lines, tables into an aligned pre block', () => {

@@ -3,7 +3,7 @@
  * nothing nested inside code, no nested block quotes, no code inside links.
  * @module
  */
-import { isTelegramLinkUrl, MAX_LINK_URL_LENGTH } from './link-policy.js';
+import { isWebUrl, MAX_LINK_URL_LENGTH } from './link-policy.js';
 import { renderMarkdownTokens } from './pipeline.js';
 import type { Dialect } from './render-tree.js';
 import { type RenderToken, THEMATIC_BREAK_TEXT, textToken, tokensToString, wrapTokens } from './tokens.js';
@@ -47,7 +47,7 @@ export const telegramDialect: Dialect = {
     return wrapTokens(open, close, [textToken(escapeTelegramHtml(value), true)]);
   },
   link: (url, label, _labelText, ctx) => {
-    if (ctx.inLink || url.length > MAX_LINK_URL_LENGTH || !isTelegramLinkUrl(url)) return label;
+    if (ctx.inLink || url.length > MAX_LINK_URL_LENGTH || !isWebUrl(url)) return label;
     return wrapTokens(`<a href="${escapeTelegramHtml(url)}">`, '</a>', label);
   },
   heading: (_depth, content) => wrapTokens('<b>', '</b>', content),
@@ -62,8 +62,8 @@ export const telegramDialect: Dialect = {
 
 /**
  * Renders Markdown as Telegram HTML. Headings become bold, lists become `• ` / `1. ` lines, tables become an
- * aligned `<pre>` block, images become their alt text and address, raw HTML is shown as text, and only
- * http(s), `tg://` and `mailto:` links stay clickable.
+ * aligned `<pre>` block, images become their alt text and address, raw HTML is shown as text, and
+ * only http(s) links stay clickable (agent text cannot make `tg://` mentions or joins).
  * @param md - Markdown source (e.g. an agent's reply).
  * @returns Telegram HTML; use {@link renderChunks} to also split it to the 4096-character limit.
  * @example

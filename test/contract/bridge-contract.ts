@@ -114,6 +114,25 @@ export function describeBridgeContract(name: string, harness: BridgeHarness): vo
       expect(responses.filter((r) => r.approved)).toHaveLength(1);
     });
 
+    it('shows invisible and text-direction characters on a card, and flags it', async () => {
+      const b = await start();
+      const thread = await b.createThread('Contract hidden');
+      // In bash this deletes the project; with the RLO/PDI controls a card shows something harmless.
+      const command = 'echo ok # \u202e \u2066; rm -rf ~/project\u2069 \u200b';
+      const decision = b.requestApproval(thread, { toolName: 'Bash', input: { command } });
+      await eventually(async () => {
+        const card = (await harness.visible(thread)).find((m) => m.buttons.includes('Deny'));
+        expect(card?.text).toContain('⟨U+202E⟩');
+        expect(card?.text).toContain('⟨U+2066⟩; rm -rf ~/project⟨U+2069⟩');
+        expect(card?.text).toContain('⟨U+200B⟩');
+        expect(card?.text).toMatch(/Look closely.* invisible or text-direction characters/);
+        expect(card?.text).not.toMatch(/[\u202e\u2066\u2069\u200b]/);
+        expect(card?.buttons.join(' ')).not.toMatch(/[\u202e\u2066\u2069\u200b]/);
+      });
+      await harness.taps(thread, 'Deny', harness.owner);
+      expect((await decision).behavior).toBe('deny');
+    });
+
     it('takes a text answer with a reason', async () => {
       const b = await start();
       const thread = await b.createThread('Contract deny');

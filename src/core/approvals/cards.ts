@@ -3,6 +3,12 @@
  * payloads come from the {@link PayloadCodec}. Each platform renders them into its own UI.
  * @module
  */
+
+import {
+  findHiddenCharacters,
+  hiddenCharactersWarning,
+  revealHiddenCharacters,
+} from '../../format/hidden-characters.js';
 import type {
   AgentPermissionOption,
   ApprovalDecision,
@@ -88,7 +94,23 @@ export function buildApprovalCard(input: ApprovalCardInput): Card {
   if (input.truncated) rows.push([button('Show all', { type: 'show_all' })]);
   const body = input.formattedInput.trim();
   const markdown = `🔐 **Permission request: ${escapeMarkdown(request.toolName)}**${body ? `\n\n${body}` : ''}`;
-  return { markdown, buttons: rows, kind: 'approval' };
+  return revealHidden({ markdown, buttons: rows, kind: 'approval' });
+}
+
+/**
+ * Make invisible and text-direction characters visible (`⟨U+202E⟩`) in a card's text and button labels, and flag
+ * the card under its title: what a person approves must look like what runs.
+ */
+export function revealHidden(card: Card): Card {
+  const found = findHiddenCharacters([card.markdown, ...card.buttons.flat().map((b) => b.label)].join('\n'));
+  const warning = hiddenCharactersWarning(found);
+  if (warning === undefined) return card;
+  const [title = '', ...rest] = revealHiddenCharacters(card.markdown).split('\n');
+  return {
+    ...card,
+    markdown: [title, '', warning, ...rest].join('\n'),
+    buttons: card.buttons.map((row) => row.map((b) => ({ ...b, label: revealHiddenCharacters(b.label) }))),
+  };
 }
 
 /** Longest label of an agent's option button. */
@@ -132,7 +154,7 @@ export function buildChoiceCard(request: ChoiceRequest, codec: PayloadCodec): Ca
     const action: CardAction = { type: 'choice', index: i };
     return [{ label: `${i + 1}. ${label}`, action, payload: codec.encode(request.requestId, action) }];
   });
-  return { markdown: lines.join('\n'), buttons, kind: 'choice' };
+  return revealHidden({ markdown: lines.join('\n'), buttons, kind: 'choice' });
 }
 
 /** "alice (telegram)" or the auto-approve reason. */

@@ -4,6 +4,7 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
+import { revealHiddenCharacters } from '../../format/hidden-characters.js';
 import { formatToolInputFull } from '../../format/index.js';
 import { describeBatch, NotificationBatcher } from '../batcher.js';
 import type { OutgoingFile } from '../outgoing-file.js';
@@ -383,7 +384,9 @@ export class ApprovalFlow {
   fullInput(entry: PendingEntry): string {
     if (entry.kind !== 'approval') return '';
     const { request } = entry;
-    return formatToolInputFull(request.toolName, request.input ?? parseDescription(request.description));
+    return revealHiddenCharacters(
+      formatToolInputFull(request.toolName, request.input ?? parseDescription(request.description)),
+    );
   }
 
   async #act(entry: PendingEntry, action: CardAction, user: ChatUser): Promise<TapAnswer> {
