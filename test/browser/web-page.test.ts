@@ -89,7 +89,7 @@ describe.skipIf(!hasChromium)(`web page in Chromium (needs ${CHROMIUM})`, () => 
     await bridge.sendOutput(thread, 'Running the **test suite** now');
     await page.getByText('Running the test suite now').waitFor();
     expect(await page.locator('.msg.bot strong').last().textContent()).toBe('test suite');
-    await page.getByRole('button', { name: /🔄 my-repo/ }).waitFor();
+    await page.getByRole('button', { name: /🔄 working my-repo/ }).waitFor();
 
     const decision = bridge.requestApproval(thread, { toolName: 'Bash', input: { command: 'npm test' } });
     await page.getByRole('button', { name: 'Allow', exact: true }).waitFor();

@@ -10,6 +10,8 @@
 export const PAGE_SCRIPT = `'use strict';
 (function () {
   var STATE_EMOJI = { running: '🔄', waiting: '📝', awaiting_input: '💬', idle: '⏸️', done: '✅', error: '❌', stopped: '🛑' };
+  // Words beside the emoji: where no emoji font exists, the state is still readable.
+  var STATE_WORD = { running: 'working', waiting: 'needs you', awaiting_input: 'your turn', idle: 'idle', done: 'done', error: 'error', stopped: 'stopped' };
   var GENERAL = null;
   var threads = new Map();
   var order = [];
@@ -36,15 +38,22 @@ export const PAGE_SCRIPT = `'use strict';
     return messagesOf(id).some(function (m) { return m.buttons.length > 0; });
   }
 
-  function stateLabel(t) {
-    return t.state ? (STATE_EMOJI[t.state] || '') + ' ' : '';
+  // The state first, in words beside the emoji (where no emoji font exists the words still say it), then the name.
+  function labelWithState(el, t, name) {
+    el.textContent = name;
+    if (!t || !t.state) return;
+    var span = document.createElement('span');
+    span.className = 'state';
+    span.textContent = (STATE_EMOJI[t.state] || '') + ' ' + (STATE_WORD[t.state] || t.state);
+    el.insertBefore(document.createTextNode(' '), el.firstChild);
+    el.insertBefore(span, el.firstChild);
   }
 
   function renderThreadList() {
     list.replaceChildren();
     var entries = [{ id: GENERAL, label: 'General' }].concat(order.map(function (id) {
       var t = threads.get(id);
-      return { id: id, label: stateLabel(t) + t.name, state: t.state };
+      return { id: id, label: t.name, state: t.state };
     }));
     entries.forEach(function (entry) {
       var li = document.createElement('li');
@@ -54,7 +63,7 @@ export const PAGE_SCRIPT = `'use strict';
       b.dataset.threadId = entry.id === GENERAL ? '' : entry.id;
       if (entry.state) b.dataset.state = entry.state;
       b.setAttribute('aria-current', entry.id === selected ? 'true' : 'false');
-      b.textContent = entry.label;
+      labelWithState(b, entry.id === GENERAL ? null : threads.get(entry.id), entry.label);
       var count = unread.get(entry.id) || 0;
       if (needsAnswer(entry.id)) addBadge(b, '!', 'badge needs', 'waiting for you');
       else if (count > 0 && entry.id !== selected) addBadge(b, String(count), 'badge', 'unread');
@@ -76,9 +85,10 @@ export const PAGE_SCRIPT = `'use strict';
 
   function renderHeader() {
     var t = selected === GENERAL ? null : threads.get(selected);
-    $('title').textContent = t ? stateLabel(t) + t.name : 'agent-tether';
+    labelWithState($('title'), t, t ? t.name : 'agent-tether');
     $('typing').hidden = !(t && t.typing);
-    input.placeholder = t ? 'Message ' + t.name + '…' : 'Commands: /status, /help…';
+    // Short, so it fits one line on a phone (the thread's name is in the header).
+    input.placeholder = t ? 'Message the agent…' : 'Commands: /status, /help…';
   }
 
   function messageNode(m) {
@@ -118,7 +128,22 @@ export const PAGE_SCRIPT = `'use strict';
     return messagesEl.scrollHeight - messagesEl.scrollTop - messagesEl.clientHeight < 80;
   }
 
-  function scrollDown() { messagesEl.scrollTop = messagesEl.scrollHeight; }
+  function scrollDown() { messagesEl.scrollTop = messagesEl.scrollHeight; showPill(false); }
+
+  // The newest message stays in view while the person is at the bottom; otherwise a pill says there is more.
+  var pill = $('new-messages');
+  function showPill(show) {
+    if (show) {
+      var area = messagesEl.getBoundingClientRect();
+      pill.style.bottom = (messagesEl.parentElement.getBoundingClientRect().bottom - area.bottom + 12) + 'px';
+    }
+    pill.hidden = !show;
+  }
+  pill.addEventListener('click', scrollDown);
+  messagesEl.addEventListener('scroll', function () { if (nearBottom()) showPill(false); });
+  function follow(wasAtBottom) {
+    if (wasAtBottom) scrollDown(); else if (!nearBottom()) showPill(true);
+  }
 
   function renderMessages() {
     messagesEl.replaceChildren();
@@ -126,7 +151,10 @@ export const PAGE_SCRIPT = `'use strict';
     if (items.length === 0) {
       var empty = document.createElement('li');
       empty.className = 'empty';
-      empty.textContent = selected === GENERAL ? 'No agent sessions yet. Commands work here.' : 'No messages yet.';
+      empty.textContent =
+        selected !== GENERAL ? 'No messages yet.'
+        : order.length ? 'Agent sessions are listed above. Commands work here too.'
+        : 'No agent sessions yet. Commands work here.';
       messagesEl.appendChild(empty);
     }
     items.forEach(function (m) { messagesEl.appendChild(messageNode(m)); });
@@ -170,7 +198,7 @@ export const PAGE_SCRIPT = `'use strict';
       var empty = messagesEl.querySelector('.empty');
       if (empty) empty.remove();
       messagesEl.appendChild(messageNode(m));
-      if (stick) scrollDown();
+      follow(stick);
     } else if (!m.fromUser) {
       unread.set(m.threadId, (unread.get(m.threadId) || 0) + 1);
     }
@@ -184,7 +212,12 @@ export const PAGE_SCRIPT = `'use strict';
     items[index] = m;
     if (m.threadId === selected) {
       var li = messagesEl.querySelector('li[data-id="' + CSS.escape(m.id) + '"]');
-      if (li) fillMessage(li, m);
+      if (li) {
+        // A message that grows in place (streaming, a decided card) must not push the newest lines out of view.
+        var atBottom = nearBottom();
+        fillMessage(li, m);
+        follow(atBottom);
+      }
     }
     renderThreadList();
   }
@@ -221,7 +254,6 @@ export const PAGE_SCRIPT = `'use strict';
     div.className = alert ? 'toast alert' : 'toast';
     div.setAttribute('role', alert ? 'alert' : 'status');
     div.textContent = text;
-    div.addEventListener('click', function () { div.remove(); });
     $('toasts').appendChild(div);
     setTimeout(function () { div.remove(); }, alert ? 7000 : 3500);
   }
@@ -289,7 +321,19 @@ export const PAGE_SCRIPT = `'use strict';
     }
   });
   document.querySelectorAll('[data-command]').forEach(function (b) {
-    b.addEventListener('click', function () { say(b.dataset.command); });
+    var label = b.textContent;
+    var disarm = null;
+    b.addEventListener('click', function () {
+      // /stop ends the agent's work: the first tap asks, the second (within 4 s) sends.
+      if (b.dataset.confirm && !disarm) {
+        b.textContent = b.dataset.confirm;
+        b.classList.add('armed');
+        disarm = setTimeout(function () { b.textContent = label; b.classList.remove('armed'); disarm = null; }, 4000);
+        return;
+      }
+      if (disarm) { clearTimeout(disarm); disarm = null; b.textContent = label; b.classList.remove('armed'); }
+      say(b.dataset.command);
+    });
   });
 
   renderThreadList();

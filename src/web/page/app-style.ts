@@ -16,7 +16,7 @@ export const PAGE_STYLE = `
 html, body { margin: 0; height: 100%; background: var(--bg); color: var(--fg); }
 body { display: flex; flex-direction: column; height: 100dvh; }
 button { font: inherit; cursor: pointer; border: 1px solid var(--line); background: var(--card); color: var(--fg);
-  border-radius: 8px; padding: 8px 12px; min-height: 40px; }
+  border-radius: 8px; padding: 8px 12px; min-height: 44px; min-width: 44px; }
 button:disabled { opacity: .5; cursor: default; }
 button.primary { background: var(--accent); border-color: var(--accent); color: #fff; }
 button.danger { color: var(--danger); border-color: var(--danger); }
@@ -29,12 +29,15 @@ button.danger { color: var(--danger); border-color: var(--danger); }
 .layout { flex: 1; display: flex; flex-direction: column; min-height: 0; }
 .threads { border-bottom: 1px solid var(--line); background: var(--card); }
 .threads ul { list-style: none; margin: 0; padding: 6px 8px; display: flex; gap: 6px; overflow-x: auto; }
-.threads li button { white-space: nowrap; border-radius: 999px; padding: 6px 12px; min-height: 36px; }
+.threads li button { white-space: nowrap; border-radius: 999px; padding: 6px 12px; min-height: 44px; }
+.state { margin-right: 2px; font-size: .8rem; color: var(--muted); font-weight: normal; }
 .threads li button[aria-current="true"] { border-color: var(--accent); box-shadow: inset 0 0 0 1px var(--accent); }
 .badge { display: inline-block; min-width: 1.3em; margin-left: 6px; padding: 0 5px; border-radius: 999px;
   background: var(--accent); color: #fff; font-size: .75rem; text-align: center; }
 .badge.needs { background: #f59e0b; }
-.thread { flex: 1; display: flex; flex-direction: column; min-height: 0; min-width: 0; }
+.thread { flex: 1; display: flex; flex-direction: column; min-height: 0; min-width: 0; position: relative; }
+.pill { position: absolute; left: 50%; transform: translateX(-50%); bottom: 12px; z-index: 5;
+  border-radius: 999px; background: var(--accent); border-color: var(--accent); color: #fff; box-shadow: 0 2px 8px #0003; }
 .messages { flex: 1; overflow-y: auto; list-style: none; margin: 0; padding: 12px; display: flex;
   flex-direction: column; gap: 8px; }
 .msg { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 8px 10px;
@@ -53,12 +56,15 @@ button.danger { color: var(--danger); border-color: var(--danger); }
 .empty { color: var(--muted); text-align: center; margin-top: 24px; }
 .typing { padding: 0 12px 6px; color: var(--muted); font-size: .85rem; }
 .commands { display: flex; gap: 6px; padding: 6px 8px; overflow-x: auto; border-top: 1px solid var(--line); }
-.commands button { min-height: 34px; padding: 4px 10px; font-size: .9rem; }
+.commands button { min-height: 44px; padding: 4px 12px; font-size: .9rem; }
+.commands .stop { margin-left: auto; }
+.commands .armed { background: var(--danger); color: #fff; }
 .composer { display: flex; gap: 6px; padding: 6px 8px; padding-bottom: max(8px, env(safe-area-inset-bottom)); }
 .composer textarea { flex: 1; min-width: 0; resize: none; font: inherit; padding: 9px 10px; border-radius: 8px;
-  border: 1px solid var(--line); background: var(--card); color: var(--fg); max-height: 40vh; }
-.toasts { position: fixed; left: 50%; transform: translateX(-50%); bottom: 96px; display: flex;
-  flex-direction: column; gap: 6px; width: min(92vw, 420px); z-index: 10; }
+  border: 1px solid var(--line); background: var(--card); color: var(--fg); max-height: 40vh; min-height: 44px; }
+.composer textarea::placeholder { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.toasts { position: fixed; left: 50%; transform: translateX(-50%); top: calc(52px + env(safe-area-inset-top)); display: flex;
+  flex-direction: column; gap: 6px; width: min(92vw, 420px); z-index: 10; pointer-events: none; }
 .toast { background: #111827; color: #fff; border-radius: 8px; padding: 10px 12px; box-shadow: 0 4px 14px #0004; }
 .toast.alert { background: var(--danger); }
 @media (min-width: 760px) {

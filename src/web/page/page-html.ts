@@ -26,12 +26,13 @@ export const PAGE_HTML = `<!doctype html>
   <nav class="threads" aria-label="Threads"><ul id="thread-list"></ul></nav>
   <section class="thread" aria-label="Messages">
     <ol id="messages" class="messages"></ol>
+    <button type="button" id="new-messages" class="pill" hidden>↓ New messages</button>
     <div id="typing" class="typing" hidden>Agent is working…</div>
     <div class="commands" role="group" aria-label="Commands">
       <button type="button" data-command="/status">/status</button>
       <button type="button" data-command="/usage">/usage</button>
-      <button type="button" data-command="/stop" class="danger">/stop</button>
       <button type="button" data-command="/help">/help</button>
+      <button type="button" data-command="/stop" data-confirm="Tap again to stop" class="danger stop">/stop</button>
     </div>
     <form id="composer" class="composer">
       <textarea id="input" rows="1" aria-label="Message" placeholder="Message the agent…" enterkeyhint="send" autocomplete="off"></textarea>
