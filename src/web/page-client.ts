@@ -120,15 +120,22 @@ export class WebPageClient {
     );
   }
 
-  /** Tap the newest button with this label in a thread; resolves with the toast the page shows. */
+  /**
+   * Tap the newest button with this label in a thread, waiting (bounded, like {@link waitFor}) for it to
+   * appear as a person would; resolves with the toast the page shows.
+   */
   async taps(threadId: string | null, label: string): Promise<WebTapAnswer> {
-    const messages = [...this.messages(threadId)].reverse();
-    const button = messages.flatMap((m) => m.buttons.flat()).find((b) => b.label === label);
-    if (!button) {
+    const newest = () =>
+      [...this.messages(threadId)]
+        .reverse()
+        .flatMap((m) => m.buttons.flat())
+        .find((b) => b.label === label);
+    const button = await this.waitFor(newest).catch((error: unknown) => {
       throw new Error(
         `web page: no button "${label}" in ${threadId ?? 'general'}: ${JSON.stringify(this.texts(threadId))}`,
+        { cause: error },
       );
-    }
+    });
     const seen = this.frames.length;
     this.send({ type: 'tap', threadId, payload: button.payload });
     const answer = await this.waitFor(() =>
