@@ -38,19 +38,34 @@ function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
 }
 
-/** A rule for `anchor` + `body` (a bounded regex source); the anchor (or `shown` characters) stays visible. */
-function prefixed(label: string, anchor: string, body: string, shown = anchor.length): FormatRule {
-  const pattern = new RegExp(`${escapeRegExp(anchor)}(?:${body})(?![A-Za-z0-9_-])`, 'y');
+/**
+ * A rule for `anchor` + `body` (a bounded regex source); the anchor (or `shown` characters) stays visible. It starts
+ * only where no letter or digit precedes. A `fixed` length format must also end where no token character
+ * follows (a longer run is something else); a variable-length one takes what its body allows, so a token glued
+ * to the next word is still masked.
+ */
+function prefixed(
+  label: string,
+  anchor: string,
+  body: string,
+  shown = anchor.length,
+  fixed = false,
+): FormatRule {
+  const pattern = new RegExp(`${escapeRegExp(anchor)}(?:${body})${fixed ? '(?![A-Za-z0-9_-])' : ''}`, 'y');
   return {
     anchor,
     label,
     match(text, at) {
-      if (at > 0 && isTokenChar(text.charCodeAt(at - 1))) return undefined;
+      if (at > 0 && isAlphanumeric(text.charCodeAt(at - 1))) return undefined;
       pattern.lastIndex = at;
       const m = pattern.exec(text);
       return m ? { start: at, end: at + m[0].length, shown, label } : undefined;
     },
   };
+}
+
+function isAlphanumeric(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 }
 
 /** The rule of a URL's host and path, found from the `://` before it (webhook URLs). */
@@ -168,16 +183,16 @@ export const FORMAT_RULES: readonly FormatRule[] = [
   afterScheme(
     prefixed('Discord webhook', 'discordapp.com/api/webhooks/', '[0-9]{15,21}/[A-Za-z0-9_-]{40,100}'),
   ),
-  ...['AKIA', 'ASIA'].map((p) => prefixed('AWS access key ID', p, '[A-Z0-9]{16}')),
-  prefixed('Google API key', 'AIza', `[${B64URL}]{35}`),
-  prefixed('Google OAuth client secret', 'GOCSPX-', `[${B64URL}]{28}`),
+  ...['AKIA', 'ASIA'].map((p) => prefixed('AWS access key ID', p, '[A-Z0-9]{16}', 4, true)),
+  prefixed('Google API key', 'AIza', `[${B64URL}]{35}`, 4, true),
+  prefixed('Google OAuth client secret', 'GOCSPX-', `[${B64URL}]{28}`, 7, true),
   prefixed('Google OAuth token', 'ya29.', `[${B64URL}]{20,2048}`),
   prefixed('Anthropic API key', 'sk-ant-', `[${B64URL}]{20,250}`),
   prefixed('OpenAI API key', 'sk-', `(?:proj|svcacct|admin)-[${B64URL}]{40,250}|[A-Za-z0-9]{32,250}`),
   ...['sk_live_', 'sk_test_', 'rk_live_', 'rk_test_'].map((p) =>
     prefixed('Stripe secret key', p, '[A-Za-z0-9]{20,250}'),
   ),
-  prefixed('npm token', 'npm_', '[A-Za-z0-9]{36}'),
+  prefixed('npm token', 'npm_', '[A-Za-z0-9]{36}', 4, true),
   JWT,
   PEM,
   URL_PASSWORD,

@@ -166,6 +166,7 @@ const ADVERSARIAL: Record<string, (n: number) => string> = {
   'Discord-like dots': (n) => 'MMMMMMMMMMMMMMMMMMMMMMMM.abcdef.'.repeat(n / 32),
   'Telegram-like digits': (n) => '123456789:'.repeat(n / 10),
   'escaped quotes': (n) => `"secret": "${'\\"'.repeat(n / 2)}`,
+  'cut tokens': (n) => 'ghp_abc…eyJa.eyJb…'.repeat(n / 18),
 };
 
 describe('SecretMasker: linear time on hostile input', () => {
@@ -183,5 +184,28 @@ describe('SecretMasker: linear time on hostile input', () => {
       );
     // Linear is ~8; quadratic would be ~64. 24 leaves room for a noisy machine.
     expect(ratio, `${name}: ratio ${ratio.toFixed(1)}`).toBeLessThan(24);
+  });
+});
+
+describe('SecretMasker: tokens cut by a truncation', () => {
+  it('a card that cuts a long command inside a token shows none of the token', async () => {
+    const { formatToolInput } = await import('../../format/index.js');
+    const [, , , slack] = secretSamples(40);
+    const token = slack?.text.split('=')[1] ?? '';
+    for (let pad = 1370; pad < 1400; pad += 3) {
+      const formatted = formatToolInput('Bash', { command: `${'x'.repeat(pad)} ${token} && echo done` });
+      expect(formatted.truncated).toBe(true);
+      const masked = masker.mask(formatted.markdown);
+      // Even the first characters of the secret (after its public `xoxb-`) stay hidden.
+      expect(masked, `pad ${pad}`).not.toContain(token.slice(5, 9));
+    }
+  });
+
+  it('a cut Telegram token and a cut JWT are masked too', () => {
+    const telegram = secretSamples(41).find((s) => s.format === 'telegram')?.secret ?? '';
+    expect(masker.mask(`bot 123456789:${telegram.slice(0, 20)}…`)).toBe(
+      'bot 123456789:‹secret: Telegram bot token, 10 chars shown›…',
+    );
+    expect(masker.mask('id_token eyJhbGciOiJIUzI1NiJ9.eyJzdWIi…')).toBe('id_token ‹secret: JWT›…');
   });
 });

@@ -7,7 +7,14 @@
  */
 import { createHash } from 'node:crypto';
 import { ConfigError } from '../errors.js';
-import { DISCORD_MIDDLE, discordTokenAt, FORMAT_RULES, type FormatRule, type SecretSpan } from './formats.js';
+import {
+  DISCORD_MIDDLE,
+  discordTokenAt,
+  FORMAT_RULES,
+  type FormatRule,
+  isTokenChar,
+  type SecretSpan,
+} from './formats.js';
 import { compileNames, type NameMatcher, namedSecretAt } from './names.js';
 import { ForwardScan } from './scan.js';
 
@@ -142,6 +149,7 @@ export class SecretMasker {
     }
     this.#separators(text, '=', spans, scan);
     this.#separators(text, ':', spans, scan);
+    this.#cutTokens(text, spans);
     const discord = DISCORD_MIDDLE;
     discord.lastIndex = 0;
     for (let m = discord.exec(text); m !== null; m = discord.exec(text)) {
@@ -216,6 +224,39 @@ export class SecretMasker {
     }
   }
 
+  /**
+   * Tokens cut short by a truncation (`ghp_abc…`, as a card cuts a long value) are too short for their format but
+   * still a secret's first characters: a known prefix running into `…` is masked.
+   */
+  #cutTokens(text: string, spans: SecretSpan[]): void {
+    for (let at = text.indexOf('…'); at >= 0; at = text.indexOf('…', at + 1)) {
+      let start = at;
+      while (start > 0 && at - start < 256 && isTokenChar(text.charCodeAt(start - 1))) start--;
+      if (start === at) continue;
+      const rule = this.#prefixRules.find(
+        (r) => text.startsWith(r.anchor, start) && at - start > r.anchor.length,
+      );
+      if (rule?.anchor === 'eyJ') {
+        // A JWT cut in its payload: its header segment before the dot goes too.
+        let header = start - 1;
+        while (header > 0 && start - header < 4096 && isTokenChar(text.charCodeAt(header - 1))) header--;
+        const whole = text.charCodeAt(start - 1) === 46 && text.startsWith('eyJ', header) ? header : start;
+        spans.push({ start: whole, end: at, shown: 0, label: rule.label });
+        continue;
+      }
+      if (rule) {
+        spans.push({ start, end: at, shown: rule.anchor.length, label: rule.label });
+        continue;
+      }
+      // `<bot id>:<cut secret>…`
+      let digits = start - 1;
+      if (text.charCodeAt(digits) !== 58) continue;
+      while (digits > 0 && start - digits < 14 && isDigit(text.charCodeAt(digits - 1))) digits--;
+      if (start - 1 - digits >= 5)
+        spans.push({ start: digits, end: at, shown: start - digits, label: 'Telegram bot token' });
+    }
+  }
+
   /** A well-known format starting exactly at `pos` (for a secret-named setting's value). */
   #formatAt(text: string, pos: number, scan: ForwardScan): SecretSpan | undefined {
     for (const rule of this.#prefixRules) {
@@ -242,18 +283,23 @@ export class SecretMasker {
     return undefined;
   }
 
-  /** Sort, drop overlaps (the earlier, then the longer, wins) and allowlisted secrets. */
+  /**
+   * Sort, drop allowlisted secrets, and merge overlaps: a span that starts inside an earlier one extends it (the
+   * earlier label wins), so no part of either secret is left visible.
+   */
   #settle(text: string, spans: SecretSpan[]): SecretSpan[] {
     if (spans.length === 0) return spans;
     spans.sort((a, b) => a.start - b.start || b.end - a.end);
     const kept: SecretSpan[] = [];
-    let end = -1;
     for (const span of spans) {
-      if (span.start < end) continue;
       if (this.#allowed(text.slice(span.start, span.end), text.slice(span.start + span.shown, span.end)))
         continue;
+      const last = kept[kept.length - 1];
+      if (last && span.start < last.end) {
+        if (span.end > last.end) kept[kept.length - 1] = { ...last, end: span.end };
+        continue;
+      }
       kept.push(span);
-      end = span.end;
     }
     return kept;
   }
@@ -269,6 +315,10 @@ export class SecretMasker {
     }
     return false;
   }
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
 }
 
 /** The default mask: `‹secret: GitHub token, 4 chars shown›`, numbered (`#2`) for a second secret of a kind. */
