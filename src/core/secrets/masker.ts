@@ -92,7 +92,8 @@ export class SecretMasker {
   readonly #families: RegExp[];
   readonly #literals: string[];
   readonly #rules = new Map<string, FormatRule[]>();
-  readonly #prefixRules: FormatRule[];
+  /** Rules found by a literal prefix, by the prefix's first character. */
+  readonly #prefixRules = new Map<string, FormatRule[]>();
   readonly #extraNames: NameMatcher | undefined;
   readonly #patterns: { label: string; re: RegExp }[];
   readonly #allow: readonly (string | RegExp)[];
@@ -117,9 +118,11 @@ export class SecretMasker {
       return re;
     });
     this.#literals = [...this.#rules.keys()].filter((a) => !inFamily.has(a) && a !== ':' && a !== '://');
-    this.#prefixRules = FORMAT_RULES.filter(
-      (r) => r.anchor !== ':' && r.anchor !== '://' && r.anchor !== 'Q~',
-    );
+    for (const rule of FORMAT_RULES) {
+      if (rule.anchor === ':' || rule.anchor === '://' || rule.anchor === 'Q~') continue;
+      const first = rule.anchor.charAt(0);
+      this.#prefixRules.set(first, [...(this.#prefixRules.get(first) ?? []), rule]);
+    }
     this.#extraNames = options.names?.length ? compileNames(options.names) : undefined;
     this.#patterns = (options.patterns ?? []).map(compilePattern);
     this.#allow = options.allow ?? [];
@@ -233,9 +236,9 @@ export class SecretMasker {
       let start = at;
       while (start > 0 && at - start < 256 && isTokenChar(text.charCodeAt(start - 1))) start--;
       if (start === at) continue;
-      const rule = this.#prefixRules.find(
-        (r) => text.startsWith(r.anchor, start) && at - start > r.anchor.length,
-      );
+      const rule = this.#prefixRules
+        .get(text.charAt(start))
+        ?.find((r) => text.startsWith(r.anchor, start) && at - start > r.anchor.length);
       if (rule?.anchor === 'eyJ') {
         // A JWT cut in its payload: its header segment before the dot goes too.
         let header = start - 1;
@@ -259,7 +262,7 @@ export class SecretMasker {
 
   /** A well-known format starting exactly at `pos` (for a secret-named setting's value). */
   #formatAt(text: string, pos: number, scan: ForwardScan): SecretSpan | undefined {
-    for (const rule of this.#prefixRules) {
+    for (const rule of this.#prefixRules.get(text.charAt(pos)) ?? []) {
       if (text.startsWith(rule.anchor, pos)) {
         const span = rule.match(text, pos, scan);
         if (span) return span;
