@@ -72,6 +72,8 @@ const serveSection = z.strictObject({
     .max(65_535, 'should be 0 to 65535'),
   platforms: z.array(z.enum(PLATFORM_NAMES, `should be one of ${PLATFORM_NAMES.join(', ')}`)),
   runner: z.string().min(1, 'should be a runner name like claude'),
+  /** The ACP agent `/new … --runner acp` launches, e.g. `gemini --acp`. */
+  agentCmd: z.string().min(1, 'should be an ACP agent command like "gemini --acp"'),
 });
 
 /**

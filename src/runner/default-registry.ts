@@ -27,7 +27,7 @@ const ClaudeConfig = z.object({
 
 const CodexConfig = z.object({
   cwd: z.string().optional(),
-  env: z.record(z.string(), z.string()).optional(),
+  env: z.record(z.string(), z.string().optional()).optional(),
   model: z.string().optional(),
   codexPath: z.string().optional(),
   sandbox: z.enum(['read-only', 'workspace-write', 'danger-full-access']).optional(),
@@ -41,7 +41,7 @@ const AcpConfig = z.object({
   command: z.union([z.string().min(1), z.array(z.string()).min(1)]),
   args: z.array(z.string()).optional(),
   cwd: z.string().optional(),
-  env: z.record(z.string(), z.string()).optional(),
+  env: z.record(z.string(), z.string().optional()).optional(),
   oneShot: z.boolean().optional(),
   startTimeoutMs: z.number().int().positive().optional(),
   heartbeatMs: z.number().int().nonnegative().optional(),
@@ -130,6 +130,11 @@ export function createScriptedRunner(
 export interface DefaultRunnerRegistryOptions {
   /** Given to the registry and to every runner it creates. */
   readonly logger?: Logger;
+  /**
+   * Config each runner gets unless `create` gives the same key, by runner name, e.g.
+   * `{ acp: { command: 'gemini --acp' } }` so a session started with only `{ cwd }` knows its agent.
+   */
+  readonly defaults?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
 /**
@@ -144,11 +149,23 @@ export interface DefaultRunnerRegistryOptions {
 export function createDefaultRunnerRegistry(options: DefaultRunnerRegistryOptions = {}): RunnerRegistry {
   const { logger } = options;
   const registry = new RunnerRegistry(logger === undefined ? {} : { logger });
-  registry.register('claude', (events, config) => createClaudeRunner(events, config, logger));
-  registry.register('codex', (events, config) => createCodexRunner(events, config, logger));
-  registry.register('acp', (events, config) => createAcpRunner(events, config, logger));
-  registry.register('subprocess', (events, config) => createSubprocessRunner(events, config));
-  registry.register('scripted', (events, config) => createScriptedRunner(events, config, logger));
+  const withDefaults = (name: string, config: Readonly<Record<string, unknown>>) => ({
+    ...options.defaults?.[name],
+    ...config,
+  });
+  registry.register('claude', (events, config) =>
+    createClaudeRunner(events, withDefaults('claude', config), logger),
+  );
+  registry.register('codex', (events, config) =>
+    createCodexRunner(events, withDefaults('codex', config), logger),
+  );
+  registry.register('acp', (events, config) => createAcpRunner(events, withDefaults('acp', config), logger));
+  registry.register('subprocess', (events, config) =>
+    createSubprocessRunner(events, withDefaults('subprocess', config)),
+  );
+  registry.register('scripted', (events, config) =>
+    createScriptedRunner(events, withDefaults('scripted', config), logger),
+  );
   return registry;
 }
 

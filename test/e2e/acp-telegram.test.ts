@@ -12,14 +12,7 @@ import { AcpRunner } from '../../src/runner/acp/acp-runner.js';
 import { supervise } from '../../src/runner/supervise.js';
 import { FakeGeminiServer } from '../../src/testing/fake-gemini.js';
 import { geminiEntry } from '../support/gemini-binary.js';
-import {
-  botMessages,
-  bridgeOn,
-  type FakeWorld,
-  startFake,
-  tap,
-  waitForButton,
-} from '../telegram/telegram-world.js';
+import { botMessages, bridgeOn, type FakeWorld, startFake, tap } from '../telegram/telegram-world.js';
 
 const cleanups: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => {
@@ -37,6 +30,14 @@ async function telegram() {
   cleanups.push(() => tg.fake.stop());
   cleanups.push(() => bridge.stop());
   return { dir, project, tg, bridge };
+}
+
+/** The newest message with a button labelled `label`; real agents start slowly on a loaded machine. */
+function cardWith(tg: FakeWorld, threadId: string, label: string) {
+  return tg.fake.waitFor(
+    () => [...botMessages(tg, threadId)].reverse().find((m) => m.buttons.flat().includes(label)),
+    { what: `a card with the button "${label}"`, timeoutMs: 60_000 },
+  );
 }
 
 const topicText = (tg: FakeWorld, threadId: string) =>
@@ -86,6 +87,7 @@ describe.skipIf(entry === undefined)('Gemini CLI (ACP) under Telegram supervisio
     expect(card.text).toContain('echo hi > out.txt');
     expect(card.buttons.slice(0, 2)).toEqual([['Allow for this session', 'Allow'], ['Reject']]);
     expect(existsSync(join(project, 'out.txt'))).toBe(false);
+    await cardWith(tg, threadId, 'Allow');
     await tap(tg, threadId, 'Allow');
     await session.done;
     expect(existsSync(join(project, 'out.txt'))).toBe(true);
@@ -102,6 +104,7 @@ describe.skipIf(entry === undefined)('Gemini CLI (ACP) under Telegram supervisio
       what: 'the card',
       timeoutMs: 60_000,
     });
+    await cardWith(tg, threadId, 'Reject');
     await tap(tg, threadId, 'Reject');
     await session.done;
     expect(existsSync(join(project, 'out.txt'))).toBe(false);
@@ -128,13 +131,14 @@ describe('An SDK-built ACP agent under Telegram supervision', () => {
     });
     cleanups.push(() => session.stop().catch(() => undefined));
     const threadId = session.threads[0]?.threadId ?? '';
-    const card = await waitForButton(tg, threadId, 'Allow for this session');
+    const card = await cardWith(tg, threadId, 'Allow for this session');
     expect(card.buttons).toEqual([
       ['Allow', 'Allow for this session'],
       ['Reject', 'Never'],
       ['Allow Bash 30m', 'Allow all 30m', 'Allow dir 30m'],
       ['Always allow rm -rf build'],
     ]);
+    await cardWith(tg, threadId, 'Allow for this session');
     await tap(tg, threadId, 'Allow for this session');
     expect(await session.done).toBe(0);
     await tg.fake.waitFor(() => /Selected: allow-always/.test(topicText(tg, threadId)) || undefined, {

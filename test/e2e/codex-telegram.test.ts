@@ -12,15 +12,7 @@ import { CodexRunner } from '../../src/runner/codex/codex-runner.js';
 import { supervise } from '../../src/runner/supervise.js';
 import { FakeOpenAIServer } from '../../src/testing/fake-openai.js';
 import { codexBinary } from '../support/codex-binary.js';
-import {
-  botMessages,
-  bridgeOn,
-  type FakeWorld,
-  say,
-  startFake,
-  tap,
-  waitForButton,
-} from '../telegram/telegram-world.js';
+import { botMessages, bridgeOn, type FakeWorld, say, startFake, tap } from '../telegram/telegram-world.js';
 
 const cleanups: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => {
@@ -56,6 +48,14 @@ async function world(cmd: string) {
   return { tg, model, project, session, threadId };
 }
 
+/** The newest message with a button labelled `label`; real agents start slowly on a loaded machine. */
+function cardWith(tg: FakeWorld, threadId: string, label: string) {
+  return tg.fake.waitFor(
+    () => [...botMessages(tg, threadId)].reverse().find((m) => m.buttons.flat().includes(label)),
+    { what: `a card with the button "${label}"`, timeoutMs: 60_000 },
+  );
+}
+
 const topicText = (tg: FakeWorld, threadId: string) =>
   botMessages(tg, threadId)
     .map((m) => m.text)
@@ -64,11 +64,12 @@ const topicText = (tg: FakeWorld, threadId: string) =>
 describe.skipIf(codexBinary() === undefined)('Codex under Telegram supervision, offline', () => {
   it('the card shows the command in the topic; Allow runs it and the model sees its output', async () => {
     const { tg, model, project, session, threadId } = await world('echo hello > out.txt');
-    const card = await waitForButton(tg, threadId, 'Allow');
+    const card = await cardWith(tg, threadId, 'Allow');
     expect(card.text).toContain('Permission request: Bash');
     expect(card.text).toContain('echo hello > out.txt');
     expect(card.text).toContain(project);
     expect(existsSync(join(project, 'out.txt'))).toBe(false);
+    await cardWith(tg, threadId, 'Allow');
     await tap(tg, threadId, 'Allow');
     expect(await session.done).toBe(0);
     expect(existsSync(join(project, 'out.txt'))).toBe(true);
@@ -82,6 +83,7 @@ describe.skipIf(codexBinary() === undefined)('Codex under Telegram supervision, 
 
   it('Deny: the command does not run and the model is told it was rejected', async () => {
     const { tg, model, project, session, threadId } = await world('echo hello > out.txt');
+    await cardWith(tg, threadId, 'Deny');
     await tap(tg, threadId, 'Deny');
     expect(await session.done).toBe(0);
     expect(existsSync(join(project, 'out.txt'))).toBe(false);
@@ -92,6 +94,7 @@ describe.skipIf(codexBinary() === undefined)('Codex under Telegram supervision, 
     const { tg, model, project, session, threadId } = await world(
       'touch started && sleep 30 && touch finished',
     );
+    await cardWith(tg, threadId, 'Allow');
     await tap(tg, threadId, 'Allow');
     await tg.fake.waitFor(() => existsSync(join(project, 'started')) || undefined, {
       what: 'the command to start',

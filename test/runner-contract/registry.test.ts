@@ -73,6 +73,8 @@ describe('RunnerRegistry', () => {
       /acp runner config is invalid at "command".*Example: \{ command: "gemini --acp" \}/,
     );
     expect(registry.create('acp', new EventRecorder(), { command: 'gemini --acp' }).runnerType).toBe('acp');
+    const withAgent = createDefaultRunnerRegistry({ defaults: { acp: { command: 'gemini --acp' } } });
+    expect(withAgent.create('acp', new EventRecorder(), { cwd: '/tmp' }).runnerType).toBe('acp');
   });
 
   it('plays the demo script by default for "scripted"', async () => {

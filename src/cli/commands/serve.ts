@@ -81,7 +81,11 @@ export async function serveCommand(options: ServeCommandOptions, context: Comman
   const platforms = servePlatforms(options.platform, settings);
   const dataDir = settings.dataDir ?? defaultDataDir(io.env);
   const store = SqliteStore.open(dataDir);
-  const registry = createDefaultRunnerRegistry({ logger });
+  const agentCmd = settings.serve?.agentCmd;
+  const registry = createDefaultRunnerRegistry({
+    logger,
+    ...(agentCmd === undefined ? {} : { defaults: { acp: { command: agentCmd } } }),
+  });
   const bridges: Bridge[] = [];
   const signals = new ShutdownSignals();
   try {
