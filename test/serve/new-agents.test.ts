@@ -50,12 +50,14 @@ describe('serve: /new with the agent runners', () => {
     say(world.tg, undefined, '/new demo --runner acp ask');
     const topic = await topicNamed(world, 'demo:');
     const threadId = String(topic.id);
-    await world.tg.fake.waitFor(
-      () =>
-        botMessages(w(), threadId).some((m) => m.buttons.flat().includes('Allow for this session')) ||
-        undefined,
+    const card = await world.tg.fake.waitFor(
+      () => botMessages(w(), threadId).find((m) => m.buttons.flat().includes('Allow for this session')),
       { what: "the card with the agent's options", timeoutMs: 30_000 },
     );
+    expect(card.buttons.slice(0, 2)).toEqual([
+      ['Allow', 'Allow for this session'],
+      ['Reject', 'Never'],
+    ]);
     await tap(world.tg, threadId, 'Allow for this session');
     await world.tg.fake.waitFor(
       () =>
