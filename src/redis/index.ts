@@ -13,4 +13,5 @@ export {
   type StreamMessage,
 } from './bus.js';
 export { type LeaseEvents, type LeaseHolder, RedisLease, type RedisLeaseOptions } from './lease.js';
+export { RedisSessionBus, type RedisSessionBusOptions } from './session-bus.js';
 export { type FenceToken, RedisStore, type RedisStoreOptions } from './store.js';
