@@ -116,6 +116,9 @@ export function buildProgram(
     .option('--script <file>', 'scripted: a JSON file of steps to play instead of the demo')
     .option('--model <model>', 'claude, codex: the model')
     .option('--one-shot', 'claude, codex, acp: end after the first turn')
+    .option('--telegram-api-root <url>', 'telegram: Bot API root (self-hosted Bot API server)')
+    .option('--slack-api-url <url>', 'slack: Web API URL')
+    .option('--discord-api <url>', 'discord: REST API URL')
     .option('--agent-cmd <command>', 'acp: the ACP agent to run, e.g. "gemini --acp" or "opencode acp"')
     .option(
       '--no-serve',

@@ -94,6 +94,7 @@ export class TelegramBridge extends Bridge {
   #me: UserFromGetMe | undefined;
   #polling: Promise<void> | undefined;
   #autoRetryInstalled = false;
+  readonly #apiRoot: string | undefined;
   /** Opens once `start()` has finished, so updates polled during start-up wait for restored approvals. */
   #ready = gate();
 
@@ -124,6 +125,7 @@ export class TelegramBridge extends Bridge {
       throw new ConfigError(`telegram: clockScale must be a positive number, got ${String(clockScale)}`);
     }
     this.#token = token.trim();
+    this.#apiRoot = apiRoot;
     this.#chatId = chatId;
     this.#clockScale = clockScale ?? 1;
     this.#pollingTimeout = pollingTimeoutSeconds ?? 30;
@@ -172,7 +174,7 @@ export class TelegramBridge extends Bridge {
       this.#bot.api.config.use(await selectiveAutoRetry());
       this.#autoRetryInstalled = true;
     }
-    const me = await checkToken(this.#bot.api, this.#token, signal);
+    const me = await checkToken(this.#bot.api, this.#token, signal, this.#apiRoot);
     this.#me = me;
     this.#bot.botInfo = me;
     await checkForumGroup(this.#bot.api, { chatId: this.#chatId, me, token: this.#token, signal });

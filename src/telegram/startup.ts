@@ -5,7 +5,7 @@
  */
 import type { BotCommand, UserFromGetMe } from '@grammyjs/types';
 import { type Api, GrammyError } from 'grammy';
-import { ConfigError } from '../core/errors.js';
+import { ConfigError, TetherError } from '../core/errors.js';
 import { toTetherError } from './errors.js';
 
 /** grammY types its signals with the `abort-controller` shim; Node's AbortSignal is the same at runtime. */
@@ -34,7 +34,12 @@ export function telegramCommandMenu(
  * @returns the bot's own user.
  * @throws ConfigError on 401 (without the token in the message); PlatformError when Telegram is unreachable.
  */
-export async function checkToken(api: Api, token: string, signal: AbortSignal): Promise<UserFromGetMe> {
+export async function checkToken(
+  api: Api,
+  token: string,
+  signal: AbortSignal,
+  apiRoot = 'https://api.telegram.org',
+): Promise<UserFromGetMe> {
   try {
     return await api.getMe(apiSignal(signal));
   } catch (error) {
@@ -43,7 +48,26 @@ export async function checkToken(api: Api, token: string, signal: AbortSignal): 
         'Telegram rejected the bot token: check TELEGRAM_BOT_TOKEN from @BotFather (it looks like 123456789:AA…)',
       );
     }
-    throw toTetherError(error, { operation: 'getMe', token });
+    const mapped = toTetherError(error, { operation: 'getMe', token });
+    if (mapped.code === 'NETWORK') {
+      // Not a token problem: say which server could not be reached and how to fix that.
+      const host = hostOf(apiRoot);
+      const why = /\b(E[A-Z]{4,}|UND_ERR_[A-Z_]+)\b/.exec(mapped.message)?.[1] ?? 'no answer';
+      throw new TetherError(
+        'NETWORK',
+        `telegram: cannot reach ${host} (${why}): check the internet connection or proxy; for a self-hosted Bot API server, give its address (--telegram-api-root or apiRoot)`,
+        { cause: mapped },
+      );
+    }
+    throw mapped;
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
   }
 }
 

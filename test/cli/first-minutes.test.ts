@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeTelegramServer } from '../../src/telegram/fake/index.js';
 import { REAL_PROCESS_WAIT_MS } from '../support/waits.js';
 import { type CliProcess, type CliSandbox, createSandbox, killCli, runCli, startCli } from './cli-process.js';
 
@@ -107,5 +108,50 @@ describe('the first ten minutes with the CLI', () => {
     expect(token3).toBe(token1);
     if (!first.stderr().includes('is in use')) expect(port3).toBe(port1); // unless something else held 8787
     if (port1 === '8787') expect(url3).toContain(':8787/');
+  });
+
+  it('an unreachable Telegram server is "cannot reach <host>" with the fix, not a token problem', async () => {
+    const token = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0';
+    const result = await runCli(['doctor', '--telegram-api-root', 'http://127.0.0.1:9'], {
+      ...sandbox.env,
+      ANTHROPIC_API_KEY: 'test',
+      TELEGRAM_BOT_TOKEN: token,
+      TELEGRAM_FORUM_GROUP_ID: '-1001234567890',
+    });
+    expect(result.stdout).toMatch(
+      /^✗ Telegram: telegram: cannot reach 127\.0\.0\.1:9 \(ECONNREFUSED\): check the internet connection or proxy; for a self-hosted Bot API server, give its address \(--telegram-api-root or apiRoot\)$/m,
+    );
+    expect(result.stdout).not.toContain('bot token');
+    expect(result.code).toBe(1);
+  });
+
+  it('`run` takes --telegram-api-root (a self-hosted Bot API server, here the fake)', async () => {
+    await using fake = new FakeTelegramServer({ rateLimits: false });
+    const apiRoot = await fake.start();
+    const groupId = fake.createForumGroup({ title: 'Agents' });
+    const script = join(sandbox.dir, 'hello.json');
+    writeFileSync(script, JSON.stringify([{ output: 'Hello from the agent' }, { exit: 0 }]));
+    const result = await runCli(
+      [
+        'run',
+        '--platform',
+        'telegram',
+        '--telegram-api-root',
+        apiRoot,
+        '--runner',
+        'scripted',
+        '--script',
+        script,
+        '--',
+        'hi',
+      ],
+      { ...sandbox.env, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_FORUM_GROUP_ID: String(groupId) },
+    );
+    expect(result.stderr).not.toMatch(/error/i);
+    expect(result.code).toBe(0);
+    const topic = fake.topics(groupId).find((t) => t.name === 'hi');
+    expect(fake.topicMessages(groupId, topic?.id).some((m) => m.text.includes('Hello from the agent'))).toBe(
+      true,
+    );
   });
 });

@@ -27,9 +27,9 @@ export async function telegramApi(token: string, apiRoot: string | undefined): P
  * Check the token with getMe.
  * @throws the bridge's ConfigError (its message names the fix) or a network error.
  */
-export async function verifyTelegramToken(api: Api, token: string): Promise<UserFromGetMe> {
+export async function verifyTelegramToken(api: Api, token: string, apiRoot?: string): Promise<UserFromGetMe> {
   const { checkToken } = await import('../../telegram/startup.js');
-  return checkToken(api, token, AbortSignal.timeout(CHECK_TIMEOUT_MS));
+  return checkToken(api, token, AbortSignal.timeout(CHECK_TIMEOUT_MS), apiRoot);
 }
 
 /**
@@ -60,9 +60,10 @@ export async function checkTelegram(telegram: NonNullable<TetherConfig['telegram
   let me: UserFromGetMe;
   try {
     api = await telegramApi(token, apiRoot);
-    me = await verifyTelegramToken(api, token);
+    me = await verifyTelegramToken(api, token, apiRoot);
   } catch (error) {
-    return [failed(`Telegram bot token: ${messageOf(error)}`)];
+    const network = (error as { code?: unknown }).code === 'NETWORK';
+    return [failed(network ? `Telegram: ${messageOf(error)}` : `Telegram bot token: ${messageOf(error)}`)];
   }
   const lines = [passed(`Telegram bot token: valid, the bot is @${me.username}`)];
   if (forumGroupId === undefined) {

@@ -59,6 +59,10 @@ export interface RunOptions {
   readonly model?: string;
   /** `claude`, `codex`, `acp`: end after the first turn. */
   readonly oneShot?: boolean;
+  /** Self-hosted or fake platform servers (as for `doctor`). */
+  readonly telegramApiRoot?: string;
+  readonly slackApiUrl?: string;
+  readonly discordApi?: string;
   /** Join a running `agent-tether serve` (commander's `--no-serve` sets false). @default true */
   readonly serve?: boolean;
   /** `acp`: the agent's command line, e.g. `gemini --acp`. */
