@@ -1,7 +1,9 @@
 /**
  * Who may reach the web page: holders of the access token. The token is exchanged once for a session
  * cookie (HttpOnly, SameSite=Strict) whose value is a random session id signed with the token, so sessions
- * survive a restart with the same token and die when the token changes. Every comparison is constant-time.
+ * survive a restart with the same token and die when the token changes, and for a socket key the page keeps in
+ * its origin's storage (the socket needs both: a cookie alone also reaches other ports of the same host).
+ * Every comparison is constant-time.
  * @module
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -86,6 +88,21 @@ export class AccessGuard {
     const signature = value.slice(dot + 1);
     if (!/^[A-Za-z0-9_-]{8,64}$/.test(sessionId)) return undefined;
     return constantTimeEquals(signature, this.#sign(sessionId)) ? sessionId : undefined;
+  }
+
+  /**
+   * The socket key of a session: given to the page once, with the token exchange, and kept by the page in its
+   * origin's own storage. Cookies go to every port of a host (any local server the person opens in the same
+   * browser receives them), so the socket is opened only with this key as well, which such a server never sees.
+   */
+  socketKeyFor(sessionId: string): string {
+    return createHmac('sha256', this.#token).update(`web-socket-key:${sessionId}`).digest('base64url');
+  }
+
+  /** Whether `key` is the socket key of `sessionId` (constant time). */
+  checkSocketKey(sessionId: string, key: string | undefined): boolean {
+    if (typeof key !== 'string' || key.length === 0) return false;
+    return constantTimeEquals(key, this.socketKeyFor(sessionId));
   }
 
   #sign(sessionId: string): string {

@@ -18,6 +18,7 @@ import type { OutboxTransport, OutgoingMessage } from '../core/outbox.js';
 import type { ChatUser, ThreadId, ThreadState } from '../core/types.js';
 import { escapeWebHtml, PLATFORM_LIMITS, renderChunks, renderWebHtml } from '../format/index.js';
 import { AccessGuard, generateAccessToken, MIN_ACCESS_TOKEN_LENGTH } from './access-guard.js';
+import { hostIsAllowed } from './host-check.js';
 import { createHttpHandler } from './http-routes.js';
 import type { PageFrame, ServerFrame, WebMessage } from './protocol.js';
 import { SocketHub } from './socket-hub.js';
@@ -37,6 +38,12 @@ export interface WebBridgeConfig
   readonly accessToken?: string;
   /** Messages kept per thread for pages opened later. @default 500 */
   readonly historyLimit?: number;
+  /**
+   * Host names (besides IP addresses, `localhost` and this machine's name) the page may be opened under, e.g. a
+   * name you gave this machine in DNS. Requests for any other `Host` get 403 (DNS rebinding).
+   * @default []
+   */
+  readonly allowedHosts?: readonly string[];
 }
 
 /** The name a web person is shown under (sessions are anonymous). */
@@ -76,6 +83,7 @@ export class WebBridge extends Bridge {
   readonly #book: WebThreadBook;
   readonly #host: string;
   readonly #requestedPort: number;
+  readonly #allowedHosts: readonly string[];
   #server: Server | undefined;
   #hub: SocketHub | undefined;
   #port: number | undefined;
@@ -83,7 +91,7 @@ export class WebBridge extends Bridge {
 
   /** @param config - see {@link WebBridgeConfig}. */
   constructor(config: WebBridgeConfig = {}) {
-    const { port, host, accessToken, historyLimit, ...options } = config;
+    const { port, host, accessToken, historyLimit, allowedHosts, ...options } = config;
     // Only token holders reach handleMessage/handleTap, so everyone who gets there is authorized.
     super({ ...options, allowAnyone: true }, 'web');
     if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65_535)) {
@@ -96,6 +104,7 @@ export class WebBridge extends Bridge {
     }
     this.#guard = new AccessGuard(accessToken ?? generateAccessToken());
     this.#book = new WebThreadBook(historyLimit ?? DEFAULT_HISTORY_LIMIT);
+    this.#allowedHosts = allowedHosts ?? [];
     this.#host = host ?? '127.0.0.1';
     this.#requestedPort = port ?? 0;
   }
@@ -162,9 +171,14 @@ export class WebBridge extends Bridge {
       snapshot: () => this.#book.snapshot(),
       onFrame: (sessionId, frame, reply) => this.#onFrame(sessionId, frame, reply),
       onRefused: (request, what) => this.#refused(request, what),
+      allowHost: (host) => this.#allowHost(host),
     });
     const server = createServer(
-      createHttpHandler(this.#guard, (request, what) => this.#refused(request, what)),
+      createHttpHandler(
+        this.#guard,
+        (request, what) => this.#refused(request, what),
+        (host) => this.#allowHost(host),
+      ),
     );
     server.on('upgrade', (request, socket, head) => hub.handleUpgrade(request, socket, head));
     try {
@@ -284,6 +298,11 @@ export class WebBridge extends Bridge {
       default:
         frame satisfies never;
     }
+  }
+
+  /** Whether a `Host` header names this bridge (DNS rebinding is refused). */
+  #allowHost(host: string | undefined): boolean {
+    return this.#port !== undefined && hostIsAllowed(host, this.#port, this.#allowedHosts);
   }
 
   /** Audit a refused request under its remote address (the Authorizer bounds how many such records are kept). */

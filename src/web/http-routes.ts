@@ -41,14 +41,31 @@ export const UNAUTHORIZED_BODY =
  * navigation started by this origin, so the SameSite=Strict cookie is sent even when the link was opened from
  * another site (a 302 keeps the cross-site initiator and the browser would withhold the cookie).
  */
-const ENTER_PAGE =
-  '<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=/">' +
-  '<link rel="icon" href="data:,"><title>agent-tether</title></head><body><a href="/">Continue to agent-tether</a></body></html>';
+function enterPage(socketKey: string): string {
+  // The socket key goes to this page only (the answer to the token): /enter.js keeps it in this origin's storage,
+  // which pages on other ports of the same host cannot read (they do receive the cookie).
+  return (
+    '<!doctype html><html><head><meta charset="utf-8">' +
+    `<meta name="agent-tether-key" content="${socketKey}"><script src="/enter.js"></script>` +
+    '<meta http-equiv="refresh" content="0;url=/">' +
+    '<link rel="icon" href="data:,"><title>agent-tether</title></head><body><a href="/">Continue to agent-tether</a></body></html>'
+  );
+}
+
+/** The script of the entry page: keep the socket key, then move to the page without the token in the URL. */
+const ENTER_SCRIPT = `'use strict';
+(function () {
+  var meta = document.querySelector('meta[name="agent-tether-key"]');
+  try { if (meta) localStorage.setItem('agent-tether-socket-key', meta.getAttribute('content') || ''); } catch (e) {}
+  location.replace('/');
+})();
+`;
 
 const ASSETS: Readonly<Record<string, { type: string; body: string }>> = {
   '/': { type: 'text/html; charset=utf-8', body: PAGE_HTML },
   '/app.js': { type: 'text/javascript; charset=utf-8', body: PAGE_SCRIPT },
   '/app.css': { type: 'text/css; charset=utf-8', body: PAGE_STYLE },
+  '/enter.js': { type: 'text/javascript; charset=utf-8', body: ENTER_SCRIPT },
 };
 
 function send(response: ServerResponse, status: number, type: string, body: string, extra = {}): void {
@@ -60,6 +77,10 @@ function send(response: ServerResponse, status: number, type: string, body: stri
   });
   response.end(response.req.method === 'HEAD' ? undefined : body);
 }
+
+/** The body of a 403 for a request whose `Host` is not this bridge's. */
+export const FORBIDDEN_HOST_BODY =
+  'Forbidden: unknown Host. Open the address agent-tether printed (an IP address, localhost or this machine name).\n';
 
 /** Answer 401 with the short plain body and nothing else. */
 export function sendUnauthorized(response: ServerResponse): void {
@@ -73,12 +94,19 @@ export type RefusalListener = (request: IncomingMessage, what: string) => void;
 export function createHttpHandler(
   guard: AccessGuard,
   onRefused: RefusalListener = () => {},
+  allowHost: (host: string | undefined) => boolean = () => true,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const refuse = (request: IncomingMessage, response: ServerResponse, what: string) => {
     onRefused(request, what);
     sendUnauthorized(response);
   };
   return (request, response) => {
+    if (!allowHost(request.headers.host)) {
+      // DNS rebinding: a page of another site whose name now points here.
+      onRefused(request, 'http.host');
+      send(response, 403, 'text/plain; charset=utf-8', FORBIDDEN_HOST_BODY);
+      return;
+    }
     let url: URL;
     try {
       url = new URL(request.url ?? '/', 'http://localhost');
@@ -92,8 +120,10 @@ export function createHttpHandler(
         refuse(request, response, 'http.token');
         return;
       }
-      const { setCookie } = guard.issueSession();
-      send(response, 200, 'text/html; charset=utf-8', ENTER_PAGE, { 'Set-Cookie': setCookie });
+      const { sessionId, setCookie } = guard.issueSession();
+      send(response, 200, 'text/html; charset=utf-8', enterPage(guard.socketKeyFor(sessionId)), {
+        'Set-Cookie': setCookie,
+      });
       return;
     }
     if (guard.sessionOf(request) === undefined) {

@@ -7,6 +7,7 @@
 import { WebSocket } from 'ws';
 import { parseCookies } from './access-guard.js';
 import { type ServerFrame, serverFrameSchema, type WebMessage, type WebThread } from './protocol.js';
+import { PAGE_SUBPROTOCOL } from './socket-hub.js';
 
 /** Options of {@link WebPageClient.open}. */
 export interface WebPageClientOptions {
@@ -22,17 +23,23 @@ export interface WebTapAnswer {
   readonly alert: boolean;
 }
 
-/** Exchange the token in `url` for the session cookie, as a browser opening the link does. */
-export async function openSession(url: string): Promise<{ cookie: string; sessionId: string }> {
+/**
+ * Exchange the token in `url` for the session cookie and the socket key, as a browser opening the link does (the
+ * key is what the entry page keeps in the origin's storage).
+ */
+export async function openSession(
+  url: string,
+): Promise<{ cookie: string; sessionId: string; socketKey: string }> {
   const response = await fetch(url, { redirect: 'manual' });
-  await response.arrayBuffer();
+  const body = await response.text();
   const setCookie = response.headers.getSetCookie()[0];
   if (response.status !== 200 || !setCookie) {
     throw new Error(`web: opening the link was refused (HTTP ${response.status})`);
   }
   const pair = setCookie.split(';')[0] ?? '';
   const [value = ''] = parseCookies(pair).values();
-  return { cookie: pair, sessionId: value.split('.')[0] ?? '' };
+  const socketKey = /<meta name="agent-tether-key" content="([A-Za-z0-9_-]+)">/.exec(body)?.[1] ?? '';
+  return { cookie: pair, sessionId: value.split('.')[0] ?? '', socketKey };
 }
 
 /** A page connected to a WebBridge. */
@@ -70,7 +77,7 @@ export class WebPageClient {
   static async open(url: string, options: WebPageClientOptions = {}): Promise<WebPageClient> {
     const session = await openSession(url);
     const base = new URL(url);
-    const ws = new WebSocket(`ws://${base.host}/ws`, {
+    const ws = new WebSocket(`ws://${base.host}/ws`, [PAGE_SUBPROTOCOL, `key.${session.socketKey}`], {
       headers: { Cookie: session.cookie },
       origin: options.origin ?? base.origin,
     });

@@ -1,7 +1,8 @@
 /**
- * The web bridge's WebSocket side: upgrades on `/ws` only for requests carrying a valid session cookie and
- * an `Origin` equal to the `Host` they were sent to (no cross-site WebSocket hijacking), validates every
- * frame a page sends, and broadcasts every update to every open page.
+ * The web bridge's WebSocket side: upgrades on `/ws` only for requests to a known `Host` (no DNS rebinding)
+ * carrying a valid session cookie, an `Origin` equal to that `Host` (no cross-site WebSocket hijacking) and the
+ * session's socket key as a `key.<key>` subprotocol (which only the page's origin holds); validates every frame
+ * a page sends, and broadcasts every update to every open page.
  * @module
  */
 import type { IncomingMessage } from 'node:http';
@@ -25,8 +26,24 @@ export interface SocketHubOptions {
   snapshot(): ServerFrame;
   /** A validated frame from a page of session `sessionId`; `reply` answers that page only. */
   onFrame(sessionId: string, frame: PageFrame, reply: (frame: ServerFrame) => void): Promise<void>;
-  /** An upgrade refused for want of a valid cookie or a matching Origin (for the audit log). */
+  /** An upgrade refused for want of a valid cookie, socket key, matching Origin or known Host (for the audit log). */
   onRefused?(request: IncomingMessage, what: string): void;
+  /** Whether the request's `Host` names this bridge. @default any */
+  allowHost?(host: string | undefined): boolean;
+}
+
+/** The WebSocket subprotocol of the page; the socket key travels beside it as `key.<key>`. */
+export const PAGE_SUBPROTOCOL = 'agent-tether.v1';
+
+/** The socket key a page offered as a `key.<key>` subprotocol, if any. */
+export function offeredSocketKey(request: IncomingMessage): string | undefined {
+  const header = request.headers['sec-websocket-protocol'];
+  if (typeof header !== 'string') return undefined;
+  for (const part of header.split(',')) {
+    const protocol = part.trim();
+    if (protocol.startsWith('key.')) return protocol.slice(4);
+  }
+  return undefined;
 }
 
 /** Whether the `Origin` header names exactly the origin the request was sent to. */
@@ -54,7 +71,12 @@ function refuse(socket: Duplex, status: 401 | 403 | 404, body: string): void {
 /** Open pages and their sockets. */
 export class SocketHub {
   readonly #o: SocketHubOptions;
-  readonly #wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAGE_FRAME_BYTES });
+  readonly #wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_PAGE_FRAME_BYTES,
+    // Answer with the page's protocol, never echo the key.
+    handleProtocols: (protocols) => (protocols.has(PAGE_SUBPROTOCOL) ? PAGE_SUBPROTOCOL : false),
+  });
   readonly #clients = new Map<WebSocket, { sessionId: string; alive: boolean; queue: Promise<void> }>();
   readonly #keepalive: ReturnType<typeof setInterval>;
 
@@ -75,12 +97,19 @@ export class SocketHub {
     const path = (request.url ?? '').split('?')[0];
     const sessionId = path === '/ws' ? this.#o.guard.sessionOf(request) : undefined;
     if (path !== '/ws') refuse(socket, 404, 'Not found\n');
-    else if (sessionId === undefined) {
+    else if (this.#o.allowHost && !this.#o.allowHost(request.headers.host)) {
+      this.#o.onRefused?.(request, 'socket.host');
+      refuse(socket, 403, 'Forbidden: unknown Host\n');
+    } else if (sessionId === undefined) {
       this.#o.onRefused?.(request, 'socket.cookie');
       refuse(socket, 401, 'Unauthorized\n');
     } else if (!originMatchesHost(request)) {
       this.#o.onRefused?.(request, 'socket.origin');
       refuse(socket, 403, 'Forbidden: cross-origin WebSocket\n');
+    } else if (!this.#o.guard.checkSocketKey(sessionId, offeredSocketKey(request))) {
+      // The cookie alone is not enough: every local server the person opens in this browser receives it.
+      this.#o.onRefused?.(request, 'socket.key');
+      refuse(socket, 401, 'Unauthorized: open the link agent-tether printed again\n');
     } else this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, sessionId));
   }
 

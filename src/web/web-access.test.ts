@@ -23,9 +23,17 @@ function base(bridge: WebBridge): string {
 }
 
 /** Try a socket upgrade; resolves with the HTTP status of a refusal, or 101 when it opened. */
-function upgradeStatus(bridge: WebBridge, headers: Record<string, string>, origin?: string): Promise<number> {
+function upgradeStatus(
+  bridge: WebBridge,
+  headers: Record<string, string>,
+  origin?: string,
+  protocols: string[] = [],
+): Promise<number> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${bridge.port}/ws`, { headers, ...(origin ? { origin } : {}) });
+    const ws = new WebSocket(`ws://127.0.0.1:${bridge.port}/ws`, protocols, {
+      headers,
+      ...(origin ? { origin } : {}),
+    });
     ws.once('open', () => {
       ws.close();
       resolve(101);
@@ -129,16 +137,20 @@ describe('WebBridge access', () => {
     expect((await fetch(`${base(bridge)}/`, { headers: { cookie } })).status).toBe(200);
   });
 
-  it('opens the socket only with the cookie and an Origin equal to the Host', async () => {
+  it('opens the socket only with the cookie, the socket key and an Origin equal to the Host', async () => {
     const bridge = await startBridge();
-    const { cookie } = await openSession(bridge.url);
+    const { cookie, socketKey } = await openSession(bridge.url);
+    const key = ['agent-tether.v1', `key.${socketKey}`];
     const own = `http://127.0.0.1:${bridge.port}`;
-    expect(await upgradeStatus(bridge, {}, own)).toBe(401);
-    expect(await upgradeStatus(bridge, { cookie: `tether_session_${bridge.port}=x.y` }, own)).toBe(401);
-    expect(await upgradeStatus(bridge, { cookie }, 'http://evil.example')).toBe(403);
-    expect(await upgradeStatus(bridge, { cookie }, `http://localhost:${bridge.port}`)).toBe(403);
-    expect(await upgradeStatus(bridge, { cookie })).toBe(403);
-    expect(await upgradeStatus(bridge, { cookie }, own)).toBe(101);
+    expect(await upgradeStatus(bridge, {}, own, key)).toBe(401);
+    expect(await upgradeStatus(bridge, { cookie: `tether_session_${bridge.port}=x.y` }, own, key)).toBe(401);
+    expect(await upgradeStatus(bridge, { cookie }, 'http://evil.example', key)).toBe(403);
+    expect(await upgradeStatus(bridge, { cookie }, `http://localhost:${bridge.port}`, key)).toBe(403);
+    expect(await upgradeStatus(bridge, { cookie }, undefined, key)).toBe(403);
+    // The cookie alone (which other ports of this host also receive) is not enough.
+    expect(await upgradeStatus(bridge, { cookie }, own)).toBe(401);
+    expect(await upgradeStatus(bridge, { cookie }, own, ['agent-tether.v1', `key.${socketKey}x`])).toBe(401);
+    expect(await upgradeStatus(bridge, { cookie }, own, key)).toBe(101);
     expect(bridge.auditLog().some((e) => e.action === 'auth.refused' && e.userId === 'web:127.0.0.1')).toBe(
       true,
     );

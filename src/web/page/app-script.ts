@@ -283,7 +283,16 @@ export const PAGE_SCRIPT = `'use strict';
     if (expired) return;
     setConn('', retries ? 'reconnecting…' : 'connecting…');
     var proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    var ws = new WebSocket(proto + '//' + location.host + '/ws');
+    var key = null;
+    try { key = localStorage.getItem('agent-tether-socket-key'); } catch (e) { key = null; }
+    if (!key) {
+      expired = true;
+      setConn('offline', 'signed out');
+      toast('Open the link agent-tether printed to sign in on this page.', true);
+      return;
+    }
+    // The socket key (kept in this origin's storage) goes beside the cookie: other local servers get the cookie too.
+    var ws = new WebSocket(proto + '//' + location.host + '/ws', ['agent-tether.v1', 'key.' + key]);
     socket = ws;
     ws.addEventListener('open', function () { retries = 0; setConn('online', 'online'); });
     ws.addEventListener('message', function (event) {
