@@ -64,8 +64,10 @@ export function createBridgeEngine(d: BridgeEngineDeps): BridgeEngine {
       key: hooks.key,
       threadIdOf: hooks.threadIdOf,
       directoryOf: hooks.directoryOf,
-      postCard: (id, card) => outbox.post(id, hooks.renderCard(id, card)),
-      editCard: (id, messageId, card) => outbox.edit(id, messageId, hooks.renderCard(id, card)),
+      // Cards and their outcomes go ahead of queued output: a person must see a question promptly.
+      postCard: (id, card) => outbox.post(id, hooks.renderCard(id, card), { priority: true }),
+      editCard: (id, messageId, card) =>
+        outbox.edit(id, messageId, hooks.renderCard(id, card), { priority: true }),
       postText: hooks.postMarkdown,
       postFile: hooks.postFile,
       stopTyping: hooks.stopTyping,

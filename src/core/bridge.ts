@@ -405,11 +405,14 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
     return this.inbound.tap(tap);
   }
 
-  /** Render and post Markdown as a standalone message (ends edit-in-place streaming). Secrets are masked. */
-  protected async postMarkdown(threadId: ThreadId, markdown: string): Promise<void> {
+  /**
+   * Render and post Markdown as a standalone message (ends edit-in-place streaming). Secrets are masked.
+   * `priority`: a reply to a person, sent ahead of the agent's queued output.
+   */
+  protected async postMarkdown(threadId: ThreadId, markdown: string, priority = false): Promise<void> {
     // Queue every chunk at once so nothing else of the thread can land between them.
     const chunks = this.transport.render(this.#secrets.text(threadId, markdown));
-    await Promise.all(chunks.map((text) => this.outbox.post(threadId, { text })));
+    await Promise.all(chunks.map((text) => this.outbox.post(threadId, { text }, { priority })));
   }
 
   /**
@@ -519,7 +522,8 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
   }
 
   async #reply(threadId: ThreadId | undefined, markdown: string): Promise<void> {
-    if (threadId !== undefined && this.#threads.has(threadId)) return this.postMarkdown(threadId, markdown);
+    if (threadId !== undefined && this.#threads.has(threadId))
+      return this.postMarkdown(threadId, markdown, true);
     return this.postGeneral(this.#secrets.text(undefined, markdown));
   }
 

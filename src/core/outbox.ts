@@ -6,6 +6,7 @@
  * @module
  */
 import { DeliveryError, PlatformError, RateLimitedError } from './errors.js';
+import { countLines, OUTBOX_BOUNDS, omittedNotice, renderInSlices, SliceClock } from './outbox-backlog.js';
 import { type RateLimit, SlidingWindowLimiter, sleep } from './rate-limiter.js';
 import type { Clock, Logger } from './types.js';
 
@@ -50,22 +51,46 @@ export interface OutboxOptions {
   readonly editInPlace?: boolean;
 }
 
+type OutputOp = { kind: 'output'; markdown: string; resolve: () => void; reject: (e: Error) => void };
 type Op =
-  | { kind: 'output'; markdown: string; resolve: () => void; reject: (e: Error) => void }
-  | { kind: 'post'; message: OutgoingMessage; resolve: (id: string) => void; reject: (e: Error) => void }
+  | OutputOp
+  | {
+      kind: 'post';
+      message: OutgoingMessage;
+      priority: boolean;
+      resolve: (id: string) => void;
+      reject: (e: Error) => void;
+    }
   | {
       kind: 'edit';
       messageId: string;
       message: OutgoingMessage;
+      priority: boolean;
       resolve: () => void;
       reject: (e: Error) => void;
     };
+
+/** Options of {@link Outbox.post} and {@link Outbox.edit}. */
+export interface PostOptions {
+  /**
+   * A card, a choice or a reply to a person: it goes ahead of the thread's queued output (which is coalesced
+   * harder while it waits), so the person sees it within a few platform calls whatever the agent printed.
+   * @defaultValue false
+   */
+  readonly priority?: boolean;
+}
 
 interface ThreadQueue {
   ops: Op[];
   running: boolean;
   /** The newest output message, which further output may extend by editing. */
   tail?: { messageId: string; text: string };
+  /** Characters of queued (not yet rendered) output. */
+  queuedChars: number;
+  /** Lines of output dropped by the backlog bound, announced before the next output. */
+  omittedLines: number;
+  /** Until when (clock ms) the thread's output is shown as code: an output of it blew its render budget. */
+  plainUntil: number;
 }
 
 /** Counters for benchmarks and `/status`. */
@@ -81,9 +106,14 @@ export interface OutboxStats {
 export class Outbox {
   readonly stats: OutboxStats = { posts: 0, edits: 0, rateLimited: 0, retries: 0, failures: 0 };
   readonly #o: OutboxOptions;
+  /** One entry per thread with queued or recent output; {@link Outbox.forget} removes it with the thread. */
   readonly #threads = new Map<string, ThreadQueue>();
   readonly #limiter: SlidingWindowLimiter;
   readonly #idle = new Set<() => void>();
+  /** Queues running now (so "all idle" is O(1), not a scan of every thread). */
+  #busy = 0;
+  /** Queued output characters across all threads (bounded by {@link OUTBOX_BOUNDS}). */
+  #totalQueued = 0;
 
   readonly #chatLimits: readonly RateLimit[];
 
@@ -94,20 +124,27 @@ export class Outbox {
     this.#limiter = new SlidingWindowLimiter(options.clock);
   }
 
-  /** Queue agent output (Markdown). Resolves once it is visible on the platform. */
+  /**
+   * Queue agent output (Markdown). Resolves once it is visible on the platform — or, under a flood, once the
+   * backlog bound has replaced it with the "… N lines omitted …" line (the newest output is kept).
+   */
   output(ref: string, markdown: string): Promise<void> {
     return new Promise((resolve, reject) => this.#push(ref, { kind: 'output', markdown, resolve, reject }));
   }
 
   /** Queue a standalone message (a card, a status). Resolves with its message id. Ends edit-in-place streaming. */
-  post(ref: string, message: OutgoingMessage): Promise<string> {
-    return new Promise((resolve, reject) => this.#push(ref, { kind: 'post', message, resolve, reject }));
+  post(ref: string, message: OutgoingMessage, options: PostOptions = {}): Promise<string> {
+    const priority = options.priority === true;
+    return new Promise((resolve, reject) =>
+      this.#push(ref, { kind: 'post', message, priority, resolve, reject }),
+    );
   }
 
   /** Queue an edit of an earlier message (e.g. a card after its decision), in order with the thread's output. */
-  edit(ref: string, messageId: string, message: OutgoingMessage): Promise<void> {
+  edit(ref: string, messageId: string, message: OutgoingMessage, options: PostOptions = {}): Promise<void> {
+    const priority = options.priority === true;
     return new Promise((resolve, reject) =>
-      this.#push(ref, { kind: 'edit', messageId, message, resolve, reject }),
+      this.#push(ref, { kind: 'edit', messageId, message, priority, resolve, reject }),
     );
   }
 
@@ -123,24 +160,88 @@ export class Outbox {
     if (queue && !queue.running && queue.ops.length === 0) this.#threads.delete(ref);
   }
 
+  /** Characters of output queued and not yet rendered: for one thread, or for all. Bounded by {@link OUTBOX_BOUNDS}. */
+  backlog(ref?: string): number {
+    return ref === undefined ? this.#totalQueued : (this.#threads.get(ref)?.queuedChars ?? 0);
+  }
+
   /** Resolves when every queue is empty. */
   async drain(): Promise<void> {
-    if ([...this.#threads.values()].every((q) => !q.running && q.ops.length === 0)) return;
+    if (this.#busy === 0) return;
     await new Promise<void>((resolve) => this.#idle.add(resolve));
   }
 
   #push(ref: string, op: Op): void {
     let queue = this.#threads.get(ref);
     if (!queue) {
-      queue = { ops: [], running: false };
+      queue = { ops: [], running: false, queuedChars: 0, omittedLines: 0, plainUntil: 0 };
       this.#threads.set(ref, queue);
     }
-    queue.ops.push(op);
+    if (op.kind === 'output') {
+      queue.ops.push(op);
+      queue.queuedChars += op.markdown.length;
+      this.#totalQueued += op.markdown.length;
+      if (this.#cardWaits(queue)) this.#trim(queue, OUTBOX_BOUNDS.threadCharsWhileCardWaits);
+      else if (this.#totalQueued > OUTBOX_BOUNDS.totalChars)
+        this.#trim(queue, OUTBOX_BOUNDS.threadCharsWhileCardWaits);
+      else if (queue.queuedChars > OUTBOX_BOUNDS.threadChars)
+        this.#trim(queue, OUTBOX_BOUNDS.threadChars / 2);
+    } else if (op.priority) {
+      // Ahead of queued output, behind earlier priority messages (they keep their order).
+      let at = 0;
+      while (at < queue.ops.length && (queue.ops[at] as Op).kind !== 'output') at++;
+      queue.ops.splice(at, 0, op);
+      this.#trim(queue, OUTBOX_BOUNDS.threadCharsWhileCardWaits);
+    } else queue.ops.push(op);
     if (!queue.running) {
       queue.running = true;
+      this.#busy++;
       // Start after the current synchronous burst so it is coalesced.
       queueMicrotask(() => void this.#run(ref, queue));
     }
+  }
+
+  #cardWaits(queue: ThreadQueue): boolean {
+    const head = queue.ops[0];
+    return head !== undefined && head.kind !== 'output' && head.priority;
+  }
+
+  /**
+   * Drops the oldest queued output until at most `maxChars` are queued, counting its lines for the notice; an
+   * output larger than what is left keeps its newest lines.
+   */
+  #trim(queue: ThreadQueue, maxChars: number): void {
+    if (queue.queuedChars <= maxChars) return;
+    const kept: Op[] = [];
+    let excess = queue.queuedChars - maxChars;
+    for (const op of queue.ops) {
+      if (op.kind !== 'output' || excess <= 0) {
+        kept.push(op);
+        continue;
+      }
+      const length = op.markdown.length;
+      if (length <= excess) {
+        excess -= length;
+        this.#dropChars(queue, length);
+        queue.omittedLines += countLines(op.markdown);
+        op.resolve();
+        continue;
+      }
+      // Keep the newest part, from a line start.
+      const newline = op.markdown.indexOf('\n', excess);
+      const cut = newline === -1 ? excess : newline + 1;
+      queue.omittedLines += countLines(op.markdown.slice(0, cut)) - (newline === -1 ? 0 : 1);
+      op.markdown = op.markdown.slice(cut);
+      this.#dropChars(queue, cut);
+      excess = 0;
+      kept.push(op);
+    }
+    queue.ops = kept;
+  }
+
+  #dropChars(queue: ThreadQueue, chars: number): void {
+    queue.queuedChars -= chars;
+    this.#totalQueued -= chars;
   }
 
   async #run(ref: string, queue: ThreadQueue): Promise<void> {
@@ -149,43 +250,82 @@ export class Outbox {
         const head = queue.ops[0];
         if (!head) break;
         if (head.kind === 'output') {
-          const batch: Extract<Op, { kind: 'output' }>[] = [];
-          while (queue.ops[0]?.kind === 'output')
-            batch.push(queue.ops.shift() as Extract<Op, { kind: 'output' }>);
+          let count = 0;
+          while (queue.ops[count]?.kind === 'output') count++;
+          const batch = queue.ops.splice(0, count) as OutputOp[];
+          for (const op of batch) {
+            queue.queuedChars -= op.markdown.length;
+            this.#totalQueued -= op.markdown.length;
+          }
           await this.#deliverOutput(ref, queue, batch);
           continue;
         }
         queue.ops.shift();
-        try {
-          if (head.kind === 'post') {
-            delete queue.tail;
-            head.resolve(await this.#call(ref, 'post', () => this.#o.transport.post(ref, head.message)));
-          } else {
-            await this.#call(ref, 'edit', () => this.#o.transport.edit(ref, head.messageId, head.message));
-            head.resolve();
-          }
-        } catch (error) {
-          head.reject(this.#deliveryError(ref, error));
-        }
+        await this.#deliverMessage(ref, queue, head);
       }
     } finally {
       queue.running = false;
-      if ([...this.#threads.values()].every((q) => !q.running && q.ops.length === 0)) {
+      this.#busy--;
+      if (this.#busy === 0) {
         for (const resolve of this.#idle) resolve();
         this.#idle.clear();
       }
     }
   }
 
-  async #deliverOutput(
-    ref: string,
-    queue: ThreadQueue,
-    batch: Extract<Op, { kind: 'output' }>[],
-  ): Promise<void> {
+  async #deliverMessage(ref: string, queue: ThreadQueue, op: Exclude<Op, OutputOp>): Promise<void> {
+    try {
+      if (op.kind === 'post') {
+        delete queue.tail;
+        op.resolve(await this.#call(ref, 'post', () => this.#o.transport.post(ref, op.message), op.priority));
+      } else {
+        await this.#call(
+          ref,
+          'edit',
+          () => this.#o.transport.edit(ref, op.messageId, op.message),
+          op.priority,
+        );
+        op.resolve();
+      }
+    } catch (error) {
+      op.reject(this.#deliveryError(ref, error));
+    }
+  }
+
+  /** Renders a batch of output in slices (yielding to the event loop), a notice first if output was omitted. */
+  async #renderBatch(queue: ThreadQueue, batch: readonly OutputOp[]): Promise<string[]> {
+    const render = (markdown: string) => this.#o.transport.render(markdown);
+    const pieces: string[] = [];
+    if (queue.omittedLines > 0) {
+      for (const piece of render(omittedNotice(queue.omittedLines))) pieces.push(piece);
+      queue.omittedLines = 0;
+    }
+    const slice = new SliceClock();
+    for (const op of batch) {
+      if (!op.markdown.trim()) continue;
+      const asCode = this.#o.clock.now() < queue.plainUntil;
+      const rendered = await renderInSlices(op.markdown, render, asCode, slice);
+      if (rendered.slow) queue.plainUntil = this.#o.clock.now() + OUTBOX_BOUNDS.plainAfterSlowMs;
+      for (const piece of rendered.pieces) pieces.push(piece);
+    }
+    return pieces;
+  }
+
+  /** Sends the priority messages waiting at the head of the queue, in the middle of an output batch. */
+  async #deliverPriority(ref: string, queue: ThreadQueue): Promise<boolean> {
+    let sent = false;
+    while (this.#cardWaits(queue)) {
+      await this.#deliverMessage(ref, queue, queue.ops.shift() as Exclude<Op, OutputOp>);
+      sent = true;
+    }
+    return sent;
+  }
+
+  async #deliverOutput(ref: string, queue: ThreadQueue, batch: OutputOp[]): Promise<void> {
     try {
       // Each output is rendered on its own (a code fence opened by one never swallows the next), then the
       // rendered pieces are packed into as few messages as the limit allows, starting with the newest one.
-      const pieces = batch.flatMap((op) => (op.markdown.trim() ? this.#o.transport.render(op.markdown) : []));
+      const pieces = await this.#renderBatch(queue, batch);
       const tail = this.#o.editInPlace === false ? undefined : queue.tail;
       const messages = packMessages(tail?.text, pieces, this.#o.transport.messageLimit);
       let first = 0;
@@ -206,8 +346,23 @@ export class Outbox {
           );
         }
       }
-      for (const message of messages.slice(first)) {
-        const { text } = message;
+      let rest = messages.slice(first);
+      while (rest.length > 0) {
+        if (await this.#deliverPriority(ref, queue)) {
+          // A card went out: what is left of this batch is coalesced to its newest messages.
+          const keep = OUTBOX_BOUNDS.messagesWhileCardWaits;
+          if (rest.length > keep) {
+            const dropped = rest.slice(0, rest.length - keep);
+            const lines = dropped.reduce((n, m) => n + countLines(m.text), 0);
+            const notice = packMessages(
+              undefined,
+              this.#o.transport.render(omittedNotice(lines)),
+              this.#o.transport.messageLimit,
+            );
+            rest = [...notice, ...rest.slice(rest.length - keep)];
+          }
+        }
+        const text = (rest.shift() as PackedMessage).text;
         const messageId = await this.#call(ref, 'post', () => this.#o.transport.post(ref, { text }));
         queue.tail = { messageId, text };
       }
@@ -218,17 +373,20 @@ export class Outbox {
     }
   }
 
-  async #call<T>(ref: string, kind: 'post' | 'edit', fn: () => Promise<T>): Promise<T> {
+  async #call<T>(ref: string, kind: 'post' | 'edit', fn: () => Promise<T>, priority = false): Promise<T> {
     const chat = this.#o.transport.chatKey?.(ref) ?? ref;
     const maxAttempts = this.#o.maxAttempts ?? 5;
     const maxRateLimited = this.#o.maxRateLimitRetries ?? 20;
     let attempts = 0;
     let limited = 0;
     for (;;) {
-      await this.#limiter.acquire([
-        ...this.#chatLimits.map((limit, i) => [`chat:${chat}:${i}`, limit] as const),
-        ['global', this.#o.global],
-      ]);
+      await this.#limiter.acquire(
+        [
+          ...this.#chatLimits.map((limit, i) => [`chat:${chat}:${i}`, limit] as const),
+          ['global', this.#o.global],
+        ],
+        priority,
+      );
       try {
         const result = await fn();
         if (kind === 'post') this.stats.posts++;

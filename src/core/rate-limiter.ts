@@ -10,6 +10,12 @@ export interface RateLimit {
   readonly windowMs: number;
 }
 
+/**
+ * Windows are kept this much longer than the platform documents (10%): our clock and the platform's never
+ * agree exactly, and a call that lands a few ms early draws a 429 that costs a whole retry-after.
+ */
+export const RATE_LIMIT_MARGIN = 0.1;
+
 /** Sleep on the given clock. */
 export function sleep(clock: Clock, ms: number): Promise<void> {
   return new Promise((resolve) => {
@@ -17,38 +23,49 @@ export function sleep(clock: Clock, ms: number): Promise<void> {
   });
 }
 
-/** Schedules calls under several sliding-window limits at once. */
+type Limits = readonly (readonly [string, RateLimit | undefined])[];
+
+interface Waiter {
+  readonly limits: Limits;
+  readonly priority: boolean;
+  readonly resolve: () => void;
+}
+
+/**
+ * Schedules calls under several sliding-window limits at once. Waiting calls are grouped by the limits they
+ * need (a chat), first come first served within a group, priority calls first; one timer wakes the limiter
+ * when the soonest group can go — never every waiter. Memory: per key at most `count` timestamps; per waiting
+ * call one entry (each thread of the outbox has at most one call waiting).
+ */
 export class SlidingWindowLimiter {
   readonly #windows = new Map<string, number[]>();
+  readonly #groups = new Map<string, Waiter[]>();
   readonly #clock: Clock;
+  #timer: unknown;
+  #timerAt = Number.POSITIVE_INFINITY;
 
   constructor(clock: Clock) {
     this.#clock = clock;
   }
 
-  /** Wait until a call is allowed under every `[key, limit]` pair, then record it. */
-  async acquire(limits: readonly (readonly [string, RateLimit | undefined])[]): Promise<void> {
-    for (;;) {
-      const now = this.#clock.now();
-      let wait = 0;
-      for (const [key, limit] of limits) {
-        if (!limit) continue;
-        const stamps = this.#prune(key, now, limit.windowMs);
-        if (stamps.length >= limit.count) {
-          const oldest = stamps[stamps.length - limit.count] ?? now;
-          wait = Math.max(wait, oldest + limit.windowMs - now);
-        }
-      }
-      if (wait <= 0) break;
-      await sleep(this.#clock, wait);
+  /** Wait until a call is allowed under every `[key, limit]` pair, then record it. Priority calls go first. */
+  acquire(limits: Limits, priority = false): Promise<void> {
+    const group = limits.map(([key, limit]) => (limit ? key : '')).join('\u0000');
+    if (!this.#groups.has(group) && this.#waitFor(limits) <= 0) {
+      this.#record(limits);
+      return Promise.resolve();
     }
-    const now = this.#clock.now();
-    for (const [key, limit] of limits) {
-      if (!limit) continue;
-      const stamps = this.#windows.get(key) ?? [];
-      stamps.push(now);
-      this.#windows.set(key, stamps);
-    }
+    return new Promise((resolve) => {
+      const waiters = this.#groups.get(group) ?? [];
+      const waiter: Waiter = { limits, priority, resolve };
+      if (priority) {
+        let at = 0;
+        while (at < waiters.length && (waiters[at] as Waiter).priority) at++;
+        waiters.splice(at, 0, waiter);
+      } else waiters.push(waiter);
+      this.#groups.set(group, waiters);
+      this.#pump();
+    });
   }
 
   /**
@@ -57,14 +74,81 @@ export class SlidingWindowLimiter {
    */
   penalise(key: string, untilMs: number, limit: RateLimit | undefined): void {
     if (!limit) return;
-    const blockers = Array.from({ length: limit.count }, () => untilMs - limit.windowMs);
-    const stamps = [...(this.#windows.get(key) ?? []), ...blockers].sort((a, b) => a - b);
+    const windowMs = widened(limit);
+    const blockers = Array.from({ length: limit.count }, () => untilMs - windowMs);
+    const stamps = [...(this.#windows.get(key) ?? []), ...blockers].sort((a, b) => a - b).slice(-limit.count);
     this.#windows.set(key, stamps);
   }
 
+  /** Grants every group head that may go now (priority heads first); arms one timer for the soonest other. */
+  #pump(): void {
+    let soonest = Number.POSITIVE_INFINITY;
+    for (const pass of [true, false]) {
+      for (const [group, waiters] of this.#groups) {
+        let head = waiters[0];
+        if (head === undefined || head.priority !== pass) continue;
+        let wait = this.#waitFor(head.limits);
+        while (head !== undefined && wait <= 0) {
+          waiters.shift();
+          this.#record(head.limits);
+          head.resolve();
+          head = waiters[0];
+          wait = head === undefined ? 0 : this.#waitFor(head.limits);
+        }
+        if (waiters.length === 0) this.#groups.delete(group);
+        else soonest = Math.min(soonest, wait);
+      }
+    }
+    if (soonest === Number.POSITIVE_INFINITY) return;
+    const at = this.#clock.now() + soonest;
+    if (this.#timer !== undefined && this.#timerAt <= at) return;
+    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
+    this.#timerAt = at;
+    this.#timer = this.#clock.setTimeout(() => {
+      this.#timer = undefined;
+      this.#timerAt = Number.POSITIVE_INFINITY;
+      this.#pump();
+    }, soonest);
+  }
+
+  /** How long (ms) until a call is allowed under every limit; 0 or less means now. */
+  #waitFor(limits: Limits): number {
+    const now = this.#clock.now();
+    let wait = 0;
+    for (const [key, limit] of limits) {
+      if (!limit) continue;
+      const windowMs = widened(limit);
+      const stamps = this.#prune(key, now, windowMs);
+      if (stamps.length >= limit.count) {
+        const oldest = stamps[stamps.length - limit.count] ?? now;
+        wait = Math.max(wait, oldest + windowMs - now);
+      }
+    }
+    return wait;
+  }
+
+  #record(limits: Limits): void {
+    const now = this.#clock.now();
+    for (const [key, limit] of limits) {
+      if (!limit) continue;
+      const stamps = this.#windows.get(key) ?? [];
+      stamps.push(now);
+      // Only the newest `count` stamps ever matter.
+      if (stamps.length > limit.count) stamps.splice(0, stamps.length - limit.count);
+      this.#windows.set(key, stamps);
+    }
+  }
+
   #prune(key: string, now: number, windowMs: number): number[] {
-    const stamps = (this.#windows.get(key) ?? []).filter((t) => t > now - windowMs);
-    this.#windows.set(key, stamps);
+    const stamps = this.#windows.get(key) ?? [];
+    let drop = 0;
+    while (drop < stamps.length && (stamps[drop] as number) <= now - windowMs) drop++;
+    if (drop > 0) stamps.splice(0, drop);
+    if (stamps.length === 0) this.#windows.delete(key);
     return stamps;
   }
+}
+
+function widened(limit: RateLimit): number {
+  return Math.ceil(limit.windowMs * (1 + RATE_LIMIT_MARGIN));
 }
