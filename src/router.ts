@@ -25,17 +25,48 @@ export interface RoutedThread {
   readonly threadId: ThreadId;
 }
 
+/** Escalation: some bridges are only asked once a request has waited `afterMs` unanswered elsewhere. */
+export interface RouterEscalation {
+  /** The bridges asked later (they still get output, statuses and cards' updates like the others). */
+  readonly to: readonly Bridge[];
+  /** How long the other platforms have to answer first. */
+  readonly afterMs: number;
+}
+
+/** Options of {@link BridgeRouter}. */
+export interface BridgeRouterOptions {
+  readonly logger?: Logger;
+  /**
+   * Escalate unanswered approvals and choices to other platforms: their card appears only after
+   * `afterMs` (on the first bridge's clock), and only if nobody answered yet.
+   * @example { to: [discord], afterMs: 10 * 60_000 }
+   */
+  readonly escalation?: RouterEscalation;
+}
+
 /** Fans a session out to several bridges. */
 export class BridgeRouter {
   readonly bridges: readonly Bridge[];
   readonly #sessions = new Map<string, RoutedThread[]>();
   readonly #logger: Logger;
+  readonly #escalation: RouterEscalation | undefined;
 
   /** @param bridges - one or more bridges (started or not; `start()` starts them). */
-  constructor(bridges: readonly Bridge[], options: { logger?: Logger } = {}) {
+  constructor(bridges: readonly Bridge[], options: BridgeRouterOptions = {}) {
     if (bridges.length === 0) throw new TetherError('CONFIG', 'BridgeRouter needs at least one bridge');
+    const escalation = options.escalation;
+    if (
+      escalation &&
+      (escalation.to.some((b) => !bridges.includes(b)) || escalation.to.length >= bridges.length)
+    ) {
+      throw new TetherError(
+        'CONFIG',
+        "BridgeRouter escalation: `to` must list some of the router's bridges, leaving at least one to ask first",
+      );
+    }
     this.bridges = bridges;
     this.#logger = options.logger ?? silentLogger;
+    this.#escalation = escalation;
   }
 
   /** Start every bridge that is not running. */
@@ -147,13 +178,37 @@ export class BridgeRouter {
     const base = baseId ?? randomUUID();
     const ids = threads.map((t, i) => (i === 0 ? base : `${base}@${t.bridge.platform}#${i}`));
     const controllers = threads.map(() => new AbortController());
-    const asks = threads.map((t, i) =>
-      ask(t, ids[i] ?? base, controllers[i]?.signal ?? new AbortController().signal).then((d) => ({ d, i })),
-    );
-    // The first answer from any platform wins; a platform that fails to show the card does not block the others.
-    const first = await Promise.any(asks).catch((error: unknown) => {
-      throw error instanceof AggregateError ? (error.errors[0] as Error) : error;
+    const escalation = this.#escalation;
+    const later = (t: RoutedThread) =>
+      escalation !== undefined &&
+      escalation.to.includes(t.bridge) &&
+      threads.some((other) => !escalation.to.includes(other.bridge));
+    const clock = threads.find((t) => !later(t))?.bridge.clock;
+    const pendingEscalations: { handle: unknown; clock: NonNullable<typeof clock> }[] = [];
+    const asks = threads.map((t, i) => {
+      const start = () =>
+        ask(t, ids[i] ?? base, controllers[i]?.signal ?? new AbortController().signal).then((d) => ({
+          d,
+          i,
+        }));
+      if (!later(t) || !clock || !escalation) return start();
+      // Asked only if nobody answered elsewhere in time; until then this platform shows no card.
+      return new Promise<{ d: ApprovalDecision | ChoiceDecision; i: number }>((resolve, reject) => {
+        const handle = clock.setTimeout(() => {
+          this.#logger.info({ platform: t.bridge.platform, sessionId }, 'escalating an unanswered request');
+          start().then(resolve, reject);
+        }, escalation.afterMs);
+        pendingEscalations.push({ handle, clock });
+      });
     });
+    // The first answer from any platform wins; a platform that fails to show the card does not block the others.
+    const first = await Promise.any(asks)
+      .catch((error: unknown) => {
+        throw error instanceof AggregateError ? (error.errors[0] as Error) : error;
+      })
+      .finally(() => {
+        for (const { handle, clock: c } of pendingEscalations) c.clearTimeout(handle);
+      });
     if (threads.length > 1) {
       await Promise.allSettled(
         threads.map((t, i) => (i === first.i ? undefined : t.bridge.resolveRequest(ids[i] ?? base, first.d))),

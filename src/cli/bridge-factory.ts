@@ -7,7 +7,7 @@
 import type { Bridge, BridgeOptions } from '../core/bridge.js';
 import { MemoryStore } from '../core/store/index.js';
 import type { Store } from '../core/store/types.js';
-import { rulesFromConfig } from './approval-config.js';
+import { remindersFromConfig, rulesFromConfig } from './approval-config.js';
 import type { PlatformName, TetherConfig } from './config.js';
 import { CliError } from './errors.js';
 import type { CliLogger } from './logger.js';
@@ -82,6 +82,7 @@ export async function createBridge(
     logger: options.logger,
     ...(config.dataDir === undefined ? {} : { dataDir: config.dataDir }),
     ...(config.rules === undefined ? {} : { rules: rulesFromConfig(config.rules) }),
+    ...(config.reminders === undefined ? {} : { reminders: remindersFromConfig(config.reminders) }),
     ...(options.store === undefined ? {} : { store: options.store }),
   };
   switch (platform) {

@@ -17,7 +17,7 @@
  */
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
-import { rulesSchema } from './approval-config.js';
+import { remindersSchema, rulesSchema } from './approval-config.js';
 
 /** The platforms the CLI can bridge to. */
 export const PLATFORM_NAMES = ['web', 'telegram', 'slack', 'discord'] as const;
@@ -91,6 +91,8 @@ export const configSchema = z.strictObject({
   web: webSection.partial().optional(),
   /** Approval rules, in order (see the README's "Rules"). */
   rules: rulesSchema.optional(),
+  /** Reminders for unanswered approvals (see the README's "Reminders"). */
+  reminders: remindersSchema.optional(),
   /** `agent-tether serve`: control port (default 8788), platforms (default: every configured one), `/new`'s runner. */
   serve: serveSection.partial().optional(),
   /** Project name → directory: where `/new <project> <prompt>` may start a session (never a typed path). */

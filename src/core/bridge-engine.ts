@@ -81,6 +81,7 @@ export function createBridgeEngine(d: BridgeEngineDeps): BridgeEngine {
       notificationQuietMs: options.notificationQuietMs,
       approvalTimeoutMs: options.approvalTimeoutMs,
       rules: options.rules,
+      reminders: options.reminders,
     },
   );
   const inbound = new BridgeInbound({

@@ -135,6 +135,7 @@ export class BridgeInbound {
     command: ParsedCommand | undefined,
   ): Promise<boolean> {
     const { flow } = this.#d;
+    if (!command && (await flow.takeEditReply(threadId, user, text))) return true;
     const awaiting = this.#awaitingReason.get(threadId);
     const awaitedEntry = awaiting ? flow.pending.get(awaiting.requestId) : undefined;
     if (awaiting && (!awaitedEntry || awaitedEntry.record.decisionJson !== undefined)) {
@@ -314,7 +315,10 @@ export class BridgeInbound {
       status: {
         description: 'Show status',
         handler: async ({ threadId, user }) =>
-          (await handlers.onStatusRequest(threadId, user)) ?? this.#defaultStatus(threadId),
+          [
+            (await handlers.onStatusRequest(threadId, user)) ?? this.#defaultStatus(threadId),
+            ...this.#reminderStatus(threadId),
+          ].join('\n'),
       },
       stop: {
         description: 'Stop / interrupt the agent',
@@ -334,6 +338,14 @@ export class BridgeInbound {
     for (const [name, def] of Object.entries(builtins)) {
       if (!disabledCommands.includes(name as BuiltinCommand)) commands.register(name, def);
     }
+  }
+
+  /** Reminder settings and the next reminders, in a thread with requests waiting. */
+  #reminderStatus(threadId: ThreadId | undefined): string[] {
+    const { flow } = this.#d;
+    if (threadId === undefined) return [];
+    const key = this.#d.key(threadId);
+    return flow.pending.listOpen(key).length > 0 ? flow.reminders.statusLines(key) : [];
   }
 
   #defaultStatus(threadId: ThreadId | undefined): string {

@@ -3,6 +3,7 @@
  * @module
  */
 import type { BuiltinCommand, CommandDef } from './commands.js';
+import type { ReminderOptions } from './reminders.js';
 import type { RuleSpec } from './rules/match.js';
 import type { SecretMaskingOptions } from './secrets/masker.js';
 import type { Store } from './store/types.js';
@@ -35,6 +36,12 @@ export interface BridgeOptions {
    * @example [{ effect: 'allow', tool: 'Bash', command: 'npm test' }, { effect: 'deny', tool: 'Bash', command: 'rm*' }]
    */
   readonly rules?: readonly RuleSpec[];
+  /**
+   * Reminders for unanswered approvals: a new message after `remindAfterMs` (5 min), a warning
+   * `warnBeforeTimeoutMs` (2 min) before the timeout, no pings during `quietHours`. `{ enabled: false }` turns
+   * them off. Shown in `/status`.
+   */
+  readonly reminders?: ReminderOptions;
   /** Quiet period before batched auto-approve notices are sent. @default 1500 */
   readonly notificationQuietMs?: number;
   /** Minimum time between two error notices in a thread. @default 0 (no debouncing) */

@@ -105,6 +105,8 @@ export interface ApprovalRequest {
   readonly directory?: string;
   /** The agent's own permission suggestions (e.g. Claude Code's `addRules`), for "Always allow". */
   readonly suggestions?: readonly unknown[];
+  /** The agent accepts a changed input (`updatedInput`): the card offers **Edit**. */
+  readonly editable?: boolean;
 }
 
 /** One option of a choice request. */
@@ -211,6 +213,11 @@ export interface RequestApprovalOptions {
   readonly directory?: string;
   /** The agent's permission suggestions: "Always allow" offers their prefix when it covers only this call. */
   readonly suggestions?: readonly unknown[];
+  /**
+   * The caller runs `decision.updatedInput` when present: the card offers **Edit** (the person replies with a
+   * corrected command, sees the change as a diff and approves it). @default false
+   */
+  readonly editable?: boolean;
   /** How long to wait for a person before resolving as `timeout` (a deny). @default 30 minutes (the bridge's `approvalTimeoutMs`) */
   readonly timeoutMs?: number;
   /** Aborting cancels the request: the card is updated and the promise resolves as `timeout`. */

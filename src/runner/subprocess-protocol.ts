@@ -15,7 +15,7 @@
  * | line | meaning |
  * |---|---|
  * | `{"type":"output","text":"…","kind"?:"final"\|"step"}` | show text (markdown) |
- * | `{"type":"permission_request","id":"r1","tool":"Bash","input":{…},"description"?:"…"}` | ask a person; wait for a `permission_decision` with the same id |
+ * | `{"type":"permission_request","id":"r1","tool":"Bash","input":{…},"description"?:"…","editable"?:true}` | ask a person; wait for a `permission_decision` with the same id. `editable`: the agent runs `updated_input` from the decision, so the card offers **Edit** |
  * | `{"type":"awaiting_input"}` | the turn is done; waiting for `input` |
  * | `{"type":"metadata","data":{"tokens":123,…}}` | report metadata; each key becomes one event |
  * | `{"type":"header","title":"…","model"?:"…"}` | describe the session (the runner already sent a header naming the command at spawn) |
@@ -26,7 +26,7 @@
  * | line | meaning |
  * |---|---|
  * | `{"type":"input","text":"…"}` | a person wrote this |
- * | `{"type":"permission_decision","id":"r1","behavior":"allow"\|"deny","message"?:"…"}` | the answer; `message` is the deny reason |
+ * | `{"type":"permission_decision","id":"r1","behavior":"allow"\|"deny","message"?:"…","updated_input"?:{…}}` | the answer; `message` is the deny reason; `updated_input` (only after `editable`) is the input a person corrected: run it instead of the original |
  * | `{"type":"permission_mode","mode":"default"\|"acceptEdits"\|"bypassPermissions"}` | the person changed the mode |
  * | `{"type":"stop"}` | exit now; stdin is closed right after, and the process is killed if it lingers |
  *
@@ -58,6 +58,7 @@ export const AgentPermissionRequestMessage = z.object({
   tool: z.string().min(1).max(200),
   input: z.record(z.string(), z.unknown()).default({}),
   description: z.string().max(MAX_TEXT).optional(),
+  editable: z.boolean().optional(),
 });
 
 /** `{"type":"awaiting_input"}` */
@@ -105,6 +106,7 @@ export type RunnerMessage =
       readonly id: string;
       readonly behavior: 'allow' | 'deny';
       readonly message?: string;
+      readonly updated_input?: Record<string, unknown>;
     }
   | { readonly type: 'permission_mode'; readonly mode: 'default' | 'acceptEdits' | 'bypassPermissions' }
   | { readonly type: 'stop' };

@@ -161,7 +161,12 @@ export class SubprocessRunner implements Runner {
     if (session === undefined || !session.pending.delete(requestId)) return false;
     const message: RunnerMessage =
       decision.behavior === 'allow'
-        ? { type: 'permission_decision', id: requestId, behavior: 'allow' }
+        ? {
+            type: 'permission_decision',
+            id: requestId,
+            behavior: 'allow',
+            ...(decision.updatedInput !== undefined ? { updated_input: decision.updatedInput } : {}),
+          }
         : {
             type: 'permission_decision',
             id: requestId,
@@ -296,6 +301,7 @@ export class SubprocessRunner implements Runner {
           toolInput: message.input,
           kind: 'tool' as const,
           ...(message.description === undefined ? {} : { description: message.description }),
+          ...(message.editable === true ? { editable: true } : {}),
         };
         void session.seq.emit(() => events.onPermissionRequest(sessionId, request));
         return;

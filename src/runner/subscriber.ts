@@ -223,6 +223,7 @@ export class SessionSubscriber implements RunnerEvents {
         signal,
         ...(request.description ? { description: request.description } : {}),
         ...(request.suggestions ? { suggestions: request.suggestions } : {}),
+        ...(request.editable === true && request.kind !== 'plan' ? { editable: true } : {}),
         ...(base ? { directory: base } : {}),
         ...timeout,
       });

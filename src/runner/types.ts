@@ -110,6 +110,8 @@ export interface RunnerPermissionRequest {
   readonly options?: readonly AgentPermissionOption[];
   /** Backend-specific suggestions (e.g. the Agent SDK's permission updates), passed through untouched. */
   readonly suggestions?: readonly unknown[];
+  /** The backend runs `decision.updatedInput` when a person edits the input: cards offer **Edit**. */
+  readonly editable?: boolean;
 }
 
 /** Who settled a permission request. `cancelled`: the agent withdrew it (stop, abort). */

@@ -55,3 +55,19 @@ describe('rules in the config file', () => {
     expect(() => readConfigFile(file)).toThrow(/"rules\.0\.effect": should be allow, deny or ask/);
   });
 });
+
+describe('reminders in the config file', () => {
+  const file = fileURLToPath(new URL('../../examples/config-reminders.json', import.meta.url));
+
+  it("the README's example is this tested file and becomes the bridge's reminder options", async () => {
+    const { remindersFromConfig } = await import('../../src/cli/approval-config.js');
+    expect(readFileSync(readme, 'utf8')).toContain(readFileSync(file, 'utf8').trim());
+    const { config } = readConfigFile(file);
+    expect(remindersFromConfig(config.reminders!)).toEqual({
+      remindAfterMs: 300_000,
+      repeat: 2,
+      warnBeforeTimeoutMs: 120_000,
+      quietHours: { start: '22:00', end: '07:30', timeZone: 'Europe/Paris' },
+    });
+  });
+});

@@ -60,6 +60,8 @@ export interface ApprovalCardInput {
   readonly timerMs: number;
   /** Set when the tool may never be auto-approved (no timer buttons). */
   readonly neverAutoApprove: boolean;
+  /** True when the request can be edited before it is approved (adds "Edit"). */
+  readonly editable?: boolean | undefined;
   /** The label of the "Always allow …" button, when a rule can be offered. */
   readonly alwaysAllow?: string | undefined;
 }
@@ -78,7 +80,10 @@ export function buildApprovalCard(input: ApprovalCardInput): Card {
     request.options === undefined
       ? [
           [button('Allow', { type: 'allow' }, 'primary'), button('Deny', { type: 'deny' }, 'danger')],
-          [button('Deny with reason', { type: 'deny_reason' })],
+          [
+            button('Deny with reason', { type: 'deny_reason' }),
+            ...(input.editable ? [button('Edit', { type: 'edit' })] : []),
+          ],
         ]
       : agentOptionRows(request.options, button);
   if (!input.neverAutoApprove) {

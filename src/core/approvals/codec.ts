@@ -16,6 +16,7 @@ export type CardAction =
   | { readonly type: 'allow_dir' }
   | { readonly type: 'show_all' }
   | { readonly type: 'always_allow' }
+  | { readonly type: 'edit' }
   | { readonly type: 'revoke_rule' }
   | { readonly type: 'choice'; readonly index: number }
   | { readonly type: 'cancel' };
@@ -32,6 +33,7 @@ const CODES: Record<Exclude<CardAction['type'], 'choice'>, string> = {
   allow_dir: 'D',
   show_all: 's',
   always_allow: 'w',
+  edit: 'e',
   revoke_rule: 'v',
   cancel: 'x',
 };

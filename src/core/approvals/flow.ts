@@ -8,9 +8,10 @@ import { revealHiddenCharacters } from '../../format/hidden-characters.js';
 import { formatToolInputFull } from '../../format/index.js';
 import { describeBatch, NotificationBatcher } from '../batcher.js';
 import type { OutgoingFile } from '../outgoing-file.js';
+import { ApprovalReminders, type ReminderOptions } from '../reminders.js';
 import { RuleBook } from '../rules/book.js';
 import { RuleCardActions } from '../rules/card-actions.js';
-import { describeRule, type RuleSpec } from '../rules/match.js';
+import { commandOf, describeRule, type RuleSpec } from '../rules/match.js';
 import type { AuditEntry, Store } from '../store/types.js';
 import type {
   ApprovalDecision,
@@ -36,6 +37,7 @@ import {
 } from './cards.js';
 import { type CardAction, PayloadCodec } from './codec.js';
 import { approvalBody, showAllContent } from './diff-card.js';
+import { editableField, editedBody, editedInput, editPrompt } from './edits.js';
 import type { ParsedApprovalText } from './grammar.js';
 import { PendingApprovals, type PendingDecision, type PendingEntry, type SettleResult } from './pending.js';
 import { cardOffers, decisionForTap, describeOutcome } from './tap-actions.js';
@@ -68,6 +70,8 @@ export interface ApprovalFlowOptions {
   readonly neverAutoApprove?: readonly string[] | undefined;
   readonly notificationQuietMs?: number | undefined;
   readonly approvalTimeoutMs?: number | undefined;
+  /** Reminders, timeout warnings and quiet hours for unanswered approvals. */
+  readonly reminders?: ReminderOptions | undefined;
   /** Rules from the config, evaluated before stored rules (see `src/core/rules/`). */
   readonly rules?: readonly RuleSpec[] | undefined;
 }
@@ -110,6 +114,13 @@ function parseDescription(description: string | undefined): Record<string, unkno
   return description;
 }
 
+/** "**Bash** npm test" for reminders. */
+function reminderLabel(request: ApprovalRequest): string {
+  const command = commandOf(request.input);
+  const what = command ? ` ${command.length > 80 ? `${command.slice(0, 79)}…` : command}` : '';
+  return `**${escapeMarkdown(request.toolName)}**${escapeMarkdown(what)}`;
+}
+
 function normaliseOptions(options: readonly (ChoiceOption | string)[]): ChoiceOption[] {
   return options.map((o) => (typeof o === 'string' ? { label: o } : o));
 }
@@ -120,12 +131,18 @@ export class ApprovalFlow {
   readonly pending: PendingApprovals;
   /** Approval rules: the config's and the stored ones, with the cards that show them. */
   readonly rules: RuleCardActions;
+  /** Reminder and warning timers of open approvals. */
+  readonly reminders: ApprovalReminders;
   readonly #host: ApprovalHost;
   readonly #o: ApprovalFlowOptions;
   readonly #codec: PayloadCodec;
   readonly #batcher: NotificationBatcher;
   readonly #tokens = new Map<string, string>();
   readonly #listeners = new Set<DecisionListener>();
+  /** Edited inputs of open requests ("Edit", then a reply), by request id. */
+  readonly #edits = new Map<string, { input: Record<string, unknown>; by: string }>();
+  /** Per thread key: the request whose correction the person's next message gives. */
+  readonly #awaitingEdit = new Map<string, { requestId: string; userId: string }>();
   /** Per thread: when its last request was settled, and by whom (undefined for a timeout or a timer). */
   readonly #lastSettled = new Map<string, { at: number; userId: string | undefined }>();
 
@@ -157,6 +174,11 @@ export class ApprovalFlow {
       neverAutoApprove: (tool) => this.timers.isNeverApproved(tool),
     });
     this.rules = new RuleCardActions(book, this.#codec);
+    this.reminders = new ApprovalReminders(
+      { postText: (threadId, markdown) => host.postText(threadId, markdown), logger: host.logger },
+      options.clock,
+      options.reminders,
+    );
     this.#batcher = new NotificationBatcher(
       (threadId, items) => {
         this.#host.postText(threadId, describeBatch(items)).catch((error: unknown) => {
@@ -176,6 +198,7 @@ export class ApprovalFlow {
   /** Stop timers; flush batched notices. */
   dispose(): void {
     this.pending.dispose();
+    this.reminders.dispose();
     this.#batcher.flushAll();
   }
 
@@ -213,6 +236,7 @@ export class ApprovalFlow {
       ...(options.options !== undefined && options.options.length > 0 ? { options: options.options } : {}),
       ...(directory !== undefined ? { directory } : {}),
       ...(options.suggestions !== undefined ? { suggestions: options.suggestions } : {}),
+      ...(options.editable === true ? { editable: true } : {}),
     };
     const threadKey = this.#host.key(threadId);
     const timeoutMs = options.timeoutMs ?? this.#o.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS;
@@ -245,6 +269,10 @@ export class ApprovalFlow {
     }
     this.#host.stopTyping(threadId);
     await this.#showCard(threadId, requestId, this.#approvalCard(request));
+    const shown = this.pending.get(requestId);
+    if (shown && shown.record.decisionJson === undefined) {
+      this.reminders.track(threadId, threadKey, requestId, reminderLabel(request), shown.record.expiresAt);
+    }
     return requestId;
   }
 
@@ -319,8 +347,15 @@ export class ApprovalFlow {
   }
 
   /** Settle a request exactly once: record, start timers, update the card, tell the handlers and listeners. */
-  async settle(requestId: string, decision: PendingDecision): Promise<SettleResult> {
+  async settle(requestId: string, given: PendingDecision): Promise<SettleResult> {
+    // After an edit, an allow runs the edited input: the only cards still offering Allow show the edit.
+    const edit = this.#edits.get(requestId);
+    const decision: PendingDecision =
+      edit && given.behavior === 'allow' && given.updatedInput === undefined
+        ? { ...given, updatedInput: edit.input }
+        : given;
     const result = this.pending.settle(requestId, decision);
+    this.reminders.forget(requestId);
     if (!result.settled) return result;
     const { entry } = result;
     const threadId = this.#host.threadIdOf(entry.threadKey);
@@ -351,6 +386,7 @@ export class ApprovalFlow {
       this.pending.release(requestId, decision);
     }
     await cardsUpdated;
+    this.#edits.delete(requestId);
     return result;
   }
 
@@ -415,6 +451,16 @@ export class ApprovalFlow {
       return { text: 'Full input posted below.', outcome: 'info' };
     }
     if (action.type === 'always_allow') return this.#alwaysAllow(entry, user);
+    if (action.type === 'edit') {
+      const field = entry.kind === 'approval' ? editableField(entry.request) : undefined;
+      if (!field) return INACTIVE;
+      this.#awaitingEdit.set(entry.threadKey, { requestId: entry.requestId, userId: user.id });
+      await this.#host.postText(
+        this.#host.threadIdOf(entry.threadKey),
+        `✏️ ${escapeMarkdown(user.name)}, reply in this thread with ${editPrompt(field)}. You will see the change and approve it once more.`,
+      );
+      return { text: `Reply with ${editPrompt(field)}.`, outcome: 'info' };
+    }
     if (action.type === 'revoke_rule') return INACTIVE;
     if (action.type === 'deny_reason') {
       return {
@@ -434,7 +480,8 @@ export class ApprovalFlow {
 
   async #alwaysAllow(entry: PendingEntry, user: ChatUser): Promise<TapAnswer> {
     if (entry.kind !== 'approval' || this.timers.isNeverApproved(entry.request.toolName)) return INACTIVE;
-    const rule = this.rules.alwaysAllow(entry.request, user);
+    const edit = this.#edits.get(entry.requestId);
+    const rule = this.rules.alwaysAllow(edit ? { ...entry.request, input: edit.input } : entry.request, user);
     if (!rule) return INACTIVE;
     this.#host.audit({
       action: 'rule.added',
@@ -463,6 +510,39 @@ export class ApprovalFlow {
       detail: `rule ${rule.ruleId} (${describeRule(rule)})`,
     });
     return { text: `Revoked: ${describeRule(rule)}`, outcome: 'decided' };
+  }
+
+  /**
+   * The person's reply after "Edit": store the corrected input, retire the old card's buttons and show the
+   * change as a diff on a new card that asks once more. Returns false when this message is not such a reply.
+   */
+  async takeEditReply(threadId: string, user: ChatUser, text: string): Promise<boolean> {
+    const threadKey = this.#host.key(threadId);
+    const awaiting = this.#awaitingEdit.get(threadKey);
+    if (!awaiting || awaiting.userId !== user.id) return false;
+    this.#awaitingEdit.delete(threadKey);
+    const entry = this.pending.get(awaiting.requestId);
+    if (!entry || entry.kind !== 'approval' || entry.record.decisionJson !== undefined) return false;
+    const input = editedInput(entry.request, text);
+    if (!input) return false;
+    const before = JSON.parse(entry.record.cardJson) as string[];
+    const original = this.#approvalCard(entry.request);
+    this.#edits.set(entry.requestId, { input, by: user.name });
+    this.#host.audit({
+      action: 'approval.edited',
+      threadId,
+      requestId: entry.requestId,
+      userId: user.id,
+      userName: user.name,
+    });
+    const retired = resolvedCard(
+      original,
+      `✏️ Edited by ${escapeMarkdown(user.name)}: see the new card below`,
+    );
+    await Promise.allSettled(before.map((id) => this.#host.editCard(threadId, id, retired)));
+    const messageId = await this.#host.postCard(threadId, this.#approvalCard(entry.request));
+    this.pending.setCards(entry.requestId, [...before, messageId]);
+    return true;
   }
 
   /** Post the `/rules` list with revoke buttons in a thread. */
@@ -497,7 +577,8 @@ export class ApprovalFlow {
   }
 
   #approvalCard(request: ApprovalRequest): Card {
-    const formatted = approvalBody(request);
+    const edit = this.#edits.get(request.requestId);
+    const formatted = edit ? editedBody(request, edit.input) : approvalBody(request);
     return buildApprovalCard({
       request,
       codec: this.#codec,
@@ -506,7 +587,8 @@ export class ApprovalFlow {
       hasDirectory: request.directory !== undefined,
       timerMs: this.timers.durationMs,
       neverAutoApprove: this.timers.isNeverApproved(request.toolName),
-      alwaysAllow: this.rules.offer(request),
+      alwaysAllow: this.rules.offer(edit ? { ...request, input: edit.input } : request),
+      editable: editableField(request) !== undefined,
     });
   }
 

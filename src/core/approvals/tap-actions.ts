@@ -15,7 +15,7 @@ import type { PendingDecision, PendingEntry } from './pending.js';
  */
 export function decisionForTap(
   entry: PendingEntry,
-  action: Exclude<CardAction, { type: 'show_all' | 'deny_reason' | 'always_allow' | 'revoke_rule' }>,
+  action: Exclude<CardAction, { type: 'show_all' | 'deny_reason' | 'always_allow' | 'revoke_rule' | 'edit' }>,
   user: ChatUser,
 ): PendingDecision | undefined {
   const by = { type: 'user', user } as const;

@@ -65,6 +65,8 @@ export function tetherCanUseTool(
       ...(description === undefined ? {} : { description }),
       ...(directory === undefined ? {} : { directory }),
       ...(sdk.suggestions === undefined ? {} : { suggestions: sdk.suggestions }),
+      // The SDK runs the updatedInput we return: the card may offer Edit.
+      ...(plan === undefined ? { editable: true } : {}),
       ...timing,
       signal,
     });

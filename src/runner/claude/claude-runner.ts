@@ -304,6 +304,8 @@ export class ClaudeRunner implements Runner {
         ...(plan === undefined ? {} : { plan }),
         ...(description === undefined ? {} : { description }),
         ...(sdk.suggestions === undefined ? {} : { suggestions: sdk.suggestions }),
+        // The SDK runs the `updatedInput` we return: a person may correct the input before allowing it.
+        editable: plan === undefined,
       });
       switch (answer.type) {
         case 'cancelled':
