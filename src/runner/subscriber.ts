@@ -19,6 +19,7 @@ import type {
   RunnerHeader,
   RunnerPermissionRequest,
 } from './types.js';
+import { formatUsageValue } from './usage-format.js';
 
 /** What the subscriber remembers of a session (for `/status` and `/usage`). */
 export interface SessionInfo {
@@ -175,7 +176,7 @@ export class SessionSubscriber implements RunnerEvents {
     const info = this.sessions.get(sessionId);
     if (!info || info.metadata.size === 0) return undefined;
     return [...info.metadata.entries()]
-      .map(([key, m]) => `${escapeMarkdown(key)}: ${escapeMarkdown(m.raw)}`)
+      .map(([key, m]) => `${escapeMarkdown(key)}: ${escapeMarkdown(formatUsageValue(key, m.value, m.raw))}`)
       .join('\n');
   }
 
