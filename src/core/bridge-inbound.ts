@@ -8,7 +8,7 @@
 import { escapeMarkdown, minutes } from './approvals/cards.js';
 import type { ApprovalFlow, TapAnswer } from './approvals/flow.js';
 import { type ParsedApprovalText, parseApprovalText, parseChoiceText } from './approvals/grammar.js';
-import type { PendingEntry, SettleResult } from './approvals/pending.js';
+import type { PendingDecision, PendingEntry, SettleResult } from './approvals/pending.js';
 import { describeOutcome } from './approvals/tap-actions.js';
 import { type Authorizer, describePairingFailure } from './auth.js';
 import {
@@ -139,8 +139,19 @@ export class BridgeInbound {
     const awaiting = this.#awaitingReason.get(threadId);
     const awaitedEntry = awaiting ? flow.pending.get(awaiting.requestId) : undefined;
     if (awaiting && (!awaitedEntry || awaitedEntry.record.decisionJson !== undefined)) {
-      // The request was decided meanwhile (timeout, another person): this message is not a reason.
+      // The request was decided meanwhile: this message is not a reason.
       this.#awaitingReason.delete(threadId);
+      const json = awaitedEntry?.record.decisionJson;
+      const previous = json ? (JSON.parse(json) as PendingDecision) : undefined;
+      // Decided by someone else while this person typed the reason: it was meant as a reason, not as input for
+      // the agent, so say so and keep it out. After a timeout the next message is ordinary input again.
+      if (awaiting.userId === user.id && !command && previous && previous.behavior !== 'timeout') {
+        await this.#d.reply(
+          threadId,
+          `The request was already decided (${escapeMarkdown(describeOutcome(previous))}), so your reason was not used, and it was not sent to the agent either.`,
+        );
+        return true;
+      }
     }
     const stillAwaiting = this.#awaitingReason.get(threadId);
     if (stillAwaiting && stillAwaiting.userId === user.id && !command) {
