@@ -46,12 +46,16 @@ interface HookSession {
   readonly open: Map<string, OpenRequest>;
   readonly queued: string[];
   stopRequested: boolean;
+  /** Counts turns (UserPromptSubmit, PreToolUse), so a late "idle" of an earlier turn is dropped. */
+  turn: number;
   lastPreToolUse?: { toolUseId: string; toolName: string };
 }
 
 const GROUP = 'hook-sessions';
 const offsetKey = (id: string) => `serve.hook.offset:${id}`;
 const WITHDRAWN = 'Answered in the terminal';
+/** How long after Stop the transcript is read once more before the session counts as idle. */
+const STOP_SETTLE_MS = 400;
 
 /** The hook source of `serve`. */
 export class HookSessions {
@@ -101,6 +105,7 @@ export class HookSessions {
       case 'PermissionRequest':
         return this.#permission(session, body, signal);
       case 'PreToolUse':
+        session.turn += 1;
         this.#settleDangling(session);
         if (typeof body.tool_use_id === 'string' && typeof body.tool_name === 'string')
           session.lastPreToolUse = { toolUseId: body.tool_use_id, toolName: body.tool_name };
@@ -111,6 +116,7 @@ export class HookSessions {
         this.#settleDangling(session, typeof body.tool_use_id === 'string' ? body.tool_use_id : undefined);
         return {};
       case 'UserPromptSubmit':
+        session.turn += 1;
         this.#settleDangling(session);
         this.#publish(session, { type: 'working' });
         return {};
@@ -159,6 +165,7 @@ export class HookSessions {
       open: new Map(),
       queued: [],
       stopRequested: false,
+      turn: 0,
     };
     this.#sessions.set(id, session);
     if (!this.#o.isKnown(key) && event !== 'SessionEnd') {
@@ -255,7 +262,13 @@ export class HookSessions {
       this.#publish(session, { type: 'working' });
       return { decision: 'block', reason };
     }
-    this.#publish(session, { type: 'idle' });
+    // Claude Code may write the turn's last lines just after Stop: read them before saying it is idle.
+    const turn = session.turn;
+    setTimeout(() => {
+      if (session.turn !== turn || !this.#sessions.has(session.key.id)) return;
+      this.#tail(session);
+      this.#publish(session, { type: 'idle' });
+    }, STOP_SETTLE_MS).unref();
     return {};
   }
 

@@ -39,7 +39,11 @@ export interface ServeWorld {
 /** Start the world. `extraBridges` join the Telegram one (e.g. a web bridge). */
 export async function startServeWorld(
   script: FakeAnthropicScript,
-  options: { extraBridges?: Bridge[]; serve?: Partial<ServeOptions> } = {},
+  options: {
+    extraBridges?: Bridge[];
+    /** Serve options, or a function of the scratch HOME giving them. */
+    serve?: Partial<ServeOptions> | ((home: string) => Partial<ServeOptions>);
+  } = {},
 ): Promise<ServeWorld> {
   const home = mkdtempSync(join(tmpdir(), 'tether-serve-'));
   const dataDir = join(home, 'data');
@@ -48,13 +52,15 @@ export async function startServeWorld(
   const bridge = bridgeOn(tg, { store });
   const model = await FakeAnthropicServer.start(script);
   const bridges = [bridge, ...(options.extraBridges ?? [])];
+  const serveOptions = typeof options.serve === 'function' ? options.serve(home) : (options.serve ?? {});
+  mkdirSync(join(home, 'shop'), { recursive: true });
   const make = (extra: Partial<ServeOptions> = {}) =>
     startServe({
       bridges,
       store,
       dataDir,
       registry: createDefaultRunnerRegistry(),
-      ...options.serve,
+      ...serveOptions,
       ...extra,
     });
   const serve = await make();
@@ -86,7 +92,7 @@ export async function startServeWorld(
       await world.serve.stop();
       await model.close();
       await tg.fake.stop();
-      rmSync(home, { recursive: true, force: true });
+      rmSync(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     },
   };
   return world;

@@ -1,0 +1,83 @@
+/**
+ * Drives a real terminal program through tmux (a private server per terminal): start it with an environment,
+ * type, press keys, read the screen.
+ */
+import { execFileSync } from 'node:child_process';
+
+/** Whether tmux is installed. */
+export function hasTmux(): boolean {
+  try {
+    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A program running in a tmux pane. */
+export class TmuxTerminal {
+  static #next = 0;
+  readonly #socket = `tether-test-${process.pid}-${TmuxTerminal.#next++}`;
+
+  /** Start `command` in `cwd` with exactly `env`. */
+  constructor(command: readonly string[], cwd: string, env: NodeJS.ProcessEnv) {
+    const vars = Object.entries(env).flatMap(([k, v]) => (v === undefined ? [] : ['-e', `${k}=${v}`]));
+    execFileSync('tmux', [
+      '-L',
+      this.#socket,
+      'new-session',
+      '-d',
+      '-s',
+      'main',
+      '-x',
+      '160',
+      '-y',
+      '50',
+      '-c',
+      cwd,
+      ...vars,
+      command.map((part) => `'${part.replace(/'/g, "'\\''")}'`).join(' '),
+    ]);
+  }
+
+  /** The visible screen as text. */
+  screen(): string {
+    try {
+      return execFileSync('tmux', ['-L', this.#socket, 'capture-pane', '-p', '-t', 'main'], {
+        encoding: 'utf8',
+      });
+    } catch {
+      return '';
+    }
+  }
+
+  /** Type text literally (no Enter). */
+  type(text: string): void {
+    execFileSync('tmux', ['-L', this.#socket, 'send-keys', '-t', 'main', '-l', text]);
+  }
+
+  /** Press keys by tmux name, e.g. `Enter`, `Escape`. */
+  press(...keys: string[]): void {
+    execFileSync('tmux', ['-L', this.#socket, 'send-keys', '-t', 'main', ...keys]);
+  }
+
+  /** Wait until the screen matches (polls every 200 ms). */
+  async waitForScreen(pattern: RegExp, timeoutMs = 60_000): Promise<string> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const text = this.screen();
+      if (pattern.test(text)) return text;
+      if (Date.now() > end) throw new Error(`timed out waiting for ${pattern} on the terminal:\n${text}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  /** End the program and its tmux server. */
+  kill(): void {
+    try {
+      execFileSync('tmux', ['-L', this.#socket, 'kill-server'], { stdio: 'ignore' });
+    } catch {
+      // already gone
+    }
+  }
+}
