@@ -1,0 +1,192 @@
+/**
+ * Hook round trip benchmark: how long Claude Code waits for `serve` to answer an auto-approved
+ * `PermissionRequest` (an allow rule matches, so no person is involved; a running timer takes the same path), against the baseline of a
+ * bare loopback HTTP server that answers `{}` — same client, same payloads, measured in the same run.
+ * `serve` runs as in production: the SQLite store in a scratch data dir, a Telegram bridge (on
+ * FakeTelegramServer), the hub, the bus and the subscriber. Two loads: one session sending requests one after
+ * another, and 50 sessions sending at once. Goal: ratio ≤ 1.5×. Run: `npx tsx bench/hook-roundtrip.ts`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteStore } from '../src/core/store/sqlite.js';
+import { createDefaultRunnerRegistry } from '../src/runner/default-registry.js';
+import { readSecret } from '../src/serve/daemon-files.js';
+import { startServe } from '../src/serve/serve.js';
+import { FakeTelegramServer } from '../src/telegram/fake/index.js';
+import { TelegramBridge } from '../src/telegram/index.js';
+
+const SEQUENTIAL = 1500;
+const SESSIONS = 50;
+const PER_SESSION = 60;
+const OWNER_ID = 1001;
+
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+function post(port: number, path: string, body: string, secret: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          authorization: `Bearer ${secret}`,
+        },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          text += c;
+        });
+        res.on('end', () => resolve(text));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function permissionBody(session: string, i: number): string {
+  return JSON.stringify({
+    session_id: session,
+    transcript_path: `/nonexistent/${session}.jsonl`,
+    cwd: '/work/shop',
+    permission_mode: 'default',
+    hook_event_name: 'PermissionRequest',
+    tool_name: 'Bash',
+    tool_input: { command: `echo ${i}`, description: 'Print a number' },
+  });
+}
+
+/** Per-request latencies (ms) of `count` sequential requests per session, `sessions` sessions at once. */
+async function measure(
+  port: number,
+  secret: string,
+  sessions: readonly string[],
+  count: number,
+): Promise<{ latencies: number[]; wallMs: number }> {
+  const latencies: number[] = [];
+  const start = performance.now();
+  await Promise.all(
+    sessions.map(async (session) => {
+      for (let i = 0; i < count; i++) {
+        const t = performance.now();
+        const answer = await post(
+          port,
+          '/hooks/claude/PermissionRequest',
+          permissionBody(session, i),
+          secret,
+        );
+        latencies.push(performance.now() - t);
+        if (!answer.includes('allow') && answer !== '{}') throw new Error(`unexpected answer ${answer}`);
+      }
+    }),
+  );
+  return { latencies, wallMs: performance.now() - start };
+}
+
+function stats(latencies: number[]): { mean: number; p50: number; p99: number } {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return { mean: latencies.reduce((a, b) => a + b, 0) / latencies.length, p50: at(0.5), p99: at(0.99) };
+}
+
+async function baselineServer(): Promise<{ port: number; close: () => Promise<void> }> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': 2 });
+      res.end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tether-bench-'));
+  const fake = new FakeTelegramServer({ rateLimits: false });
+  const apiRoot = await fake.start();
+  const chatId = fake.createForumGroup({ title: 'Agents' });
+  const store = SqliteStore.open(dataDir);
+  const bridge = new TelegramBridge({
+    token: fake.token,
+    forumGroupId: chatId,
+    apiRoot,
+    store,
+    allowedUserIds: [OWNER_ID],
+    pollingTimeoutSeconds: 5,
+    // The person's rule: `echo` may always run — so every request is auto-approved, no card, no person.
+    rules: [{ effect: 'allow', tool: 'Bash', command: 'echo*' }],
+  });
+  const serve = await startServe({
+    bridges: [bridge],
+    store,
+    dataDir,
+    registry: createDefaultRunnerRegistry(),
+  });
+  const secret = readSecret(dataDir) ?? '';
+  const sessions = Array.from({ length: SESSIONS }, (_, i) => `bench-${String(i).padStart(4, '0')}-session`);
+
+  // Each session's first hook opens its thread (not measured).
+  await Promise.all(
+    sessions.map((session) =>
+      post(serve.port, '/hooks/claude/PermissionRequest', permissionBody(session, -1), secret),
+    ),
+  );
+
+  const base = await baselineServer();
+  // Warm both paths up.
+  await measure(base.port, secret, ['warm'], 200);
+  await measure(serve.port, secret, [sessions[0] ?? ''], 200);
+
+  const rows: string[] = [];
+  for (const [label, ids, count] of [
+    ['1 session, sequential', [sessions[0] ?? ''], SEQUENTIAL],
+    [`${SESSIONS} sessions at once`, sessions, PER_SESSION],
+  ] as const) {
+    const b = await measure(
+      base.port,
+      secret,
+      ids.map((s) => `base-${s}`),
+      count,
+    );
+    const o = await measure(serve.port, secret, ids, count);
+    const bs = stats(b.latencies);
+    const os = stats(o.latencies);
+    rows.push(
+      `${label.padEnd(24)} bare {} server: mean ${bs.mean.toFixed(3)} ms, p50 ${bs.p50.toFixed(3)}, p99 ${bs.p99.toFixed(3)}, wall ${b.wallMs.toFixed(0)} ms`,
+      `${''.padEnd(24)} serve auto-allow: mean ${os.mean.toFixed(3)} ms, p50 ${os.p50.toFixed(3)}, p99 ${os.p99.toFixed(3)}, wall ${o.wallMs.toFixed(0)} ms`,
+      `${''.padEnd(24)} ratio (mean): ${(os.mean / bs.mean).toFixed(2)}×  (p50: ${(os.p50 / bs.p50).toFixed(2)}×, wall: ${(o.wallMs / b.wallMs).toFixed(2)}×)`,
+    );
+  }
+  console.log(
+    `Hook round trip, auto-approved PermissionRequest (${SEQUENTIAL} sequential; ${SESSIONS}×${PER_SESSION} concurrent)`,
+  );
+  for (const row of rows) console.log(row);
+
+  await base.close();
+  await serve.stop();
+  await bridge.stop();
+  store.close();
+  await fake.stop();
+  agent.destroy();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+await main();
