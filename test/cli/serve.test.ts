@@ -144,3 +144,21 @@ describe('agent-tether serve (Telegram, against the fake Bot API)', { timeout: 1
     expect(up.stdout).toMatch(new RegExp(`serve: running \\(pid ${serve.child.pid}`));
   });
 });
+
+describe('agent-tether serve --print-service', () => {
+  it('prints a systemd user unit that runs serve, and a launchd agent on request', async () => {
+    const sandbox = createSandbox();
+    try {
+      const systemd = await runCli(['serve', '--print-service', 'systemd'], sandbox.env);
+      expect(systemd.code).toBe(0);
+      expect(systemd.stdout).toMatch(/^\[Service\]$/m);
+      expect(systemd.stdout).toMatch(/^ExecStart=.* serve$/m);
+      expect(systemd.stdout).toContain(`Environment=AGENT_TETHER_HOME=${sandbox.env.AGENT_TETHER_HOME}`);
+      const launchd = await runCli(['serve', '--print-service', 'launchd'], sandbox.env);
+      expect(launchd.stdout).toContain('<string>serve</string>');
+      expect(launchd.stdout).toContain('<key>KeepAlive</key><true/>');
+    } finally {
+      sandbox.cleanup();
+    }
+  });
+});

@@ -102,6 +102,27 @@ describe.skipIf(claudeBinary() === undefined)(
       );
     });
 
+    it('two Claude Code sessions at once in one repository get two threads, each answered on its own', async () => {
+      world = await startServeWorld({});
+      const w = world;
+      const dir = projectDir(w, 'shop');
+      w.model.script = markerScript(join(dir, 'ran-by-claude'));
+      const runs = [claudePrint(w, 'Fix the login bug', dir), claudePrint(w, 'Write the release notes', dir)];
+      await waitForSessionThread(w, 2);
+      const names = w.serve.hub
+        .list()
+        .map((s) => s.name)
+        .sort();
+      expect(names).toEqual(['shop: Fix the login bug', 'shop: Write the release notes']);
+      for (const session of w.serve.hub.list()) {
+        const threadId = session.threads[0]?.threadId ?? '';
+        await waitForCard(w, threadId);
+        await tap(w.tg, threadId, 'Allow');
+      }
+      for (const run of runs) expect((await run.exited).code).toBe(0);
+      expect(w.model.toolResults().filter((r) => !r.is_error)).toHaveLength(2);
+    });
+
     it('with serve stopped, claude -p runs as without us (the tool is refused, the run ends normally)', async () => {
       world = await startServeWorld({});
       const dir = projectDir(world, 'shop');

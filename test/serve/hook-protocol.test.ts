@@ -146,6 +146,8 @@ describe('serve: the hook protocol', { timeout: 60_000 }, () => {
     await waitForText(w, threadId, /Claude Code \(terminal\)/, 'the status');
     await hook(w, 'SessionEnd', { reason: 'prompt_input_exit' });
     await waitForText(w, threadId, /Status: done/, 'the final status');
-    await w.tg.fake.waitFor(() => w.serve.hub.list().length === 0, { what: 'the session gone from the list' });
+    await w.tg.fake.waitFor(() => w.serve.hub.list().length === 0, {
+      what: 'the session gone from the list',
+    });
   });
 });
