@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryStore } from '../../src/core/store/memory.js';
 import { WebBridge } from '../../src/web/index.js';
 import { WebPageClient } from '../../src/web/page-client.js';
 import { OWNER, STRANGER, say, tap } from '../telegram/telegram-world.js';
@@ -45,7 +46,7 @@ async function startWorld(web?: WebBridge): Promise<ServeWorld> {
 
 describe('serve: /new and /sessions from the phone', { timeout: 60_000 }, () => {
   it('/new starts a session in its own thread; /sessions lists it with its state and a link; the web page shows the same card', async () => {
-    const web = new WebBridge({ port: 0 });
+    const web = new WebBridge({ port: 0, store: new MemoryStore() });
     world = await startWorld(web);
     const w = world;
     say(w.tg, undefined, '/new shop fix the failing cart test');

@@ -16,6 +16,7 @@ import { UsageError } from '../errors.js';
 import { loadSettings } from '../load-settings.js';
 import { ShutdownSignals } from '../shutdown.js';
 import { printWebAccess } from '../terminal.js';
+import { persistentAccessToken } from '../web-address.js';
 import type { CommandContext } from './context.js';
 import { serviceDefinition } from './service-file.js';
 
@@ -90,7 +91,18 @@ export async function serveCommand(options: ServeCommandOptions, context: Comman
   const signals = new ShutdownSignals();
   try {
     for (const platform of platforms)
-      bridges.push(await createBridge(platform, { ...settings, dataDir }, { logger, store }));
+      bridges.push(
+        await createBridge(
+          platform,
+          { ...settings, dataDir },
+          {
+            logger,
+            store,
+            // The page keeps its address from run to run, as with `run`.
+            ...(platform === 'web' ? { webAccessToken: persistentAccessToken(dataDir, io.env) } : {}),
+          },
+        ),
+      );
     const runner = options.runner ?? settings.serve?.runner ?? 'claude';
     if (!registry.has(runner))
       throw new UsageError(`--runner ${runner}: should be one of ${registry.list().join(', ')}`);
