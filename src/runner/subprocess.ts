@@ -10,6 +10,7 @@ import { ConfigError } from '../core/errors.js';
 import type { ApprovalDecision, Logger } from '../core/types.js';
 import { silentLogger } from '../core/types.js';
 import { agentEnvironment } from './agent-environment.js';
+import { AgentGroupFile, endProcessGroup } from './agent-groups.js';
 import { RunnerUnavailableError, UnknownSessionError } from './errors.js';
 import { EventSequence } from './event-sequence.js';
 import { readLines } from './line-reader.js';
@@ -38,6 +39,12 @@ export interface SubprocessRunnerOptions {
   readonly heartbeatMs?: number;
   /** Receives errors thrown by event callbacks. @default silentLogger */
   readonly logger?: Logger;
+  /**
+   * A file (in the data dir) recording the agents' process groups. Groups left by a supervisor that died without
+   * stopping them (e.g. SIGKILL) are ended when a runner with the same file is created. The CLI sets it.
+   * @default none
+   */
+  readonly groupFile?: string;
 }
 
 interface ChildSession {
@@ -67,6 +74,7 @@ export class SubprocessRunner implements Runner {
   readonly #options: SubprocessRunnerOptions;
   readonly #logger: Logger;
   readonly #sessions = new Map<string, ChildSession>();
+  #groups: AgentGroupFile | undefined;
 
   /**
    * @param events - Where the sessions report.
@@ -78,6 +86,10 @@ export class SubprocessRunner implements Runner {
     this.#events = events;
     this.#options = options;
     this.#logger = options.logger ?? silentLogger;
+    if (options.groupFile !== undefined && process.platform !== 'win32') {
+      this.#groups = new AgentGroupFile(options.groupFile, this.#logger);
+      this.#groups.reapOrphans();
+    }
   }
 
   /**
@@ -110,6 +122,7 @@ export class SubprocessRunner implements Runner {
         { cause: error, runnerType: this.runnerType },
       );
     }
+    if (child.pid !== undefined) this.#groups?.add(child.pid, sessionId);
     const session = this.#track(sessionId, child);
     await session.seq.emit(() =>
       this.#events.onHeader(sessionId, {
@@ -140,6 +153,11 @@ export class SubprocessRunner implements Runner {
     } finally {
       clearTimeout(term);
       clearTimeout(kill);
+      // An agent that exits promptly on stop may leave what it started: end its whole group too.
+      if (session.child.pid !== undefined) {
+        await endProcessGroup(session.child.pid, Math.min(grace, 2000));
+        this.#groups?.remove(session.child.pid);
+      }
     }
   }
 
@@ -341,6 +359,7 @@ export class SubprocessRunner implements Runner {
 
 const SubprocessConfig = z.object({
   command: z.string().min(1),
+  groupFile: z.string().optional(),
   args: z.array(z.string()).optional(),
   cwd: z.string().optional(),
   env: z.record(z.string(), z.string()).optional(),
@@ -371,6 +390,7 @@ export function createSubprocessRunner(
     ...(c.env === undefined ? {} : { env: c.env }),
     ...(c.stopGraceMs === undefined ? {} : { stopGraceMs: c.stopGraceMs }),
     ...(c.heartbeatMs === undefined ? {} : { heartbeatMs: c.heartbeatMs }),
+    ...(c.groupFile === undefined ? {} : { groupFile: c.groupFile }),
   });
 }
 

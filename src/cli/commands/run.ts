@@ -4,8 +4,9 @@
  * @module
  */
 import { readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { defaultDataDir } from '../../core/store/data-dir.js';
+import { AGENT_GROUP_FILE } from '../../runner/agent-groups.js';
 import { createDefaultRunnerRegistry } from '../../runner/default-registry.js';
 import { parseScript } from '../../runner/scripted-schema.js';
 import { supervise, threadNameFromPrompt } from '../../runner/supervise.js';
@@ -69,10 +70,16 @@ export interface RunOptions {
   readonly agentCmd?: string;
 }
 
-function runnerConfig(options: RunOptions, words: readonly string[], cwd: string): Record<string, unknown> {
+function runnerConfig(
+  options: RunOptions,
+  words: readonly string[],
+  cwd: string,
+  dataDir: string,
+): Record<string, unknown> {
   switch (options.runner) {
     case 'subprocess':
-      return { command: words[0], args: words.slice(1), cwd };
+      // The agents' process groups are recorded so a run killed with SIGKILL has them ended at the next start.
+      return { command: words[0], args: words.slice(1), cwd, groupFile: join(dataDir, AGENT_GROUP_FILE) };
     case 'claude':
     case 'codex':
       return {
@@ -155,7 +162,7 @@ export async function runCommand(
   const prompt = options.runner === 'subprocess' ? '' : words.join(' ');
   const name =
     options.name ?? (options.runner === 'subprocess' ? words.join(' ') : threadNameFromPrompt(prompt));
-  const config = runnerConfig(options, words, cwd);
+  const config = runnerConfig(options, words, cwd, settings.dataDir ?? defaultDataDir(io.env));
   const registry = createDefaultRunnerRegistry({ logger });
 
   const daemon =
