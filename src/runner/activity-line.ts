@@ -26,6 +26,9 @@ export function inlineCode(value: string): string {
 export function activityLine(tool: string, detail?: string): string {
   const head = `[tool: ${escapeMarkdown(tool)}]`;
   if (detail === undefined || detail.trim() === '') return head;
-  const shown = detail.length > MAX_ACTIVITY_DETAIL ? `${detail.slice(0, MAX_ACTIVITY_DETAIL - 1)}…` : detail;
+  let end = MAX_ACTIVITY_DETAIL - 1;
+  // Never cut a surrogate pair in half.
+  if (/[\uD800-\uDBFF]/.test(detail.charAt(end - 1))) end -= 1;
+  const shown = detail.length > MAX_ACTIVITY_DETAIL ? `${detail.slice(0, end)}…` : detail;
   return `${head} ${inlineCode(shown)}`;
 }

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { unifiedDiff } from '../../src/runner/codex/approval-mapping.js';
+import { codexPolicyFor, unifiedDiff } from '../../src/runner/codex/approval-mapping.js';
 import { CodexRunner } from '../../src/runner/codex/codex-runner.js';
 import { EventRecorder, waitUntil } from './event-recorder.js';
 import { ada, denyWith } from './runner-contract.js';
@@ -115,6 +115,24 @@ describe('CodexRunner protocol edges', () => {
     expect(answer.error.message).toContain('item/tool/requestUserInput');
     const error = await events.waitFor('onError');
     expect(error.args[1]).toContain('item/tool/requestUserInput');
+  });
+
+  it('acceptEdits and bypass map to on-request and never (sandbox kept); a mode change applies from the next turn', async () => {
+    const { events, runner, received } = standIn('unknown-request');
+    await runner.start('p', 'go', 1);
+    expect(received().find((m) => m.method === 'thread/start')?.params).toMatchObject({
+      approvalPolicy: 'on-request',
+      sandbox: 'workspace-write',
+    });
+    await events.waitFor('onAwaitingInput');
+    runner.updatePermissionMode('p', 2);
+    await runner.sendInput('p', 'again');
+    await waitUntil(() => received().filter((m) => m.method === 'turn/start').length === 2, 'the next turn');
+    const turns = received().filter((m) => m.method === 'turn/start') as {
+      params: { approvalPolicy: string };
+    }[];
+    expect(turns.map((t) => t.params.approvalPolicy)).toEqual(['on-request', 'never']);
+    expect(codexPolicyFor(2)).toEqual({ approvalPolicy: 'never', sandbox: 'workspace-write' });
   });
 
   it('unifiedDiff: a deleted file shows its old lines removed; a moved file names both paths', () => {
