@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Bridge } from './core/bridge.js';
 import { TetherError } from './core/errors.js';
+import type { OutgoingFile } from './core/outgoing-file.js';
 import type {
   ApprovalDecision,
   ChoiceDecision,
@@ -126,6 +127,11 @@ export class BridgeRouter {
   /** Output to every platform; resolves when visible on all (rejects if one can never deliver). */
   async sendOutput(sessionId: string, text: string): Promise<void> {
     await this.#all(sessionId, (t) => t.bridge.sendOutput(t.threadId, text));
+  }
+
+  /** A file (document or photo) to every platform. */
+  async sendFile(sessionId: string, file: OutgoingFile): Promise<void> {
+    await this.#all(sessionId, (t) => t.bridge.sendFile(t.threadId, file));
   }
 
   async sendStatus(sessionId: string, state: ThreadState, detail?: string): Promise<void> {

@@ -19,6 +19,7 @@ export type TetherErrorCode =
   | 'RUNNER_UNAVAILABLE'
   | 'UNKNOWN_RUNNER'
   | 'NOT_IMPLEMENTED'
+  | 'ATTACHMENT'
   | 'ABORTED';
 
 /** Base class of every error agent-tether throws. */

@@ -21,6 +21,7 @@
  * | `{"type":"header","title":"…","model"?:"…"}` | describe the session (the runner already sent a header naming the command at spawn) |
  * | `{"type":"error","message":"…"}` | report an error (the session goes on) |
  * | `{"type":"exit","code":0}` | the agent is about to exit with this code |
+ * | `{"type":"file","path":"out/chart.png","caption"?:"…"}` | send a file it made to the chat (a photo for png/jpg/gif/webp, else a document); only a regular file inside the agent's working directory, at most 20 MB |
  *
  * ## Runner → agent (stdin)
  * | line | meaning |
@@ -84,8 +85,16 @@ export const AgentErrorMessage = z.object({ type: z.literal('error'), message: z
 /** `{"type":"exit","code":0}` */
 export const AgentExitMessage = z.object({ type: z.literal('exit'), code: z.number().int() });
 
+/** `{"type":"file","path":"out/chart.png","caption"?:"…"}`: send a file the agent made to the chat. */
+export const AgentFileMessage = z.object({
+  type: z.literal('file'),
+  path: z.string().min(1).max(4096),
+  caption: z.string().max(1024).optional(),
+});
+
 /** Any line an agent may write on stdout. */
 export const AgentMessage = z.discriminatedUnion('type', [
+  AgentFileMessage,
   AgentOutputMessage,
   AgentPermissionRequestMessage,
   AgentAwaitingInputMessage,

@@ -6,7 +6,9 @@
 import { type ChildProcess, type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { basename } from 'node:path';
 import { z } from 'zod';
+import { readAgentFile } from '../core/attachments.js';
 import { ConfigError } from '../core/errors.js';
+import type { OutgoingFile } from '../core/outgoing-file.js';
 import type { ApprovalDecision, Logger } from '../core/types.js';
 import { silentLogger } from '../core/types.js';
 import { agentEnvironment } from './agent-environment.js';
@@ -348,6 +350,24 @@ export class SubprocessRunner implements Runner {
       case 'exit':
         session.agentExitCode = message.code;
         return;
+      case 'file': {
+        const cwd = this.#options.cwd ?? process.cwd();
+        void session.seq.emit(async () => {
+          let file: OutgoingFile;
+          try {
+            file = readAgentFile(
+              cwd,
+              message.path,
+              message.caption === undefined ? {} : { caption: message.caption },
+            );
+          } catch (error) {
+            await events.onError(sessionId, 'file', error instanceof Error ? error.message : String(error));
+            return;
+          }
+          await events.onFile?.(sessionId, file);
+        });
+        return;
+      }
       default: {
         const unknownMessage: never = message;
         void unknownMessage;

@@ -5,8 +5,10 @@
  * Decisions flow back to the runner with `respondToPermission` / `respondToChoice`.
  * @module
  */
+
 import { randomUUID } from 'node:crypto';
 import { escapeMarkdown } from '../core/approvals/cards.js';
+import type { OutgoingFile } from '../core/outgoing-file.js';
 import type { ApprovalDecision, ChoiceDecision, Logger } from '../core/types.js';
 import { silentLogger } from '../core/types.js';
 import type { BridgeRouter } from '../router.js';
@@ -118,6 +120,10 @@ export class SessionSubscriber implements RunnerEvents {
       .sendStatus(sessionId, exitCode === 0 ? 'done' : 'error', detail)
       .catch((error: unknown) => this.#warn(error))
       .finally(() => this.#o.onExit?.(sessionId, exitCode));
+  }
+
+  onFile(sessionId: string, file: OutgoingFile): void {
+    this.#o.router.sendFile(sessionId, file).catch((error: unknown) => this.#warn(error));
   }
 
   onAwaitingInput(sessionId: string): void {

@@ -7,6 +7,7 @@
  * @module
  */
 
+import type { OutgoingFile } from '../core/outgoing-file.js';
 import type {
   AgentPermissionOption,
   ApprovalDecision,
@@ -138,6 +139,8 @@ export interface RunnerEvents {
   onHeader(sessionId: string, header: RunnerHeader): Awaitable<void>;
   /** The agent waits for a person's answer. */
   onPermissionRequest(sessionId: string, request: RunnerPermissionRequest): Awaitable<void>;
+  /** The agent made a file or image to show: it is sent to the chat as a document or a photo. Optional. */
+  onFile?(sessionId: string, file: OutgoingFile): Awaitable<void>;
   /** A permission request was settled (by a person, a timer, a timeout, or cancelled by the agent). */
   onPermissionResolved(
     sessionId: string,
