@@ -178,6 +178,11 @@ export function buildProgram(
     .option('--host <host>', 'web: interface to listen on; 0.0.0.0 lets your phone on the LAN in')
     .addOption(new Option('--web-port <port>', 'web: port of the page').argParser(parsePort))
     .option('--print-service [kind]', 'print a systemd user unit (Linux) or launchd agent (macOS) and exit')
+    .option(
+      '--redis <url>',
+      'several hosts, one bot: the Redis they share (redis://host:6379); needs ioredis',
+    )
+    .option('--host-name <name>', "with --redis: this host's name among them (default: the machine's name)")
     .addOption(configOption())
     .action(async (options: ServeCommandOptions, command: Command) => {
       finish(await serveCommand(options, contextOf(command)));

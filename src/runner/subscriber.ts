@@ -46,6 +46,8 @@ export interface SessionSubscriberOptions {
   readonly approvalTimeoutMs?: number;
   /** Called when a session exits. */
   readonly onExit?: (sessionId: string, exitCode: number | null) => void;
+  /** Called when a request is shown under an id of our own (`shownId`), before it is asked. */
+  readonly onRequestShown?: (sessionId: string, shownId: string, agentRequestId: string) => void;
 }
 
 /** Runner events → bridges, per session, in order. */
@@ -208,6 +210,7 @@ export class SessionSubscriber implements RunnerEvents {
     // The agent picks its request ids (and reuses them run after run): the bridges get ids of our own, so an
     // id from an earlier run, or from another session, can never collide with one in the store.
     const ourId = randomUUID();
+    this.#o.onRequestShown?.(sessionId, ourId, request.requestId);
     try {
       if (request.kind === 'question' && request.question) {
         const choice = await this.#o.router.requestChoice(sessionId, {

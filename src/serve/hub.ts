@@ -63,6 +63,11 @@ export interface SessionHubOptions {
   readonly approvalTimeoutMs?: number;
   /** Clock for ages. @default Date.now */
   readonly now?: () => number;
+  /**
+   * Several hosts, one bot: cards left open by a holder that died stay answerable here (their answers go to the
+   * session's source on the bus) instead of being withdrawn as after a restart. @default false
+   */
+  readonly adoptOpenCards?: boolean;
   /** A link to a thread for `/sessions` (e.g. a Telegram topic link), when the platform has one. */
   readonly threadLink?: (platform: string, threadId: ThreadId) => string | undefined;
 }
@@ -70,6 +75,8 @@ export interface SessionHubOptions {
 const INDEX_KEY = 'serve.sessions';
 const sessionValueKey = (key: string) => `serve.session:${key}`;
 const HUB_GROUP = 'hub';
+/** Store key of a shown request's session and source request id (several hosts: see `adoptOpenCards`). */
+const shownKey = (shownId: string) => `serve.shown:${shownId}`;
 
 /** Live sessions, their threads, and the route between the bus and the bridges. */
 export class SessionHub {
@@ -79,6 +86,8 @@ export class SessionHub {
   readonly #live = new Map<string, LiveSession>();
   readonly #removers: (() => void)[] = [];
   readonly #now: () => number;
+  /** Open requests left by a holder that died: request id → the session and its source's request id. */
+  readonly #adopted = new Map<string, { session: string; requestId: string }>();
 
   constructor(options: SessionHubOptions) {
     this.#o = options;
@@ -89,6 +98,15 @@ export class SessionHub {
       logger: this.#logger,
       ...(options.approvalTimeoutMs !== undefined ? { approvalTimeoutMs: options.approvalTimeoutMs } : {}),
       onExit: (key) => this.#ended(key),
+      ...(options.adoptOpenCards
+        ? {
+            onRequestShown: (id: string, shownId: string, agentRequestId: string) =>
+              this.#o.store.setValue(
+                shownKey(shownId),
+                JSON.stringify({ session: id, requestId: this.#sourceId(id, agentRequestId) }),
+              ),
+          }
+        : {}),
     });
     this.subscriber.attach(this.#commandRunner());
   }
@@ -96,6 +114,11 @@ export class SessionHub {
   /** Restore remembered sessions, listen to the bus and to people. Call after the bridges started. */
   start(): void {
     this.#restore();
+    for (const bridge of this.#o.router.bridges) {
+      this.#removers.push(
+        bridge.onDecision((_threadId, requestId, decision) => this.#adoptedDecided(requestId, decision)),
+      );
+    }
     this.#removers.push(this.#o.bus.consume('events', HUB_GROUP, (m) => this.#onEvent(m)));
     for (const bridge of this.#o.router.bridges) {
       this.#removers.push(
@@ -353,6 +376,50 @@ export class SessionHub {
     }
   }
 
+  /** Keep the open cards of a restored session answerable: their answers go to the session's source. */
+  #adopt(threads: readonly { bridge: Bridge; threadId: ThreadId }[]): void {
+    for (const { bridge, threadId } of threads) {
+      for (const pending of bridge.store.listPending(`${bridge.platform}:${threadId}`)) {
+        const raw = this.#o.store.getValue(shownKey(pending.requestId.split('@')[0] ?? pending.requestId));
+        if (raw !== undefined) this.#adopted.set(pending.requestId, JSON.parse(raw));
+      }
+    }
+  }
+
+  #adoptedDecided(requestId: string, decision: unknown): void {
+    const shown = this.#adopted.get(requestId);
+    if (!shown) return;
+    const base = requestId.split('@')[0] ?? requestId;
+    for (const [id] of this.#adopted) if ((id.split('@')[0] ?? id) === base) this.#adopted.delete(id);
+    // The same request's cards on the other platforms show who decided.
+    for (const bridge of this.#o.router.bridges) {
+      for (const pending of bridge.store.listPending()) {
+        if (pending.requestId !== requestId && (pending.requestId.split('@')[0] ?? '') === base)
+          bridge.resolveRequest(pending.requestId, decision as never).catch(() => undefined);
+      }
+    }
+    const key = this.#keyOf(shown.session);
+    const command: SessionCommand =
+      (decision as { behavior?: string }).behavior === 'selected'
+        ? { type: 'choice', requestId: shown.requestId, decision: decision as ChoiceDecision }
+        : { type: 'decision', requestId: shown.requestId, decision: decision as ApprovalDecision };
+    this.#command(key, command).catch((error: unknown) =>
+      this.#logger.warn({ err: error }, 'could not send a decision to its session'),
+    );
+  }
+
+  #keyOf(id: string): SessionKey {
+    const live = this.#live.get(id);
+    if (live) return live.key;
+    const at = id.indexOf(':');
+    return { source: id.slice(0, at) as SessionKey['source'], id: id.slice(at + 1) };
+  }
+
+  #sourceId(id: string, requestId: string): string {
+    const prefix = `${this.#live.get(id)?.requestPrefix}.`;
+    return requestId.startsWith(prefix) ? requestId.slice(prefix.length) : requestId;
+  }
+
   /** Bring back the sessions of an earlier run: same threads where the platform still has them. */
   #restore(): void {
     let ids: string[] = [];
@@ -382,7 +449,8 @@ export class SessionHub {
         this.subscriber.track(id, { ...(saved.cwd ? { cwd: saved.cwd } : {}), now: saved.startedAt });
         const info = this.subscriber.sessions.get(id);
         if (info) info.state = 'awaiting_input';
-        this.#withdrawOrphans(threads);
+        if (this.#o.adoptOpenCards) this.#adopt(threads);
+        else this.#withdrawOrphans(threads);
       } catch (error) {
         this.#logger.warn({ err: error, session: id }, 'could not restore a session');
       }

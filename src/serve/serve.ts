@@ -44,6 +44,21 @@ export interface ServeOptions {
   /** A link to a thread for `/sessions`. */
   readonly threadLink?: (platform: string, threadId: ThreadId) => string | undefined;
   readonly logger?: Logger;
+  /**
+   * Several hosts, one bot (`serve --redis`): the platform connections and the hub run only while this host holds
+   * the lease; the session sources and the control endpoint run on every host. @default always held
+   */
+  readonly holder?: PlatformHolder;
+  /** The store of this host's own session sources (transcript offsets). @default `store` */
+  readonly sourceStore?: Store;
+}
+
+/** Who holds the platform connections among several hosts (a `RedisLease`). */
+export interface PlatformHolder {
+  /** Report each time this host starts or stops holding them. */
+  hold(events: { onAcquired(): void | Promise<void>; onLost(): void | Promise<void> }): void;
+  /** Give them up (to another host) and stop trying. */
+  close(): Promise<void>;
 }
 
 /** A running daemon. */
@@ -75,8 +90,14 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     logger,
     ...(options.approvalTimeoutMs !== undefined ? { approvalTimeoutMs: options.approvalTimeoutMs } : {}),
     ...(options.threadLink ? { threadLink: options.threadLink } : {}),
+    ...(options.holder ? { adoptOpenCards: true } : {}),
   });
-  const hooks = new HookSessions({ bus, store: options.store, logger, isKnown: (key) => hub.has(key) });
+  const hooks = new HookSessions({
+    bus,
+    store: options.sourceStore ?? options.store,
+    logger,
+    isKnown: (key) => hub.has(key),
+  });
   const remote = new RemoteSessions({ bus, logger });
   const runners = new RunnerSessions({ bus, registry: options.registry, logger });
   const endpoint = new ControlEndpoint({
@@ -99,8 +120,23 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
         ...(options.defaultRunner ? { defaultRunner: options.defaultRunner } : {}),
       });
     }
-    await router.start();
-    hub.start();
+    if (options.holder) {
+      options.holder.hold({
+        onAcquired: async () => {
+          logger.info('this host now holds the platform connections');
+          await router.start();
+          hub.start();
+        },
+        onLost: async () => {
+          logger.warn('this host no longer holds the platform connections');
+          hub.stop();
+          await router.stop();
+        },
+      });
+    } else {
+      await router.start();
+      hub.start();
+    }
     hooks.start();
     remote.start();
     runners.start();
@@ -131,6 +167,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
         hooks.stop();
         remote.stop();
         await runners.stop();
+        await options.holder?.close();
         hub.stop();
         await router.stop();
         if (!options.bus) await bus.close();

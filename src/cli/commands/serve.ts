@@ -5,6 +5,7 @@
  * @module
  */
 import { realpathSync } from 'node:fs';
+import { hostname } from 'node:os';
 import type { Bridge } from '../../core/bridge.js';
 import { defaultDataDir } from '../../core/store/data-dir.js';
 import { SqliteStore } from '../../core/store/sqlite.js';
@@ -18,6 +19,7 @@ import { ShutdownSignals } from '../shutdown.js';
 import { printWebAccess } from '../terminal.js';
 import { persistentAccessToken } from '../web-address.js';
 import type { CommandContext } from './context.js';
+import { connectMultiHost } from './serve-redis.js';
 import { serviceDefinition } from './service-file.js';
 
 /** The control endpoint's port when neither `--port` nor the config names one. */
@@ -37,6 +39,10 @@ export interface ServeCommandOptions {
   /** Web page interface / port. */
   readonly host?: string;
   readonly webPort?: number;
+  /** Several hosts, one bot: the Redis they share (`redis://…`). */
+  readonly redis?: string;
+  /** This host's name among them. @default the machine's host name */
+  readonly hostName?: string;
 }
 
 /** The platforms serve holds: the flag, else the config's, else every configured chat platform, else web. */
@@ -81,7 +87,10 @@ export async function serveCommand(options: ServeCommandOptions, context: Comman
   );
   const platforms = servePlatforms(options.platform, settings);
   const dataDir = settings.dataDir ?? defaultDataDir(io.env);
-  const store = SqliteStore.open(dataDir);
+  const multi = options.redis
+    ? await connectMultiHost({ url: options.redis, host: options.hostName ?? hostname(), dataDir, logger })
+    : undefined;
+  const store = multi?.store ?? SqliteStore.open(dataDir);
   const agentCmd = settings.serve?.agentCmd;
   const registry = createDefaultRunnerRegistry({
     logger,
@@ -98,6 +107,7 @@ export async function serveCommand(options: ServeCommandOptions, context: Comman
           {
             logger,
             store,
+            ...(multi ? { bridgeOptions: multi.bridgeOptions } : {}),
             // The page keeps its address from run to run, as with `run`.
             ...(platform === 'web' ? { webAccessToken: persistentAccessToken(dataDir, io.env) } : {}),
           },
@@ -116,6 +126,7 @@ export async function serveCommand(options: ServeCommandOptions, context: Comman
       defaultRunner: runner,
       projects: settings.projects ?? {},
       logger,
+      ...(multi ? { bus: multi.bus, holder: multi.holder, sourceStore: multi.sourceStore } : {}),
       threadLink: (platform, threadId) =>
         platform === 'telegram' && forum !== undefined && String(forum).startsWith('-100')
           ? `https://t.me/c/${String(forum).slice(4)}/${threadId}`
@@ -133,7 +144,8 @@ export async function serveCommand(options: ServeCommandOptions, context: Comman
     return 0;
   } finally {
     await Promise.allSettled(bridges.map((b) => b.stop()));
-    store.close();
+    if (multi) await multi.close();
+    else store.close();
     signals.dispose();
   }
 }

@@ -1,0 +1,162 @@
+/**
+ * `serve` on several hosts sharing one bot through Redis (what `serve --redis` composes): the host holding the
+ * lease shows every host's sessions; when it dies, another host takes the bot over, the session keeps its thread,
+ * and its output continues there — nothing lost, nothing twice.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryStore } from '../../src/core/store/memory.js';
+import { RedisLease, RedisSessionBus, RedisStore } from '../../src/redis/index.js';
+import { createDefaultRunnerRegistry } from '../../src/runner/default-registry.js';
+import type { SessionKey } from '../../src/serve/bus.js';
+import { type ServeHandle, startServe } from '../../src/serve/serve.js';
+import type { TelegramBridge } from '../../src/telegram/index.js';
+import { hasRedisServer, NO_REDIS_MESSAGE, RedisServerProcess } from '../support/redis-server.js';
+import { bridgeOn, type FakeWorld, OWNER, startFake } from '../telegram/telegram-world.js';
+
+const available = hasRedisServer();
+if (!available) console.warn(NO_REDIS_MESSAGE);
+
+interface Host {
+  readonly name: string;
+  readonly lease: RedisLease;
+  readonly bus: RedisSessionBus;
+  readonly bridge: TelegramBridge;
+  readonly store: RedisStore;
+  readonly serve: ServeHandle;
+}
+
+describe.skipIf(!available)('serve on several hosts, one bot', () => {
+  const server = new RedisServerProcess();
+  const root = mkdtempSync(join(tmpdir(), 'tether-multi-'));
+  let world: FakeWorld;
+  beforeAll(async () => {
+    await server.start();
+    world = await startFake();
+  });
+  afterAll(async () => {
+    await world.fake.stop();
+    await server.dispose();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  async function host(name: string): Promise<Host> {
+    const url = server.url;
+    const lease = await RedisLease.connect({ url, name: 'platforms', host: name, ttlMs: 2000 });
+    const store = await RedisStore.connect({ url, fence: () => lease.fence() });
+    const bus = await RedisSessionBus.connect({ url, host: name });
+    const bridge = bridgeOn(world, { store, rememberHandledUpdates: true });
+    const serve = await startServe({
+      bridges: [bridge],
+      store,
+      sourceStore: new MemoryStore(),
+      dataDir: join(root, name),
+      port: 0,
+      registry: createDefaultRunnerRegistry(),
+      bus,
+      holder: lease,
+    });
+    return { name, lease, bus, bridge, store, serve };
+  }
+
+  const topicText = (name: string) => {
+    const topic = world.fake.topics(world.chatId).find((t) => t.name === name);
+    if (!topic) return [];
+    return world.fake
+      .topicMessages(world.chatId, topic.id)
+      .filter((m) => m.fromBot)
+      .map((m) => m.text);
+  };
+
+  it('the holder shows every host’s session; it dies mid-approval; another host takes over, the tap on the old card reaches the agent once, and the thread carries on', async () => {
+    const laptop = await host('laptop');
+    await world.fake.waitFor(() => laptop.bridge.running && laptop.lease.held !== undefined, {
+      what: 'the laptop to hold the bot',
+      timeoutMs: 30_000,
+    });
+    const desktop = await host('desktop');
+    const session: SessionKey = { source: 'runner', id: 'desktop-session-1' };
+    // A session running on the desktop reports through the bus, as its runner source does.
+    await desktop.bus.publish('events', {
+      key: session,
+      event: { type: 'open', name: 'desktop repo', runnerType: 'subprocess' },
+    });
+    await desktop.bus.publish('events', {
+      key: session,
+      event: { type: 'output', text: 'hello from the desktop' },
+    });
+    await world.fake.waitFor(
+      () => topicText('desktop repo').some((t) => t.includes('hello from the desktop')),
+      {
+        what: 'the desktop session in Telegram, shown by the laptop',
+        timeoutMs: 30_000,
+      },
+    );
+
+    // The desktop's agent asks to run a command; the laptop shows the card.
+    const decisions: string[] = [];
+    desktop.bus.consume('commands', 'test-source', async (m) => {
+      const { command } = m.payload;
+      if (command.type === 'decision') decisions.push(`${command.requestId}: ${command.decision.behavior}`);
+      await desktop.bus.ack('commands', 'test-source', m.id);
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    await desktop.bus.publish('events', {
+      key: session,
+      event: {
+        type: 'permission',
+        request: { requestId: 'perm-1', toolName: 'Bash', toolInput: { command: 'npm publish' } },
+      },
+    });
+    const topicId = () => world.fake.topics(world.chatId).find((t) => t.name === 'desktop repo')!.id;
+    const card = await world.fake.waitFor(
+      () =>
+        world.fake
+          .topicMessages(world.chatId, topicId())
+          .find((m) => m.fromBot && m.buttons.flat().includes('Allow')),
+      { what: 'the card, shown by the laptop', timeoutMs: 30_000 },
+    );
+
+    // The laptop dies mid-approval: it stops reading the bus and renewing the lease, and its poll ends.
+    await laptop.bus.close();
+    await laptop.lease.close({ release: false });
+    await laptop.bridge.stop();
+
+    await world.fake.waitFor(() => desktop.lease.held !== undefined && desktop.bridge.running, {
+      what: 'the desktop to take the bot over',
+      timeoutMs: 30_000,
+    });
+    // The person taps Allow on the card the dead laptop posted: the desktop's agent gets it, once.
+    const allow = card.buttonData.flat()[card.buttons.flat().indexOf('Allow')]!;
+    const tapAs = () =>
+      world.fake.userTapsData({ chatId: world.chatId, messageId: card.messageId, data: allow, from: OWNER });
+    expect((await tapAs())?.text).toMatch(/allow/i);
+    await world.fake.waitFor(() => decisions.length === 1, {
+      what: 'the decision at the desktop',
+      timeoutMs: 30_000,
+    });
+    expect((await tapAs())?.text).toMatch(/already/i);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(decisions).toEqual(['perm-1: allow']);
+
+    await desktop.bus.publish('events', {
+      key: session,
+      event: { type: 'output', text: 'after the failover' },
+    });
+    await world.fake.waitFor(() => topicText('desktop repo').some((t) => t.includes('after the failover')), {
+      what: 'the output after the failover, in the same thread',
+      timeoutMs: 30_000,
+    });
+    const text = topicText('desktop repo').join('\n');
+    expect(text.split('hello from the desktop')).toHaveLength(2);
+    expect(text.split('after the failover')).toHaveLength(2);
+    expect(world.fake.topics(world.chatId).filter((t) => t.name === 'desktop repo')).toHaveLength(1);
+
+    await desktop.serve.stop();
+    await laptop.serve.stop();
+    desktop.store.close();
+    laptop.store.close();
+  });
+});
