@@ -61,6 +61,10 @@ interface ChildSession {
   heartbeat: ReturnType<typeof setInterval> | undefined;
 }
 
+/** Event callbacks a session may have queued before its agent's pipes stop being read; reading resumes at LOW. */
+const EVENT_BACKLOG_HIGH = 1000;
+const EVENT_BACKLOG_LOW = 100;
+
 /**
  * Runs one child process per session and translates its JSON lines into {@link RunnerEvents}.
  * @example
@@ -249,6 +253,16 @@ export class SubprocessRunner implements Runner {
           `dropped a ${stream} line of ${length} characters (too long)`,
         ),
       );
+    // Back-pressure: while the session's event callbacks lag this far behind, stop reading the agent's pipes
+    // (the agent blocks on a full pipe), so a flood cannot pile up in memory.
+    const throttle = (stream: NodeJS.ReadableStream & { isPaused(): boolean }) =>
+      stream.on('data', () => {
+        if (session.seq.pending <= EVENT_BACKLOG_HIGH || stream.isPaused()) return;
+        stream.pause();
+        void session.seq.below(EVENT_BACKLOG_LOW).then(() => stream.resume());
+      });
+    throttle(child.stdout);
+    throttle(child.stderr);
     readLines(
       child.stdout,
       (line) => {

@@ -138,6 +138,8 @@ export class ApprovalFlow {
   readonly #codec: PayloadCodec;
   readonly #batcher: NotificationBatcher;
   readonly #tokens = new Map<string, string>();
+  /** Cards shown for open requests, so the outcome is not rebuilt from the request; at most MAX_REMEMBERED_TOKENS. */
+  readonly #shownCards = new Map<string, Card>();
   readonly #listeners = new Set<DecisionListener>();
   /** Edited inputs of open requests ("Edit", then a reply), by request id. */
   readonly #edits = new Map<string, { input: Record<string, unknown>; by: string }>();
@@ -300,6 +302,11 @@ export class ApprovalFlow {
    * an invisible question by accident); if a fast tap decided it while it was being posted, it is updated now.
    */
   async #showCard(threadId: string, requestId: string, card: Card): Promise<void> {
+    this.#shownCards.set(requestId, card);
+    for (const oldest of this.#shownCards.keys()) {
+      if (this.#shownCards.size <= MAX_REMEMBERED_TOKENS) break;
+      this.#shownCards.delete(oldest);
+    }
     let messageId: string;
     try {
       messageId = await this.#host.postCard(threadId, card);
@@ -370,21 +377,18 @@ export class ApprovalFlow {
       ...(by?.type === 'user' ? { userId: by.user.id, userName: by.user.name } : {}),
       detail: by ? describeDecider(by) : 'timeout',
     });
-    // The card edit is queued now (in order with the thread's output) but not awaited before the agent
-    // hears the decision: under rate limits a backlog of output must not hold the agent back.
-    const cardsUpdated = this.#updateCards(threadId, entry, decision);
-    try {
-      for (const listener of this.#listeners) {
-        try {
-          listener(threadId, requestId, decision);
-        } catch (error) {
-          this.#host.logger.error({ err: error, requestId }, 'a decision listener threw');
-        }
+    // The waiting caller hears the decision first; the card's outcome (built from the card cached when it was
+    // shown) and the handler follow. Under rate limits a backlog of output must not hold the agent back either.
+    this.pending.release(requestId, decision);
+    for (const listener of this.#listeners) {
+      try {
+        listener(threadId, requestId, decision);
+      } catch (error) {
+        this.#host.logger.error({ err: error, requestId }, 'a decision listener threw');
       }
-      await this.#notifyHandler(threadId, entry, decision);
-    } finally {
-      this.pending.release(requestId, decision);
     }
+    const cardsUpdated = this.#updateCards(threadId, entry, decision);
+    await this.#notifyHandler(threadId, entry, decision);
     await cardsUpdated;
     this.#edits.delete(requestId);
     return result;
@@ -427,9 +431,10 @@ export class ApprovalFlow {
 
   async #act(entry: PendingEntry, action: CardAction, user: ChatUser): Promise<TapAnswer> {
     const card =
-      entry.kind === 'approval'
+      this.#shownCards.get(entry.requestId) ??
+      (entry.kind === 'approval'
         ? this.#approvalCard(entry.request)
-        : buildChoiceCard(entry.request, this.#codec);
+        : buildChoiceCard(entry.request, this.#codec));
     if (!cardOffers(card, action)) {
       this.#host.audit({
         action: 'tap.not_offered',
@@ -596,9 +601,11 @@ export class ApprovalFlow {
     const messageIds = JSON.parse(entry.record.cardJson) as string[];
     if (messageIds.length === 0) return;
     const card =
-      entry.kind === 'approval'
+      this.#shownCards.get(entry.requestId) ??
+      (entry.kind === 'approval'
         ? this.#approvalCard(entry.request)
-        : buildChoiceCard(entry.request, this.#codec);
+        : buildChoiceCard(entry.request, this.#codec));
+    this.#shownCards.delete(entry.requestId);
     const done = resolvedCard(card, describeDecision(decision, this.timers.durationMs));
     await Promise.allSettled(messageIds.map((id) => this.#host.editCard(threadId, id, done)));
   }
