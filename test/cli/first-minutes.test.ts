@@ -154,4 +154,17 @@ describe('the first ten minutes with the CLI', () => {
       true,
     );
   });
+
+  it('`init --config FILE`: the "Next:" hint keeps --config, and updating an existing file says so', async () => {
+    const file = join(sandbox.dir, 'my config.json');
+    const args = ['init', '--non-interactive', '--offline', '--platform', 'web', '--config', file];
+    const first = await runCli(args, sandbox.env);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain(`✓ Wrote ${file}`);
+    expect(first.stdout).toContain(`Next: \`agent-tether doctor --config '${file}'\``);
+    expect(first.stdout).toContain(`\`agent-tether run --config '${file}' -- "your prompt"\``);
+    const again = await runCli(args, sandbox.env);
+    expect(again.stdout).toContain(`✓ Updated ${file}`);
+    expect(again.stdout).toContain('other settings kept');
+  });
 });

@@ -123,7 +123,20 @@ export async function initCommand(options: InitOptions, context: CommandContext)
     ...(platform === 'web' ? (given.web ? { web: given.web } : {}) : { [platform]: given[platform] }),
   };
   writeConfigFile(path, next);
-  io.out(`✓ Wrote ${path} (readable only by you).`);
-  io.out('Next: `agent-tether doctor` to check everything, then `agent-tether run -- "your prompt"`.');
+  io.out(
+    existing.exists
+      ? `✓ Updated ${path} (readable only by you): ${platform} settings replaced, other settings kept.`
+      : `✓ Wrote ${path} (readable only by you).`,
+  );
+  // The hint must work as typed: with --config, the commands need it too.
+  const config = options.config === undefined ? '' : ` --config ${quoteArg(options.config)}`;
+  io.out(
+    `Next: \`agent-tether doctor${config}\` to check everything, then \`agent-tether run${config} -- "your prompt"\`.`,
+  );
   return 0;
+}
+
+/** `value` as one shell word (quoted when it holds anything but safe characters). */
+function quoteArg(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
 }
