@@ -1,6 +1,8 @@
 /**
  * `AcpRunner`: supervises any agent that speaks the Agent Client Protocol over stdio (`gemini --acp`,
- * `opencode acp`, `goose acp`, …), as an ACP client built on `@agentclientprotocol/sdk`.
+ * `opencode acp`, `goose acp`, …), as an ACP client built on `@agentclientprotocol/sdk`. Over 400 lines because
+ * it is one session life cycle (start, prompt turns, updates, permissions, stop, exit) kept in one class; the
+ * translations live in `acp-mapping.ts`.
  * @module
  */
 

@@ -1,6 +1,7 @@
 /**
  * `CodexRunner`: drives the Codex CLI through `codex app-server` (JSON-RPC over stdio), the only Codex
- * interface with mid-run approvals.
+ * interface with mid-run approvals. Over 400 lines because it is one session life cycle (start, turns, steer,
+ * approvals, stop, exit) kept in one class; the protocol, the mappings and the item events live beside it.
  * @module
  */
 
