@@ -11,6 +11,7 @@ import { remindersFromConfig, rulesFromConfig } from './approval-config.js';
 import type { PlatformName, TetherConfig } from './config.js';
 import { CliError } from './errors.js';
 import type { CliLogger } from './logger.js';
+import { secretMaskingFromConfig } from './secrets-config.js';
 import { requireDiscord, requireSlack, requireTelegram } from './settings.js';
 
 /** The npm packages each platform needs (its optional peer dependencies). */
@@ -83,6 +84,7 @@ export async function createBridge(
     ...(config.dataDir === undefined ? {} : { dataDir: config.dataDir }),
     ...(config.rules === undefined ? {} : { rules: rulesFromConfig(config.rules) }),
     ...(config.reminders === undefined ? {} : { reminders: remindersFromConfig(config.reminders) }),
+    ...(config.secrets === undefined ? {} : { secretMasking: secretMaskingFromConfig(config.secrets) }),
     ...(options.store === undefined ? {} : { store: options.store }),
   };
   switch (platform) {

@@ -18,6 +18,7 @@
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { remindersSchema, rulesSchema } from './approval-config.js';
+import { secretsSchema } from './secrets-config.js';
 
 /** The platforms the CLI can bridge to. */
 export const PLATFORM_NAMES = ['web', 'telegram', 'slack', 'discord'] as const;
@@ -93,6 +94,8 @@ export const configSchema = z.strictObject({
   rules: rulesSchema.optional(),
   /** Reminders for unanswered approvals (see the README's "Reminders"). */
   reminders: remindersSchema.optional(),
+  /** Secret masking: extra names and patterns, an allowlist, or `enabled: false` (see the README's "Secrets are masked"). */
+  secrets: secretsSchema.optional(),
   /** `agent-tether serve`: control port (default 8788), platforms (default: every configured one), `/new`'s runner. */
   serve: serveSection.partial().optional(),
   /** Project name → directory: where `/new <project> <prompt>` may start a session (never a typed path). */
