@@ -1,4 +1,8 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBridge } from '../../src/cli/bridge-factory.js';
 import { configSchema } from '../../src/cli/config.js';
@@ -51,6 +55,39 @@ describe('config file: secrets', () => {
     await page.waitFor(() => page.messages(thread).length > 0);
     expect(page.texts(thread).join('\n')).toBe(
       'ACME_CRED=‹secret: secret› key ‹secret: Acme key› docs AKIAIOSFODNN7EXAMPLE',
+    );
+  });
+
+  it("the README's config example is valid and masks what it names", async () => {
+    const example = JSON.parse(
+      readFileSync(fileURLToPath(new URL('../../examples/config-secrets.json', import.meta.url)), 'utf8'),
+    ) as Record<string, unknown>;
+    const bridge = (await webBridge({
+      ...example,
+      platform: 'web',
+      web: { host: '127.0.0.1', port: 0 },
+    })) as WebBridge;
+    await bridge.start();
+    const page = await WebPageClient.open(bridge.url);
+    cleanups.push(() => page.close());
+    const thread = await bridge.createThread('example');
+    await bridge.sendOutput(thread, 'GPG_PASSPHRASE=tr0ub4dor sk-test-0123456789abcdefghijklmnopqrstuv');
+    await page.waitFor(() => page.messages(thread).length > 0);
+    expect(page.texts(thread).join('\n')).toBe(
+      'GPG_PASSPHRASE=‹secret: secret› sk-test-0123456789abcdefghijklmnopqrstuv',
+    );
+  });
+
+  it("the README's library example prints what it says", async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'examples/secret-masking.ts'],
+      {
+        timeout: 60_000,
+      },
+    );
+    expect(stdout.trim()).toBe(
+      'ACME_CRED=‹secret: secret› and ‹secret: Acme key›; docs use AKIAIOSFODNN7EXAMPLE',
     );
   });
 
