@@ -110,7 +110,9 @@ console.log(
   `${EVENTS} events, ${((EVENTS * EVENT_BYTES) / 1e6).toFixed(1)} MB, one topic, Telegram limits, timeScale ${SCALE}`,
 );
 console.log(line('TelegramBridge', bridge));
-console.log(`floor ceil(visible chars / 4096) = ${floor} calls; bridge uses ${(bridge.calls / floor).toFixed(2)}x the floor`);
+console.log(
+  `floor ceil(visible chars / 4096) = ${floor} calls; bridge uses ${(bridge.calls / floor).toFixed(2)}x the floor`,
+);
 console.log(line('grammY + auto-retry', baseline));
 console.log(
   `ratios (baseline / bridge): calls ×${(baseline.calls / bridge.calls).toFixed(1)}, 429s ×${(baseline.rateLimited / Math.max(1, bridge.rateLimited)).toFixed(1)}, time to last text ×${(baseline.realMs / bridge.realMs).toFixed(1)}`,
