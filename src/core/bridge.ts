@@ -164,6 +164,11 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
         }
         this.#state = 'running';
         this.logger.info({ platform: this.platform }, 'bridge started');
+        this.flow
+          .endOrphans()
+          .catch((error: unknown) =>
+            this.logger.error({ err: error }, 'could not end requests left by a session that is gone'),
+          );
         if (!this.#secrets.enabled) {
           this.logger.warn(
             { platform: this.platform },
@@ -359,14 +364,14 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
    */
   async requestApproval(threadId: ThreadId, options: RequestApprovalOptions): Promise<ApprovalDecision> {
     this.#requireThread(threadId);
-    const requestId = await this.flow.openApproval(threadId, options);
+    const requestId = await this.flow.openApproval(threadId, options, true);
     return (await this.flow.wait(requestId)) as ApprovalDecision;
   }
 
   /** Ask a person to pick an option and wait for the answer. */
   async requestChoice(threadId: ThreadId, options: RequestChoiceOptions): Promise<ChoiceDecision> {
     this.#requireThread(threadId);
-    const requestId = await this.flow.openChoice(threadId, options);
+    const requestId = await this.flow.openChoice(threadId, options, true);
     return (await this.flow.wait(requestId)) as ChoiceDecision;
   }
 

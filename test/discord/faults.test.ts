@@ -69,9 +69,14 @@ describe('DiscordBridge under faults', () => {
     const first = world.bridge();
     await first.start();
     const thread = await first.createThread('Repo');
-    void first
-      .requestApproval(thread, { toolName: 'Bash', input: { command: 'deploy' } })
-      .catch(() => undefined);
+    // Fire-and-forget: the answer goes to onApprovalResponse, which the restarted bridge has. (An awaited
+    // requestApproval has no requester after the restart: its card says the session ended, see
+    // test/hardening/restored-requests.test.ts.)
+    await first.sendApprovalRequest(thread, {
+      requestId: 'deploy-1',
+      toolName: 'Bash',
+      input: { command: 'deploy' },
+    });
     await fake.waitFor(() => visibleBotMessages(fake, thread).find((m) => m.components.length > 0));
     await first.stop();
 

@@ -40,6 +40,14 @@ import { approvalBody, showAllContent } from './diff-card.js';
 import { editableField, editedBody, editedInput, editPrompt } from './edits.js';
 import type { ParsedApprovalText } from './grammar.js';
 import { PendingApprovals, type PendingDecision, type PendingEntry, type SettleResult } from './pending.js';
+import {
+  endFlow,
+  REQUESTER_GONE_NOTE,
+  type RequesterMark,
+  requesterGone,
+  startFlow,
+  thisRequester,
+} from './requester.js';
 import { cardOffers, decisionForTap, describeOutcome } from './tap-actions.js';
 import { AutoApproveTimers } from './timers.js';
 
@@ -141,6 +149,8 @@ export class ApprovalFlow {
   /** Cards shown for open requests, so the outcome is not rebuilt from the request; at most MAX_REMEMBERED_TOKENS. */
   readonly #shownCards = new Map<string, Card>();
   readonly #listeners = new Set<DecisionListener>();
+  /** This flow as the requester of the requests it awaits (see requester.ts). */
+  #flowId = startFlow();
   /** Edited inputs of open requests ("Edit", then a reply), by request id. */
   readonly #edits = new Map<string, { input: Record<string, unknown>; by: string }>();
   /** Per thread key: the request whose correction the person's next message gives. */
@@ -194,11 +204,25 @@ export class ApprovalFlow {
 
   /** Re-arm timeouts and button tokens of requests left open by an earlier run. */
   restore(): void {
+    endFlow(this.#flowId);
+    this.#flowId = startFlow();
     for (const entry of this.pending.restore()) this.#remember(entry.requestId);
+  }
+
+  /**
+   * End restored requests whose requester is gone (it crashed or restarted): nothing awaits their answer, so the
+   * card says the session ended and the audit log records it. Call once connected.
+   */
+  async endOrphans(): Promise<void> {
+    for (const entry of this.pending.listAllOpen()) {
+      if (!requesterGone(entry.request as { requester?: RequesterMark })) continue;
+      await this.settle(entry.requestId, { behavior: 'timeout', cancelled: true, note: REQUESTER_GONE_NOTE });
+    }
   }
 
   /** Stop timers; flush batched notices. */
   dispose(): void {
+    endFlow(this.#flowId);
     this.pending.dispose();
     this.reminders.dispose();
     this.#batcher.flushAll();
@@ -227,7 +251,7 @@ export class ApprovalFlow {
   }
 
   /** Show an approval card, or auto-approve under a running timer. Resolves once the card is visible. */
-  async openApproval(threadId: string, options: RequestApprovalOptions): Promise<string> {
+  async openApproval(threadId: string, options: RequestApprovalOptions, awaited = false): Promise<string> {
     const requestId = options.requestId ?? randomUUID();
     const directory = options.directory ?? this.#host.directoryOf(threadId);
     const request: ApprovalRequest = {
@@ -242,7 +266,12 @@ export class ApprovalFlow {
     };
     const threadKey = this.#host.key(threadId);
     const timeoutMs = options.timeoutMs ?? this.#o.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS;
-    this.pending.open({ kind: 'approval', threadKey, request, timeoutMs });
+    this.pending.open({
+      kind: 'approval',
+      threadKey,
+      request: awaited ? Object.assign({}, request, { requester: thisRequester(this.#flowId) }) : request,
+      timeoutMs,
+    });
     this.#remember(requestId);
     if (options.signal) this.#cancelOnAbort(requestId, options.signal);
     // Rules come before timers: a deny rule beats a running "Allow all", an ask rule makes a person decide.
@@ -279,7 +308,7 @@ export class ApprovalFlow {
   }
 
   /** Show a choice card. Resolves once it is visible. */
-  async openChoice(threadId: string, options: RequestChoiceOptions): Promise<string> {
+  async openChoice(threadId: string, options: RequestChoiceOptions, awaited = false): Promise<string> {
     const requestId = options.requestId ?? randomUUID();
     const request: ChoiceRequest = {
       requestId,
@@ -289,7 +318,12 @@ export class ApprovalFlow {
     };
     if (request.options.length === 0) throw new Error('requestChoice needs at least one option');
     const timeoutMs = options.timeoutMs ?? this.#o.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS;
-    this.pending.open({ kind: 'choice', threadKey: this.#host.key(threadId), request, timeoutMs });
+    this.pending.open({
+      kind: 'choice',
+      threadKey: this.#host.key(threadId),
+      request: awaited ? Object.assign({}, request, { requester: thisRequester(this.#flowId) }) : request,
+      timeoutMs,
+    });
     this.#remember(requestId);
     if (options.signal) this.#cancelOnAbort(requestId, options.signal);
     this.#host.stopTyping(threadId);
@@ -375,7 +409,11 @@ export class ApprovalFlow {
       threadId,
       requestId,
       ...(by?.type === 'user' ? { userId: by.user.id, userName: by.user.name } : {}),
-      detail: by ? describeDecider(by) : 'timeout',
+      detail: by
+        ? describeDecider(by)
+        : decision.behavior === 'timeout' && decision.note
+          ? decision.note
+          : 'timeout',
     });
     // The waiting caller hears the decision first; the card's outcome (built from the card cached when it was
     // shown) and the handler follow. Under rate limits a backlog of output must not hold the agent back either.

@@ -117,6 +117,15 @@ export class PendingApprovals {
     return open.map(toEntry);
   }
 
+  /** Open requests of this platform, oldest first. */
+  listAllOpen(): PendingEntry[] {
+    return this.#store
+      .listPending()
+      .filter((p) => p.platform === this.#platform)
+      .sort((a, b) => a.createdAt - b.createdAt)
+      .map(toEntry);
+  }
+
   /** The entry of an open or resolved request. */
   get(requestId: string): PendingEntry | undefined {
     const record = this.#store.getPending(requestId);
