@@ -48,6 +48,13 @@ export interface BridgeOptions {
   readonly errorDebounceMs?: number;
   /** Time a person has to answer an approval before it is denied. @default 30 minutes */
   readonly approvalTimeoutMs?: number;
+  /**
+   * At start, end restored requests whose requester (the process that awaited them) is gone, with "the session
+   * ended before you answered". Turn off when the store is shared by several hosts (`serve --redis`): there a
+   * request is awaited through the bus by the session's own host, which outlives the host that showed the card.
+   * @default true
+   */
+  readonly endOrphanedRequests?: boolean;
   /** Users always authorized (platform user ids). */
   readonly allowedUserIds?: Iterable<string | number>;
   /** A fixed pairing code; otherwise one is generated when pairing is on. Read it from `bridge.auth.pairingCode`. */

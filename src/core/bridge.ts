@@ -164,11 +164,12 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
         }
         this.#state = 'running';
         this.logger.info({ platform: this.platform }, 'bridge started');
-        this.flow
-          .endOrphans()
-          .catch((error: unknown) =>
-            this.logger.error({ err: error }, 'could not end requests left by a session that is gone'),
-          );
+        if (this.options.endOrphanedRequests !== false)
+          this.flow
+            .endOrphans()
+            .catch((error: unknown) =>
+              this.logger.error({ err: error }, 'could not end requests left by a session that is gone'),
+            );
         if (!this.#secrets.enabled) {
           this.logger.warn(
             { platform: this.platform },

@@ -48,7 +48,11 @@ export async function connectMultiHost(options: {
     sourceStore,
     bus,
     holder: lease,
-    bridgeOptions: { rememberHandledUpdates: true, rememberHandledEnvelopes: true },
+    bridgeOptions: {
+      rememberHandledUpdates: true,
+      rememberHandledEnvelopes: true,
+      endOrphanedRequests: false,
+    },
     async close() {
       await lease.close();
       await bus.close();
