@@ -6,6 +6,10 @@
  * session cookie it is exchanged for) reach the page or the socket, so the base bridge is built with
  * `allowAnyone: true` — nobody without the token can reach `handleMessage` or `handleTap` at all. Keep
  * the URL secret like a password; a new token (the default on each start) revokes every old session.
+ *
+ * State: in memory unless a `store` or `dataDir` is given (the page and its token live as long as the process).
+ * With one, a restarted bridge shows what it restored: each thread opens with a "restored after a restart" line
+ * and each request still open shows its card again, whose buttons answer it.
  * @module
  */
 import { randomBytes } from 'node:crypto';
@@ -15,6 +19,8 @@ import type { Card } from '../core/approvals/cards.js';
 import { Bridge, type BridgeOptions } from '../core/bridge.js';
 import { ConfigError, TetherError } from '../core/errors.js';
 import type { OutboxTransport, OutgoingMessage } from '../core/outbox.js';
+import { MemoryStore } from '../core/store/memory.js';
+import type { Store } from '../core/store/types.js';
 import type { ChatUser, ThreadId, ThreadState } from '../core/types.js';
 import { escapeWebHtml, PLATFORM_LIMITS, renderChunks, renderWebHtml } from '../format/index.js';
 import { AccessGuard, generateAccessToken, MIN_ACCESS_TOKEN_LENGTH } from './access-guard.js';
@@ -36,6 +42,15 @@ export interface WebBridgeConfig
    * @default 32 random bytes, base64url (a new one on every construction)
    */
   readonly accessToken?: string;
+  /**
+   * Persistence. Unlike the chat bridges, the web bridge keeps its state in memory unless given a `store` or a
+   * `dataDir` (`':memory:'` is memory too): its page's history and, by default, its access token end with the
+   * process. With one, threads and open requests survive a restart and are shown again on the page.
+   * @default a MemoryStore
+   */
+  readonly store?: Store;
+  /** Where a SQLite store is kept, when you want the web bridge's threads and requests to survive a restart. @default none (memory) */
+  readonly dataDir?: string;
   /** Messages kept per thread for pages opened later. @default 500 */
   readonly historyLimit?: number;
   /**
@@ -48,6 +63,10 @@ export interface WebBridgeConfig
 
 /** The name a web person is shown under (sessions are anonymous). */
 export const WEB_USER_NAME = 'web user';
+
+/** The first line of a thread restored from the store. */
+export const RESTORED_NOTE =
+  '_↻ Restored after a restart: earlier messages are not kept here; requests still open are shown again below._';
 
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);
 
@@ -87,13 +106,16 @@ export class WebBridge extends Bridge {
   #server: Server | undefined;
   #hub: SocketHub | undefined;
   #port: number | undefined;
+  // Message ids are unique across restarts: a restored request's card ids must never name a newer message.
+  readonly #idPrefix = randomBytes(4).toString('hex');
   #nextId = 1;
 
   /** @param config - see {@link WebBridgeConfig}. */
   constructor(config: WebBridgeConfig = {}) {
     const { port, host, accessToken, historyLimit, allowedHosts, ...options } = config;
     // Only token holders reach handleMessage/handleTap, so everyone who gets there is authorized.
-    super({ ...options, allowAnyone: true }, 'web');
+    const inMemory = options.store === undefined && options.dataDir === undefined;
+    super({ ...options, ...(inMemory ? { store: new MemoryStore() } : {}), allowAnyone: true }, 'web');
     if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65_535)) {
       throw new ConfigError(`web: port must be an integer from 0 to 65535 (0 picks a free one), got ${port}`);
     }
@@ -162,9 +184,13 @@ export class WebBridge extends Bridge {
   }
 
   protected override async connect(): Promise<void> {
+    // Threads this page has not shown yet come from the store: an earlier process made them.
+    const restored: string[] = [];
     for (const thread of this.listThreads()) {
+      if (this.#book.thread(thread.platformRef) === undefined) restored.push(thread.platformRef);
       this.#book.ensureThread(thread.platformRef, thread.name, thread.directory);
     }
+    for (const threadId of restored) await this.#showRestored(threadId);
     const hub = new SocketHub({
       guard: this.#guard,
       logger: this.logger,
@@ -266,6 +292,12 @@ export class WebBridge extends Bridge {
     if (this.#book.removeThread(threadId)) this.#broadcast({ type: 'threadRemoved', threadId });
   }
 
+  /** A restored thread says so, and its open requests show their cards again (the old ones died with the page). */
+  async #showRestored(threadId: string): Promise<void> {
+    for (const html of renderChunks(RESTORED_NOTE, 'web')) this.#publish(threadId, html, [], false);
+    await this.flow.reshowOpenCards(threadId);
+  }
+
   // ---------------------------------------------------------------- the person's side
 
   async #onFrame(sessionId: string, frame: PageFrame, reply: (frame: ServerFrame) => void): Promise<void> {
@@ -318,7 +350,7 @@ export class WebBridge extends Bridge {
     fromUser: boolean,
   ): WebMessage {
     const message: WebMessage = {
-      id: `m${this.#nextId++}`,
+      id: `m${this.#idPrefix}-${this.#nextId++}`,
       threadId,
       html,
       buttons,

@@ -220,6 +220,20 @@ export class ApprovalFlow {
     }
   }
 
+  /**
+   * Post the card of every request still open in `threadId` again, in place of the earlier ones: for a platform
+   * whose messages did not outlive the previous process (the web page). Its buttons answer as the first card's did.
+   */
+  async reshowOpenCards(threadId: string): Promise<void> {
+    for (const entry of this.pending.listOpen(this.#host.key(threadId))) {
+      const card =
+        entry.kind === 'approval'
+          ? this.#approvalCard(entry.request)
+          : buildChoiceCard(entry.request, this.#codec);
+      await this.#showCard(threadId, entry.requestId, card);
+    }
+  }
+
   /** Stop timers; flush batched notices. */
   dispose(): void {
     endFlow(this.#flowId);
