@@ -39,6 +39,13 @@ export interface RedisStreamBusOptions {
    * @defaultValue 86400 (one day)
    */
   readonly dedupeSeconds?: number;
+  /**
+   * After an acknowledgement, entries every group has acknowledged are trimmed (XTRIM MINID) at most this often:
+   * a stream holds what some group still has to read or acknowledge. A group whose host never comes back holds
+   * trimming back until `maxLength`.
+   * @defaultValue 1000
+   */
+  readonly trimEveryMs?: number;
   readonly logger?: Logger;
 }
 
@@ -67,6 +74,32 @@ redis.call('SET', KEYS[1], id, 'EX', ARGV[1])
 return id
 `;
 
+/**
+ * KEYS: stream. Trims the entries every group of the stream has been given and acknowledged: below the smallest,
+ * over the groups, of the oldest unacknowledged entry (or, with none, the last delivered one).
+ */
+const TRIM_ACKED = `
+local function before(a, b)
+  local am, as = string.match(a, '(%d+)-(%d+)')
+  local bm, bs = string.match(b, '(%d+)-(%d+)')
+  am, as, bm, bs = tonumber(am), tonumber(as), tonumber(bm), tonumber(bs)
+  return am < bm or (am == bm and as < bs)
+end
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local floor = nil
+for _, group in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
+  local info = {}
+  for i = 1, #group, 2 do info[group[i]] = group[i + 1] end
+  local keep = info['last-delivered-id']
+  if tonumber(info['pending']) > 0 then
+    keep = redis.call('XPENDING', KEYS[1], info['name'], '-', '+', 1)[1][1]
+  end
+  if floor == nil or before(keep, floor) then floor = keep end
+end
+if floor == nil then return 0 end
+return redis.call('XTRIM', KEYS[1], 'MINID', floor)
+`;
+
 type Entry = [id: string, fields: string[] | null];
 
 /**
@@ -81,8 +114,11 @@ type Entry = [id: string, fields: string[] | null];
 export class RedisStreamBus<Topics extends { [topic: string]: unknown }> {
   readonly #redis: Redis;
   readonly #options: Required<Omit<RedisStreamBusOptions, 'logger'>>;
+  /** Entries trimmed after acknowledgements so far (for tests and status). */
+  trimmed = 0;
   readonly #logger: Logger;
   readonly #loops = new Set<{ stop: () => void; done: Promise<void> }>();
+  readonly #trims = new Map<string, NodeJS.Timeout>();
   #closed = false;
 
   private constructor(redis: Redis, options: RedisStreamBusOptions) {
@@ -94,8 +130,10 @@ export class RedisStreamBus<Topics extends { [topic: string]: unknown }> {
       keyPrefix: options.keyPrefix ?? 'agent-tether:',
       maxLength: options.maxLength ?? 100_000,
       dedupeSeconds: options.dedupeSeconds ?? 86_400,
+      trimEveryMs: options.trimEveryMs ?? 1000,
     };
     this.#redis.defineCommand('atPublishOnce', { numberOfKeys: 2, lua: PUBLISH_ONCE });
+    this.#redis.defineCommand('atTrimAcked', { numberOfKeys: 1, lua: TRIM_ACKED });
   }
 
   /** Connect (ioredis is loaded now). */
@@ -161,9 +199,26 @@ export class RedisStreamBus<Topics extends { [topic: string]: unknown }> {
     return stop;
   }
 
-  /** Mark a message handled by `group`. */
+  /** Mark a message handled by `group`; what every group has handled is trimmed soon after. */
   async ack(topic: keyof Topics & string, group: string, id: string): Promise<void> {
     await this.#redis.xack(this.streamKey(topic), group, id);
+    this.#scheduleTrim(this.streamKey(topic));
+  }
+
+  #scheduleTrim(stream: string): void {
+    if (this.#closed || this.#trims.has(stream)) return;
+    const timer = setTimeout(() => {
+      const run = (this.#redis as unknown as Record<string, (key: string) => Promise<number>>).atTrimAcked!;
+      run
+        .call(this.#redis, stream)
+        .then((count) => {
+          this.trimmed += Number(count);
+        })
+        .catch((error: unknown) => this.#logger.warn({ err: error, stream }, 'trimming a stream failed'))
+        .finally(() => this.#trims.delete(stream));
+    }, this.#options.trimEveryMs);
+    timer.unref();
+    this.#trims.set(stream, timer);
   }
 
   /** Entries of a group delivered but not acknowledged (for status and tests). */
@@ -180,6 +235,8 @@ export class RedisStreamBus<Topics extends { [topic: string]: unknown }> {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    for (const timer of this.#trims.values()) clearTimeout(timer);
+    this.#trims.clear();
     const loops = [...this.#loops];
     for (const loop of loops) loop.stop();
     await Promise.allSettled(loops.map((loop) => loop.done));

@@ -14,4 +14,4 @@ export {
 } from './bus.js';
 export { type LeaseEvents, type LeaseHolder, RedisLease, type RedisLeaseOptions } from './lease.js';
 export { RedisSessionBus, type RedisSessionBusOptions } from './session-bus.js';
-export { type FenceToken, RedisStore, type RedisStoreOptions } from './store.js';
+export { type FenceToken, REDIS_STORE_DEFAULTS, RedisStore, type RedisStoreOptions } from './store.js';

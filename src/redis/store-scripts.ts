@@ -90,13 +90,39 @@ end
 `;
 
 /**
+ * Resolved requests, oldest resolution first, in a sorted set scored by a counter: past `keep` of them, the
+ * oldest are forgotten (record, card, decision, order, thread index), as MemoryStore's `retainResolved` does.
+ */
+const RETIRE = `
+local function resolvedSet(P) return P .. 'pending:resolved' end
+local function noteResolved(P, id, keep)
+  redis.call('ZADD', resolvedSet(P), redis.call('INCR', P .. 'seq'), id)
+  local excess = redis.call('ZCARD', resolvedSet(P)) - keep
+  if excess <= 0 then return end
+  local popped = redis.call('ZPOPMIN', resolvedSet(P), excess)
+  -- ZPOPMIN returns member, score, member, score…: step over the scores.
+  for i = 1, #popped, 2 do
+    local old = popped[i]
+    if redis.call('HEXISTS', P .. 'pending:decisions', old) == 1 then
+      local json = redis.call('HGET', P .. 'pending', old)
+      if json then redis.call('SREM', ofThread(P, cjson.decode(json).threadId), old) end
+      redis.call('HDEL', P .. 'pending', old)
+      redis.call('HDEL', P .. 'pending:seq', old)
+      redis.call('HDEL', P .. 'pending:cards', old)
+      redis.call('HDEL', P .. 'pending:decisions', old)
+    end
+  end
+end
+`;
+
+/**
  * KEYS: fence, pending, seqs, counter, cards, decisions.
- * ARGV: token, id, json, cardJson, decision-or-empty, threadId, prefix.
+ * ARGV: token, id, json, cardJson, decision-or-empty, threadId, prefix, resolved requests kept.
  * Puts a request; a decision already written is never replaced (a put never reopens a resolved request).
  */
 const putPending: LuaScript = {
   keys: 6,
-  lua: `${FENCE}${ORDER}${PENDING_INDEX}
+  lua: `${FENCE}${ORDER}${PENDING_INDEX}${RETIRE}
 local id, P = ARGV[2], ARGV[7]
 local old = redis.call('HGET', KEYS[2], id)
 if old then
@@ -107,7 +133,9 @@ end
 keepOrder(KEYS[3], KEYS[4], id)
 redis.call('HSET', KEYS[2], id, ARGV[3])
 redis.call('HSET', KEYS[5], id, ARGV[4])
-if ARGV[5] ~= '' then redis.call('HSETNX', KEYS[6], id, ARGV[5]) end
+if ARGV[5] ~= '' and redis.call('HSETNX', KEYS[6], id, ARGV[5]) == 1 then
+  noteResolved(P, id, tonumber(ARGV[8]))
+end
 redis.call('SADD', ofThread(P, ARGV[6]), id)
 if redis.call('HEXISTS', KEYS[6], id) == 0 then
   redis.call('SADD', openOfThread(P, ARGV[6]), id)
@@ -116,14 +144,18 @@ end
 return 1`,
 };
 
-/** KEYS: fence, pending, decisions. ARGV: token, id, decision, prefix. The exactly-once gate: 1 if this call won. */
+/**
+ * KEYS: fence, pending, decisions. ARGV: token, id, decision, prefix, resolved requests kept.
+ * The exactly-once gate: 1 if this call won.
+ */
 const resolvePending: LuaScript = {
   keys: 3,
-  lua: `${FENCE}${PENDING_INDEX}
+  lua: `${FENCE}${PENDING_INDEX}${RETIRE}
 local json = redis.call('HGET', KEYS[2], ARGV[2])
 if not json then return 0 end
 if redis.call('HSETNX', KEYS[3], ARGV[2], ARGV[3]) == 0 then return 0 end
 closeRequest(ARGV[4], cjson.decode(json).threadId, ARGV[2])
+noteResolved(ARGV[4], ARGV[2], tonumber(ARGV[5]))
 return 1`,
 };
 
@@ -184,6 +216,7 @@ local t, P = ARGV[2], ARGV[3]
 for _, id in ipairs(redis.call('SMEMBERS', ofThread(P, t))) do
   for i = 4, 7 do redis.call('HDEL', KEYS[i], id) end
   redis.call('SREM', openAll(P), id)
+  redis.call('ZREM', P .. 'pending:resolved', id)
 end
 redis.call('DEL', ofThread(P, t), openOfThread(P, t))
 deleteTimers(KEYS[8], t, '', '0', '')
@@ -193,6 +226,35 @@ redis.call('HDEL', KEYS[2], t)
 redis.call('HDEL', KEYS[3], t)
 return 1`,
 };
+
+/** KEYS: fence, audit list. ARGV: token, entry json, entries kept. Appends and trims the oldest past the limit. */
+const audit: LuaScript = {
+  keys: 2,
+  lua: `${FENCE}
+redis.call('RPUSH', KEYS[2], ARGV[2])
+redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1)
+return 1`,
+};
+
+/** The store's keys under a prefix (the scripts derive the index keys from the same prefix). */
+export function storeKeys(prefix: string) {
+  return {
+    noFence: `${prefix}fence:none`,
+    seq: `${prefix}seq`,
+    threads: `${prefix}threads`,
+    threadSeqs: `${prefix}threads:seq`,
+    pending: `${prefix}pending`,
+    pendingSeqs: `${prefix}pending:seq`,
+    cards: `${prefix}pending:cards`,
+    decisions: `${prefix}pending:decisions`,
+    timers: `${prefix}timers`,
+    paired: `${prefix}paired`,
+    values: `${prefix}values`,
+    audit: `${prefix}audit`,
+    rules: `${prefix}rules`,
+    ruleSeqs: `${prefix}rules:seq`,
+  };
+}
 
 /** Every script of the store, registered once in its worker. */
 export const STORE_SCRIPTS = {
@@ -206,4 +268,5 @@ export const STORE_SCRIPTS = {
   atUpdateCards: updateCards,
   atDeleteTimers: deleteTimers,
   atDeleteThread: deleteThread,
+  atAudit: audit,
 } as const satisfies Record<string, LuaScript>;

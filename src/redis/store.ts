@@ -14,7 +14,7 @@ import type {
   StoredThread,
   StoredTimer,
 } from '../core/store/types.js';
-import { STORE_SCRIPTS } from './store-scripts.js';
+import { STORE_SCRIPTS, storeKeys } from './store-scripts.js';
 import { type RedisReply, SyncRedis } from './sync-redis.js';
 
 /** A fencing token: writes succeed only while the lease's fence counter `key` still equals `token`. */
@@ -43,7 +43,20 @@ export interface RedisStoreOptions {
    * @defaultValue 10000
    */
   readonly callTimeoutMs?: number;
+  /**
+   * Resolved requests kept (oldest resolution forgotten first; a tap on a card that old is answered harmlessly).
+   * @defaultValue 10000
+   */
+  readonly retainResolved?: number;
+  /**
+   * Audit entries kept (the oldest are trimmed on each write).
+   * @defaultValue 100000
+   */
+  readonly retainAudit?: number;
 }
+
+/** What {@link RedisStore} keeps by default, so Redis's memory stays bounded however long the bot runs. */
+export const REDIS_STORE_DEFAULTS = { retainResolved: 10_000, retainAudit: 100_000 } as const;
 
 type Pairs = Map<string, string>;
 
@@ -75,14 +88,20 @@ type Decision = { decisionJson: string; resolvedAt?: number };
 export class RedisStore implements Store {
   readonly #redis: SyncRedis;
   readonly #fence: (() => FenceToken) | undefined;
-  readonly #k: ReturnType<typeof keys>;
+  readonly #k: ReturnType<typeof storeKeys>;
   readonly #prefix: string;
+  readonly #retainResolved: string;
+  readonly #retainAudit: string;
 
-  private constructor(redis: SyncRedis, prefix: string, fence: (() => FenceToken) | undefined) {
+  private constructor(redis: SyncRedis, options: RedisStoreOptions) {
     this.#redis = redis;
-    this.#prefix = prefix;
-    this.#fence = fence;
-    this.#k = keys(prefix);
+    this.#prefix = options.keyPrefix ?? 'agent-tether:';
+    this.#fence = options.fence;
+    this.#k = storeKeys(this.#prefix);
+    const keep = (value: number | undefined, fallback: number, min: number) =>
+      String(Math.max(min, Math.floor(value ?? fallback)));
+    this.#retainResolved = keep(options.retainResolved, REDIS_STORE_DEFAULTS.retainResolved, 0);
+    this.#retainAudit = keep(options.retainAudit, REDIS_STORE_DEFAULTS.retainAudit, 1);
   }
 
   /**
@@ -96,7 +115,7 @@ export class RedisStore implements Store {
    */
   static async connect(options: RedisStoreOptions): Promise<RedisStore> {
     const redis = await SyncRedis.connect(options.url, RedisStore.#clientOptions(options));
-    return new RedisStore(redis, options.keyPrefix ?? 'agent-tether:', options.fence);
+    return new RedisStore(redis, options);
   }
 
   static #clientOptions(options: RedisStoreOptions) {
@@ -111,7 +130,7 @@ export class RedisStore implements Store {
 
   static open(options: RedisStoreOptions): RedisStore {
     const redis = SyncRedis.open(options.url, RedisStore.#clientOptions(options));
-    return new RedisStore(redis, options.keyPrefix ?? 'agent-tether:', options.fence);
+    return new RedisStore(redis, options);
   }
 
   // ------------------------------------------------------------------ threads
@@ -210,6 +229,7 @@ export class RedisStore implements Store {
         decision ? JSON.stringify(decision) : '',
         pending.threadId,
         this.#prefix,
+        this.#retainResolved,
       ],
     );
   }
@@ -259,7 +279,7 @@ export class RedisStore implements Store {
       this.#write(
         'atResolvePending',
         [k.pending, k.decisions],
-        [requestId, JSON.stringify(decision), this.#prefix],
+        [requestId, JSON.stringify(decision), this.#prefix, this.#retainResolved],
       ) === 1
     );
   }
@@ -349,7 +369,7 @@ export class RedisStore implements Store {
   // ------------------------------------------------------------------ audit
 
   audit(entry: AuditEntry): void {
-    this.#write('atFencedCall', [this.#k.audit], ['RPUSH', JSON.stringify(entry)]);
+    this.#write('atAudit', [this.#k.audit], [JSON.stringify(entry), this.#retainAudit]);
   }
 
   /** Audit entries in the order they were written; with `limit`, the newest `limit` of them. */
@@ -388,25 +408,6 @@ export class RedisStore implements Store {
   #multi(...commands: string[][]): RedisReply[] {
     return this.#redis.multi(commands);
   }
-}
-
-function keys(prefix: string) {
-  return {
-    noFence: `${prefix}fence:none`,
-    seq: `${prefix}seq`,
-    threads: `${prefix}threads`,
-    threadSeqs: `${prefix}threads:seq`,
-    pending: `${prefix}pending`,
-    pendingSeqs: `${prefix}pending:seq`,
-    cards: `${prefix}pending:cards`,
-    decisions: `${prefix}pending:decisions`,
-    timers: `${prefix}timers`,
-    paired: `${prefix}paired`,
-    values: `${prefix}values`,
-    audit: `${prefix}audit`,
-    rules: `${prefix}rules`,
-    ruleSeqs: `${prefix}rules:seq`,
-  };
 }
 
 function assemble(coreJson: string, cardJson: string, decisionJson?: string): StoredPending {

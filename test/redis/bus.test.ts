@@ -2,6 +2,7 @@
  * RedisStreamBus against a real redis-server: order, acknowledgement, replay after a crash, takeover of a dead
  * consumer's messages, deduplication of retried publishes, and a Redis restart in the middle of a stream.
  */
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStreamBus, type StreamMessage } from '../../src/redis/bus.js';
 import { hasRedisServer, NO_REDIS_MESSAGE, RedisServerProcess } from '../support/redis-server.js';
@@ -115,6 +116,39 @@ describe.skipIf(!available)('RedisStreamBus', () => {
     await until(() => seen.length >= 2, 'delivery');
     await new Promise((r) => setTimeout(r, 300));
     expect(seen.map((m) => m.payload.n)).toEqual([1, 2]);
+    await bus.close();
+  });
+
+  it('what every group acknowledged is trimmed; what one group still holds stays', async () => {
+    const prefix = `trim${++n}:`;
+    const bus = await RedisStreamBus.connect<Topics>({
+      url: server.url,
+      consumer: 'holder',
+      keyPrefix: prefix,
+      trimEveryMs: 0,
+    });
+    const redis = new Redis(server.url);
+    const length = () => redis.xlen(bus.streamKey('events'));
+    const slow: StreamMessage<{ n: number }>[] = [];
+    let hub = 0;
+    bus.consume('events', 'hub', async (m) => {
+      hub++;
+      await bus.ack('events', 'hub', m.id);
+    });
+    bus.consume('events', 'audit', async (m) => {
+      slow.push(m);
+      if (m.payload.n !== 3) await bus.ack('events', 'audit', m.id);
+    });
+    for (let i = 1; i <= 10; i++) await bus.publish('events', { n: i });
+    await until(() => hub === 10 && slow.length === 10, 'both groups');
+    // 'audit' never acknowledged 3: 3 and everything after it stay.
+    await until(() => bus.trimmed === 2, 'the trim');
+    expect(await length()).toBe(8);
+    await bus.ack('events', 'audit', slow[2]!.id);
+    // Both groups are done: only the last entry delivered stays (it marks where the groups are).
+    await until(() => bus.trimmed === 9, 'the second trim');
+    expect(await length()).toBe(1);
+    redis.disconnect();
     await bus.close();
   });
 

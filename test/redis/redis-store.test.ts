@@ -89,6 +89,38 @@ describe.skipIf(!available)('RedisStore shared by several hosts', () => {
     store.close();
   });
 
+  it('keeps Redis bounded: the oldest resolved requests and audit entries are forgotten past the limits', async () => {
+    const store = RedisStore.open({
+      url: server.url,
+      keyPrefix: 'retain:',
+      retainResolved: 3,
+      retainAudit: 4,
+    });
+    for (let i = 1; i <= 6; i++) store.putPending(pending(`r${i}`));
+    for (let i = 1; i <= 5; i++) expect(store.resolvePending(`r${i}`, '{"behavior":"deny"}', i)).toBe(true);
+    // A request put with its decision counts as resolved too.
+    store.putPending({ ...pending('r7'), decisionJson: '{"behavior":"allow"}', resolvedAt: 7 });
+    expect(['r1', 'r2', 'r3'].map((id) => store.getPending(id))).toEqual([undefined, undefined, undefined]);
+    expect(['r4', 'r5', 'r7'].map((id) => store.getPending(id)?.decisionJson !== undefined)).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect(store.listPending().map((p) => p.requestId)).toEqual(['r6']);
+    // A forgotten request stays settled: a late answer to it wins nothing.
+    expect(store.resolvePending('r1', '{"behavior":"allow"}', 9)).toBe(false);
+    for (let i = 1; i <= 6; i++)
+      store.audit({ at: i, platform: 'telegram', action: 'approve', detail: `entry ${i}` });
+    expect(store.listAudit().map((e) => e.detail)).toEqual(['entry 3', 'entry 4', 'entry 5', 'entry 6']);
+    const redis = new Redis(server.url);
+    expect(await redis.hlen('retain:pending')).toBe(4);
+    expect(await redis.hlen('retain:pending:cards')).toBe(4);
+    expect(await redis.scard('retain:pending:thread:t1')).toBe(4);
+    expect(await redis.llen('retain:audit')).toBe(4);
+    redis.disconnect();
+    store.close();
+  });
+
   it("a fenced store writes only while its token is the lease's current one; reads always work", async () => {
     const redis = new Redis(server.url);
     const key = 'fence:lease:telegram:fence';
