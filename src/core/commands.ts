@@ -3,6 +3,7 @@
  * an optional catch-all, `/` and `!` prefixes, and generated help text.
  * @module
  */
+import { ConfigError } from './errors.js';
 import type { Awaitable, ChatUser, ThreadId } from './types.js';
 
 /** What a command handler receives. */
@@ -60,7 +61,7 @@ export class CommandRegistry {
   register(name: string, def: CommandDef): this {
     const key = name.toLowerCase();
     if (!/^[a-z][\w-]{0,31}$/.test(key)) {
-      throw new Error(
+      throw new ConfigError(
         `Invalid command name "${name}": use 1-32 letters, digits, "_" or "-", starting with a letter`,
       );
     }

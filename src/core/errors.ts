@@ -18,7 +18,6 @@ export type TetherErrorCode =
   | 'STORE'
   | 'RUNNER_UNAVAILABLE'
   | 'UNKNOWN_RUNNER'
-  | 'NOT_IMPLEMENTED'
   | 'ATTACHMENT'
   | 'ABORTED';
 
@@ -86,17 +85,6 @@ export class DeliveryError extends TetherError {
     options?: { cause?: unknown },
   ) {
     super('DELIVERY_FAILED', `${platform}: could not deliver to thread ${threadId}: ${message}`, options);
-  }
-}
-
-/** An optional platform feature this bridge does not implement. */
-export class NotImplementedError extends TetherError {
-  override readonly name = 'NotImplementedError';
-  constructor(
-    readonly platform: string,
-    readonly feature: string,
-  ) {
-    super('NOT_IMPLEMENTED', `${platform} does not support ${feature}`);
   }
 }
 

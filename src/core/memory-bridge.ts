@@ -8,6 +8,7 @@ import { renderChunks } from '../format/index.js';
 import type { Card } from './approvals/cards.js';
 import type { TapAnswer } from './approvals/flow.js';
 import { Bridge, type BridgeOptions } from './bridge.js';
+import { ConfigError, TetherError } from './errors.js';
 import type { OutboxTransport, OutgoingMessage } from './outbox.js';
 import { MemoryStore } from './store/memory.js';
 import type { ChatUser, ThreadId } from './types.js';
@@ -117,7 +118,7 @@ export class MemoryBridge extends Bridge {
         }
       }
       if (payload === undefined) {
-        throw new Error(
+        throw new ConfigError(
           `No button "${button}" in thread ${threadId}. Visible: ${JSON.stringify(this.messages(threadId))}`,
         );
       }
@@ -171,7 +172,7 @@ export class MemoryBridge extends Bridge {
       edit: async (threadId, messageId, message) => {
         this.calls.push({ kind: 'edit', threadId });
         const target = this.#messages(threadId).find((m) => m.id === messageId);
-        if (!target) throw new Error(`memory: message ${messageId} not found`);
+        if (!target) throw new TetherError('DELIVERY_FAILED', `memory: message ${messageId} not found`);
         Object.assign(target, this.#visible(message));
         target.edits++;
       },

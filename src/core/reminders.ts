@@ -4,6 +4,7 @@
  * the router's part (`BridgeRouter` option `escalation`). All timers run on the injected clock.
  * @module
  */
+import { ConfigError } from './errors.js';
 import type { Clock, Logger } from './types.js';
 
 /** Quiet hours, local to `timeZone`: `start` to `end` (wrapping past midnight when `end` < `start`). */
@@ -42,7 +43,7 @@ const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
 function minutesOf(text: string): number {
   const match = HHMM.exec(text);
-  if (!match) throw new Error(`quiet hours: "${text}" is not a time like 22:00 (HH:MM, 24-hour)`);
+  if (!match) throw new ConfigError(`quiet hours: "${text}" is not a time like 22:00 (HH:MM, 24-hour)`);
   return Number(match[1]) * 60 + Number(match[2]);
 }
 

@@ -31,7 +31,7 @@ export function toTetherError(error: unknown, operation: string): TetherError {
     return new RateLimitedError('discord', operation, Math.max(0, error.retryAfter), { cause: error });
   }
   if (error instanceof DiscordAPIError) {
-    if (error.status === 401) return new ConfigError(BAD_TOKEN_MESSAGE);
+    if (error.status === 401) return new ConfigError(BAD_TOKEN_MESSAGE, { cause: error });
     if (error.status === 429) return new RateLimitedError('discord', operation, 1000, { cause: error });
     return new PlatformError('discord', operation, `${error.message} (code ${String(error.code)})`, {
       cause: error,
@@ -39,7 +39,7 @@ export function toTetherError(error: unknown, operation: string): TetherError {
     });
   }
   if (error instanceof HTTPError) {
-    if (error.status === 401) return new ConfigError(BAD_TOKEN_MESSAGE);
+    if (error.status === 401) return new ConfigError(BAD_TOKEN_MESSAGE, { cause: error });
     return new PlatformError('discord', operation, `HTTP ${error.status}`, {
       cause: error,
       retryable: error.status >= 500 || error.status === 408,

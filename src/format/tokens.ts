@@ -4,6 +4,7 @@
  * chunk and reopen it at the start of the next.
  * @module
  */
+import { TetherError } from '../core/errors.js';
 
 /**
  * One piece of rendered output.
@@ -60,7 +61,7 @@ export function tokensToString(tokens: readonly RenderToken[]): string {
         break;
       default: {
         const unreachable: never = token;
-        throw new Error(`unknown token ${String(unreachable)}`);
+        throw new TetherError('CONFIG', `unknown token ${String(unreachable)}`);
       }
     }
   }

@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from 'zod';
+import { ConfigError } from '../core/errors.js';
 import type { ScriptStep } from './scripted-script.js';
 
 /** The step keys, in the order the README lists them. */
@@ -87,5 +88,5 @@ export function parseScript(value: unknown): ScriptStep[] {
   const [index, ...rest] = issue?.path ?? [];
   const where = typeof index === 'number' ? `step ${index + 1}` : 'the script';
   const key = rest.length > 0 ? ` at "${rest.join('.')}"` : '';
-  throw new Error(`${where}${key}: ${issue?.message ?? 'invalid'}`);
+  throw new ConfigError(`${where}${key}: ${issue?.message ?? 'invalid'}`);
 }

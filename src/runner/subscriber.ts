@@ -8,6 +8,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { escapeMarkdown } from '../core/approvals/cards.js';
+import { ConfigError } from '../core/errors.js';
 import type { OutgoingFile } from '../core/outgoing-file.js';
 import type { ApprovalDecision, ChoiceDecision, Logger } from '../core/types.js';
 import { silentLogger } from '../core/types.js';
@@ -204,7 +205,7 @@ export class SessionSubscriber implements RunnerEvents {
 
   async #ask(sessionId: string, request: RunnerPermissionRequest, signal: AbortSignal): Promise<void> {
     const runner = this.#runner;
-    if (!runner) throw new Error('SessionSubscriber: attach(runner) before starting a session');
+    if (!runner) throw new ConfigError('SessionSubscriber: call attach(runner) before starting a session');
     const timeout = this.#o.approvalTimeoutMs !== undefined ? { timeoutMs: this.#o.approvalTimeoutMs } : {};
     const base = this.#info(sessionId).header?.cwd ?? this.#info(sessionId).cwd;
     // The agent picks its request ids (and reuses them run after run): the bridges get ids of our own, so an

@@ -15,6 +15,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/types.js';
 import { silentLogger } from '../core/types.js';
 import { secretMatches } from './daemon-files.js';
@@ -85,7 +86,7 @@ export class ControlEndpoint {
       const onError = (error: NodeJS.ErrnoException) =>
         reject(
           error.code === 'EADDRINUSE'
-            ? new Error(
+            ? new ConfigError(
                 `Port ${port} on 127.0.0.1 is in use: stop what uses it, or pick another with --port (then run agent-tether hooks install again)`,
               )
             : error,

@@ -224,7 +224,7 @@ export class SlackBridge extends Bridge {
         ...(file.caption !== undefined ? { initial_comment: escapeSlackText(file.caption) } : {}),
       });
     } catch (error) {
-      throw toTetherError('files.uploadV2', error);
+      throw toTetherError(error, 'files.uploadV2');
     }
   }
 

@@ -44,10 +44,10 @@ export function slackErrorCode(error: unknown): string | undefined {
 
 /**
  * Turn anything a WebClient call threw into a {@link TetherError}.
- * @param operation - the Web API method, e.g. `chat.postMessage`.
  * @param error - what the call threw.
+ * @param operation - the Web API method, e.g. `chat.postMessage`.
  */
-export function toTetherError(operation: string, error: unknown): TetherError {
+export function toTetherError(error: unknown, operation: string): TetherError {
   if (error instanceof TetherError) return error;
   if (error instanceof WebAPIRateLimitedError) {
     return new RateLimitedError(SLACK, operation, Math.max(0, error.retryAfter * 1000), { cause: error });

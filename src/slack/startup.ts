@@ -66,7 +66,7 @@ async function withRetries<T>(operation: string, ctx: StartupContext, call: () =
     try {
       return await call();
     } catch (error) {
-      const mapped = toTetherError(operation, error);
+      const mapped = toTetherError(error, operation);
       const transient =
         mapped instanceof RateLimitedError || (mapped instanceof PlatformError && mapped.retryable);
       if (!transient || attempt >= 3) throw error;
@@ -86,7 +86,7 @@ export async function verifyBotToken(web: WebClient, ctx: StartupContext): Promi
     if (!result.user_id) throw new PlatformError(SLACK, 'auth.test', 'no user_id in the answer');
     return { botUserId: result.user_id };
   } catch (error) {
-    throw botTokenError(error) ?? toTetherError('auth.test', error);
+    throw botTokenError(error) ?? toTetherError(error, 'auth.test');
   }
 }
 
@@ -103,7 +103,7 @@ export async function verifyChannel(web: WebClient, channelId: string, ctx: Star
   } catch (error) {
     // Without channels:read the check cannot run; posting will tell if the bot is not in the channel.
     if (slackErrorCode(error) === 'missing_scope') return;
-    throw channelError(channelId, error) ?? toTetherError('conversations.info', error);
+    throw channelError(channelId, error) ?? toTetherError(error, 'conversations.info');
   }
   if (result.channel?.is_member === false) throw notInChannelError(channelId);
 }
@@ -128,7 +128,7 @@ export async function verifyAppToken(
   try {
     await withRetries('apps.connections.open', ctx, () => web.apps.connections.open());
   } catch (error) {
-    throw appTokenError(error) ?? toTetherError('apps.connections.open', error);
+    throw appTokenError(error) ?? toTetherError(error, 'apps.connections.open');
   }
 }
 
@@ -146,7 +146,7 @@ export async function startSocket(socket: SocketModeClient, signal: AbortSignal)
     await Promise.race([socket.start(), aborted]);
   } catch (error) {
     if (error instanceof TetherError) throw error;
-    throw appTokenError(error) ?? toTetherError('apps.connections.open', error);
+    throw appTokenError(error) ?? toTetherError(error, 'apps.connections.open');
   } finally {
     if (onAbort) signal.removeEventListener('abort', onAbort);
   }

@@ -44,14 +44,14 @@ export function createSlackTransport({ web, channelId }: SlackTransportOptions):
         if (!result.ts) throw new Error('chat.postMessage returned no ts');
         return result.ts;
       } catch (error) {
-        throw toTetherError('chat.postMessage', error);
+        throw toTetherError(error, 'chat.postMessage');
       }
     },
     async edit(_ref, messageId, message) {
       try {
         await web.chat.update({ channel: channelId, ts: messageId, ...content(message) });
       } catch (error) {
-        throw toTetherError('chat.update', error);
+        throw toTetherError(error, 'chat.update');
       }
     },
     chatKey: () => channelId,

@@ -376,7 +376,7 @@ export class TelegramBridge extends Bridge {
   }
 
   #mapError(operation: string, error: unknown): Error {
-    return toTetherError(error, { operation, token: this.#token, clockMsPerRealMs: 1 / this.#clockScale });
+    return toTetherError(error, operation, { token: this.#token, clockMsPerRealMs: 1 / this.#clockScale });
   }
 
   /** An error safe to log: message and name only, the token redacted. */

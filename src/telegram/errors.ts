@@ -40,13 +40,11 @@ export function isNotModified(error: unknown): boolean {
 
 /** Options of {@link toTetherError}. */
 export interface TelegramErrorContext {
-  /** The Bot API method, e.g. `sendMessage`. */
-  readonly operation: string;
   /** The bot token, redacted from network error messages. */
   readonly token: string;
   /**
    * Clock milliseconds per real millisecond, to express `retry_after` (real seconds) in the bridge's clock.
-   * @default 1
+   * @defaultValue 1
    */
   readonly clockMsPerRealMs?: number;
 }
@@ -58,11 +56,12 @@ export interface TelegramErrorContext {
  * - network failure (`HttpError`) → retryable `PlatformError` with code `NETWORK`;
  * - other refusals → non-retryable `PlatformError` carrying Telegram's description.
  * @param error - what the call threw.
- * @param context - operation name, token to redact, time scale.
+ * @param operation - the Bot API method, e.g. `sendMessage`.
+ * @param context - token to redact, time scale.
  */
-export function toTetherError(error: unknown, context: TelegramErrorContext): TetherError {
+export function toTetherError(error: unknown, operation: string, context: TelegramErrorContext): TetherError {
   if (error instanceof TetherError) return error;
-  const { operation, token } = context;
+  const { token } = context;
   if (error instanceof GrammyError) {
     if (error.error_code === 429) {
       const seconds = error.parameters.retry_after ?? 1;

@@ -48,7 +48,7 @@ export async function checkToken(
         'Telegram rejected the bot token: check TELEGRAM_BOT_TOKEN from @BotFather (it looks like 123456789:AA…)',
       );
     }
-    const mapped = toTetherError(error, { operation: 'getMe', token });
+    const mapped = toTetherError(error, 'getMe', { token });
     if (mapped.code === 'NETWORK') {
       // Not a token problem: say which server could not be reached and how to fix that.
       const host = hostOf(apiRoot);
@@ -90,7 +90,7 @@ export async function checkForumGroup(
         { cause: error },
       );
     }
-    throw toTetherError(error, { operation: 'getChat', token });
+    throw toTetherError(error, 'getChat', { token });
   }
   if (chat.type !== 'supergroup' || !chat.is_forum) {
     throw new ConfigError(
@@ -101,7 +101,7 @@ export async function checkForumGroup(
   try {
     member = await api.getChatMember(chatId, me.id, apiSignal(signal));
   } catch (error) {
-    throw toTetherError(error, { operation: 'getChatMember', token });
+    throw toTetherError(error, 'getChatMember', { token });
   }
   if (member.status !== 'administrator' && member.status !== 'creator') {
     throw new ConfigError(

@@ -58,8 +58,7 @@ function placement(ref: string): { message_thread_id?: number } {
 export function createTelegramTransport(options: TelegramTransportOptions): OutboxTransport {
   const { api, chatId, logger } = options;
   const fail = (operation: string, error: unknown) =>
-    toTetherError(error, {
-      operation,
+    toTetherError(error, operation, {
       token: options.token,
       ...(options.clockMsPerRealMs !== undefined ? { clockMsPerRealMs: options.clockMsPerRealMs } : {}),
     });

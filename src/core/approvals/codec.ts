@@ -5,6 +5,7 @@
  * @module
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { ConfigError } from '../errors.js';
 
 /** What a button does. */
 export type CardAction =
@@ -54,7 +55,7 @@ export class PayloadCodec {
   /** @param secret - at least 16 random bytes, kept in the store so payloads survive restarts. */
   constructor(secret: string | Buffer) {
     this.#secret = Buffer.isBuffer(secret) ? secret : Buffer.from(secret, 'utf8');
-    if (this.#secret.length < 16) throw new Error('PayloadCodec secret must be at least 16 bytes');
+    if (this.#secret.length < 16) throw new ConfigError('PayloadCodec secret must be at least 16 bytes');
   }
 
   /** The token naming a request in payloads (96 bits of an HMAC of its id). */

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { revealHiddenCharacters } from '../../format/hidden-characters.js';
 import { formatToolInputFull } from '../../format/index.js';
 import { describeBatch, NotificationBatcher } from '../batcher.js';
+import { ConfigError, TetherError } from '../errors.js';
 import type { OutgoingFile } from '../outgoing-file.js';
 import { ApprovalReminders, type ReminderOptions } from '../reminders.js';
 import { RuleBook } from '../rules/book.js';
@@ -330,7 +331,8 @@ export class ApprovalFlow {
       options: normaliseOptions(options.options),
       ...(options.header !== undefined ? { header: options.header } : {}),
     };
-    if (request.options.length === 0) throw new Error('requestChoice needs at least one option');
+    if (request.options.length === 0)
+      throw new ConfigError('requestChoice needs at least one option: pass options: [...]');
     const timeoutMs = options.timeoutMs ?? this.#o.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS;
     this.pending.open({
       kind: 'choice',
@@ -628,7 +630,7 @@ export class ApprovalFlow {
         return;
       default: {
         const never: never = decision.scope;
-        throw new Error(`unknown scope ${String(never)}`);
+        throw new TetherError('CONFIG', `unknown scope ${String(never)}`);
       }
     }
   }

@@ -92,7 +92,7 @@ export class PendingApprovals {
       throw new ConfigError(`timeoutMs must be a positive number of milliseconds, got ${input.timeoutMs}`);
     }
     if (this.#store.getPending(requestId)) {
-      throw new Error(`Approval request "${requestId}" already exists: use a unique requestId`);
+      throw new ConfigError(`Approval request "${requestId}" already exists: use a unique requestId`);
     }
     const now = this.#clock.now();
     const record: StoredPending = {

@@ -20,7 +20,7 @@ import {
   type RequestPermissionResponse,
   type SessionNotification,
 } from '@agentclientprotocol/sdk';
-import { ConfigError } from '../../core/errors.js';
+import { ConfigError, TetherError } from '../../core/errors.js';
 import type { ApprovalDecision, Logger } from '../../core/types.js';
 import { silentLogger } from '../../core/types.js';
 import { activityLine } from '../activity-line.js';
@@ -449,7 +449,10 @@ export function splitCommandLine(line: string): string[] {
 function answerWithin<T>(method: string, ms: number, promise: Promise<T>): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer to ${method} within ${ms / 1000} s`)), ms);
+    timer = setTimeout(
+      () => reject(new TetherError('NETWORK', `no answer to ${method} within ${ms / 1000} s`)),
+      ms,
+    );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
