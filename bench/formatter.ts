@@ -7,6 +7,7 @@
  * Run: `npx tsx bench/formatter.ts` (the Python original's regex formatter does about 10 MB/s on such a corpus).
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chunkTokens, renderChunks } from '../src/format/index.js';
 import { parseMarkdown } from '../src/format/markdown.js';
@@ -37,6 +38,17 @@ function measure(docs: readonly string[], render: (md: string) => unknown, passe
   return best;
 }
 
+/** Resident memory from /proc (Linux): `VmRSS` now, `VmHWM` the peak since the last reset. */
+function procMemory(): { rss: number; peak: number } | undefined {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1]) * 1024;
+    return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+  } catch {
+    return undefined;
+  }
+}
+
 // One document in a fresh process: CPU ms and peak RSS growth (so earlier work does not blur the memory figure).
 if (process.argv[2] === 'one') {
   const [, , , which = 'new', sizeArg = '1000000'] = process.argv;
@@ -46,36 +58,60 @@ if (process.argv[2] === 'one') {
   // Warm the JIT as a long-running daemon is warm: the whole corpus, twice.
   for (let i = 0; i < 2; i++) for (const d of agentCorpus()) render(d);
   globalThis.gc?.();
-  const rssBefore = process.memoryUsage().rss;
+  // Reset the kernel's peak-RSS mark (Linux), so the warm-up's own peak does not hide the document's.
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+  } catch {}
+  const rssBefore = procMemory()?.rss ?? process.memoryUsage().rss;
+  const heapBefore = process.memoryUsage().heapUsed;
+  // --trace-gc prints the heap in use before every collection between these two marks (see oneDocument).
+  console.log('render-start');
   const ms = cpuMs(() => render(doc));
-  const peak = process.resourceUsage().maxRSS * 1024;
+  const heapAfter = process.memoryUsage().heapUsed;
+  console.log('render-end');
+  const peak = procMemory()?.peak ?? process.resourceUsage().maxRSS * 1024;
   console.log(
     JSON.stringify({
       ms,
       chars: doc.length,
       growthMb: Math.max(0, peak - rssBefore) / 1e6,
       peakMb: peak / 1e6,
+      heapBeforeMb: heapBefore / 1e6,
+      heapAfterMb: heapAfter / 1e6,
     }),
   );
   process.exit(0);
 }
 
+/**
+ * Renders one document in a fresh process. Peak heap growth: the most heap in use (before any collection, from
+ * `--trace-gc`, or at the end) while rendering, minus the heap in use before. Peak RSS growth: the kernel's
+ * peak-RSS mark, reset after the warm-up. A 1 MB young generation, so the figures show what rendering holds, not
+ * how V8 sizes its nursery.
+ */
 function oneDocument(which: 'old' | 'new', size: number) {
-  // A 1 MB young generation, so RSS growth shows what rendering holds, not how V8 sizes its nursery.
-  const flags = ['--max-semi-space-size=1', '--expose-gc', '--import', 'tsx'];
+  const flags = ['--max-semi-space-size=1', '--expose-gc', '--trace-gc', '--import', 'tsx'];
   const out = execFileSync(
     process.execPath,
     [...flags, fileURLToPath(import.meta.url), 'one', which, String(size)],
-    {
-      encoding: 'utf8',
-    },
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
-  return JSON.parse(out.trim().split('\n').at(-1) as string) as {
+  const lines = out.trim().split('\n');
+  const result = JSON.parse(lines.at(-1) as string) as {
     ms: number;
     chars: number;
     growthMb: number;
     peakMb: number;
+    heapBeforeMb: number;
+    heapAfterMb: number;
   };
+  let peakHeapMb = result.heapAfterMb;
+  const during = lines.slice(lines.indexOf('render-start'), lines.indexOf('render-end'));
+  for (const line of during) {
+    const before = /(?:Scavenge|Mark-Compact|Mark-sweep)[^\d]*([\d.]+) \(/.exec(line)?.[1];
+    if (before !== undefined) peakHeapMb = Math.max(peakHeapMb, Number(before));
+  }
+  return { ...result, heapGrowthMb: peakHeapMb - result.heapBeforeMb };
 }
 
 const corpus = agentCorpus();
@@ -127,7 +163,7 @@ const old1 = oneDocument('old', 1_000_000);
 const new1 = oneDocument('new', 1_000_000);
 const new4 = oneDocument('new', 4_000_000);
 const memory = (r: typeof old1) =>
-  `peak RSS ${r.peakMb.toFixed(0).padStart(4)} MB, growth ${r.growthMb.toFixed(1)} MB = ${((r.growthMb * 1e6) / r.chars).toFixed(1)}x input`;
+  `peak heap growth ${r.heapGrowthMb.toFixed(1).padStart(5)} MB = ${((r.heapGrowthMb * 1e6) / r.chars).toFixed(1)}x input, peak RSS growth ${r.growthMb.toFixed(1)} MB`;
 console.log(`1 MB document, previous: CPU ${oldWarm.toFixed(0).padStart(5)} ms   ${memory(old1)}`);
 console.log(
   `1 MB document, new:      CPU ${(warmMs[1] as number).toFixed(0).padStart(5)} ms   ${memory(new1)}`,

@@ -102,11 +102,15 @@ function parseCached(md: string): Token[] {
   return tokens;
 }
 
-/** One segment: the fast path, else parsed; nesting that overflows the parser's stack is shown as code. */
-function renderSegment(md: string, dialect: Dialect): RenderToken[] {
+/**
+ * One segment: the fast path, else parsed; nesting that overflows the parser's stack is shown as code. Only a
+ * whole text is cached (`cache`): a long text's segments would each evict the previous one, and keeping their
+ * tokens alive past their segment promotes them to the old generation (the 1 MB peak-memory figure).
+ */
+function renderSegment(md: string, dialect: Dialect, cache: boolean): RenderToken[] {
   if (isPlainText(md)) return renderPlainParagraphs(md, dialect);
   try {
-    return renderTokens(parseCached(md), dialect);
+    return renderTokens(cache ? parseCached(md) : parseMarkdown(md), dialect);
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
     return dialect.codeBlock(md, undefined, TOP);
@@ -233,7 +237,7 @@ function* renderSegments(
 ): Generator<{ tokens: RenderToken[]; cut: MarkdownSegment['cut'] }> {
   const segments = splitMarkdownSegments(md);
   if (segments.length === 1) {
-    yield { tokens: renderSegment(md, dialect), cut: undefined };
+    yield { tokens: renderSegment(md, dialect, true), cut: undefined };
     return;
   }
   const budget = new WorkBudget(md.length);
@@ -241,7 +245,7 @@ function* renderSegments(
     const { text, cut } = segments[i] as MarkdownSegment;
     const tokens = budget.exhausted
       ? dialect.codeBlock(withoutAddedFences(text, cut, segments[i + 1]?.cut), undefined, TOP)
-      : budget.charge(() => renderSegment(text, dialect));
+      : budget.charge(() => renderSegment(text, dialect, false));
     yield { tokens, cut };
   }
 }
