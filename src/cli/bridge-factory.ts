@@ -61,9 +61,9 @@ export interface BridgeFactoryOptions {
   readonly logger: CliLogger;
   /** Extra bridge options (handlers, timeouts). */
   readonly bridgeOptions?: Omit<BridgeOptions, 'logger' | 'store' | 'dataDir'>;
-  /** The web page's access token. @default a new one per bridge */
+  /** The web page's access token. @defaultValue a new one per bridge */
   readonly webAccessToken?: string;
-  /** A store the chat bridges share (`serve`). @default each opens the SQLite store of `config.dataDir` */
+  /** A store the chat bridges share (`serve`). @defaultValue each opens the SQLite store of `config.dataDir` */
   readonly store?: Store;
 }
 

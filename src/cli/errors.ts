@@ -18,7 +18,7 @@ export class CliError extends TetherError {
 
   /**
    * @param message - What is wrong and how to fix it, in one line.
-   * @param options - `exitCode` (@default 1) and the underlying `cause`.
+   * @param options - `exitCode` (@defaultValue 1) and the underlying `cause`.
    */
   constructor(message: string, options: { exitCode?: number; cause?: unknown } = {}) {
     super('CONFIG', message, options.cause === undefined ? undefined : { cause: options.cause });

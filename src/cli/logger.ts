@@ -20,13 +20,13 @@ const SECRET_FIELDS = ['token', 'botToken', 'appToken', 'accessToken', 'authoriz
 
 /** Options of {@link createCliLogger}. */
 export interface CliLoggerOptions {
-  /** `--verbose`: log at `debug`. Wins over `level`. @default false */
+  /** `--verbose`: log at `debug`. Wins over `level`. @defaultValue false */
   readonly verbose?: boolean;
-  /** The level, e.g. from `LOG_LEVEL`. @default 'warn' */
+  /** The level, e.g. from `LOG_LEVEL`. @defaultValue 'warn' */
   readonly level?: string;
-  /** Pretty-print for people. @default whether stderr is a terminal */
+  /** Pretty-print for people. @defaultValue whether stderr is a terminal */
   readonly pretty?: boolean;
-  /** Where lines go. @default stderr */
+  /** Where lines go. @defaultValue stderr */
   readonly destination?: DestinationStream;
 }
 

@@ -14,8 +14,8 @@ export class Prompter {
   #closed = false;
 
   /**
-   * @param input - Where answers come from. @default process.stdin
-   * @param output - Where questions go. @default process.stdout
+   * @param input - Where answers come from. @defaultValue process.stdin
+   * @param output - Where questions go. @defaultValue process.stdout
    */
   constructor(input: NodeJS.ReadableStream = process.stdin, output: NodeJS.WritableStream = process.stdout) {
     this.#rl = createInterface({ input, output, terminal: (input as { isTTY?: boolean }).isTTY === true });

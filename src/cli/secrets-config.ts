@@ -19,7 +19,7 @@ import { CliError } from './errors.js';
 
 /** Schema of the `secrets` section. */
 export const secretsSchema = z.strictObject({
-  /** Mask secrets in everything sent to chats. @default true */
+  /** Mask secrets in everything sent to chats. @defaultValue true */
   enabled: z.boolean('should be true or false').optional(),
   /** Extra setting names whose values are secret (`MY_CRED`, `*_CRED`, `ACME_*`). */
   names: z.array(z.string().min(1, 'should be a setting name like MY_CRED')).optional(),

@@ -17,7 +17,7 @@ export interface DiscoveredGroup {
   readonly from?: { readonly id: number; readonly name: string };
 }
 
-/** How long to wait for the person's message. @default 5 minutes */
+/** How long to wait for the person's message. @defaultValue 5 minutes */
 export const DISCOVERY_TIMEOUT_MS = 5 * 60_000;
 
 /**

@@ -28,7 +28,7 @@ export function portTakenNotice(port: number): string {
 /**
  * The web access token kept in `<dataDir>/web-access-token` (created 0600 on first use), so the page's URL and
  * its session cookies stay valid across runs. Delete the file to revoke every phone that has it.
- * @param dataDir - The data directory. @default {@link defaultDataDir}
+ * @param dataDir - The data directory. @defaultValue {@link defaultDataDir}
  */
 export function persistentAccessToken(dataDir: string | undefined, env: NodeJS.ProcessEnv): string {
   const directory = dataDir ?? defaultDataDir(env);

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { TetherError } from './errors.js';
 import { type OutgoingFile, safeFileName } from './outgoing-file.js';
 
-/** Largest file accepted either way. @default 20 MB (Telegram bots cannot download more) */
+/** Largest file accepted either way. @defaultValue 20 MB (Telegram bots cannot download more) */
 export const DEFAULT_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
 
 const IMAGE = /\.(png|jpe?g|gif|webp)$/i;

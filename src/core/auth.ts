@@ -40,30 +40,30 @@ export interface AuthorizerOptions {
   allowedUserIds?: Iterable<string | number>;
   /**
    * A fixed pairing code (at least 8 characters; spaces and dashes are ignored). Implies pairing.
-   * @default a random 8-digit code, when pairing is on
+   * @defaultValue a random 8-digit code, when pairing is on
    */
   pairingCode?: string;
   /**
    * Keep the pairing code valid after it has been used. Less safe: the code is typed in a shared chat.
-   * @default false (each code pairs one person, then a new one is generated)
+   * @defaultValue false (each code pairs one person, then a new one is generated)
    */
   reusablePairingCode?: boolean;
   /**
    * Whether people can pair by sending the code.
-   * @default true when `allowedUserIds` is empty or `pairingCode` is given
+   * @defaultValue true when `allowedUserIds` is empty or `pairingCode` is given
    */
   requirePairing?: boolean;
   /**
    * Dangerous: authorize everyone who can write to the bot. For a private channel you fully control.
-   * @default false
+   * @defaultValue false
    */
   allowAnyone?: boolean;
-  /** The clock for the attempt limits. @default systemClock */
+  /** The clock for the attempt limits. @defaultValue systemClock */
   clock?: Clock;
   /**
    * Wrong codes one user may send per 15 minutes before being refused for a while. Independently, at most
    * 20 wrong codes per minute are accepted from everyone together.
-   * @default 5
+   * @defaultValue 5
    */
   maxFailedAttempts?: number;
 }

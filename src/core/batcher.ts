@@ -23,7 +23,7 @@ export class NotificationBatcher {
 
   /**
    * @param flush - called with the collapsed notices of a thread.
-   * @param quietMs - quiet period before flushing. @default 1500
+   * @param quietMs - quiet period before flushing. @defaultValue 1500
    */
   constructor(flush: (threadId: string, items: BatchedNotice[]) => void, clock: Clock, quietMs = 1500) {
     this.#flush = flush;

@@ -13,21 +13,21 @@ import type { Clock, Handlers, Logger, ThreadState } from './types.js';
 export interface BridgeOptions {
   /** Callbacks for what people do. */
   readonly handlers?: Handlers;
-  /** Persistence. @default a SQLite store under `dataDir` */
+  /** Persistence. @defaultValue a SQLite store under `dataDir` */
   readonly store?: Store;
-  /** Where the default SQLite store lives. @default `$AGENT_TETHER_HOME` or `~/.local/share/agent-tether` */
+  /** Where the default SQLite store lives. @defaultValue `$AGENT_TETHER_HOME` or `~/.local/share/agent-tether` */
   readonly dataDir?: string;
-  /** Structured logger (pino fits). @default silent */
+  /** Structured logger (pino fits). @defaultValue silent */
   readonly logger?: Logger;
-  /** Clock for every timer. @default the system clock */
+  /** Clock for every timer. @defaultValue the system clock */
   readonly clock?: Clock;
   /** Custom commands, by name. */
   readonly commands?: Readonly<Record<string, CommandDef>>;
   /** Built-in commands to turn off. */
   readonly disabledCommands?: readonly BuiltinCommand[];
-  /** Auto-approve timer length. @default 30 minutes */
+  /** Auto-approve timer length. @defaultValue 30 minutes */
   readonly autoApproveDurationMs?: number;
-  /** Tool-name prefixes never auto-approved. @default ['task', 'enterplanmode', 'exitplanmode'] */
+  /** Tool-name prefixes never auto-approved. @defaultValue ['task', 'enterplanmode', 'exitplanmode'] */
   readonly neverAutoApprove?: readonly string[];
   /**
    * Approval rules, in order, applied before a person is asked and before stored rules: `allow`, `deny` or
@@ -42,28 +42,28 @@ export interface BridgeOptions {
    * them off. Shown in `/status`.
    */
   readonly reminders?: ReminderOptions;
-  /** Quiet period before batched auto-approve notices are sent. @default 1500 */
+  /** Quiet period before batched auto-approve notices are sent. @defaultValue 1500 */
   readonly notificationQuietMs?: number;
-  /** Minimum time between two error notices in a thread. @default 0 (no debouncing) */
+  /** Minimum time between two error notices in a thread. @defaultValue 0 (no debouncing) */
   readonly errorDebounceMs?: number;
-  /** Time a person has to answer an approval before it is denied. @default 30 minutes */
+  /** Time a person has to answer an approval before it is denied. @defaultValue 30 minutes */
   readonly approvalTimeoutMs?: number;
   /**
    * At start, end restored requests whose requester (the process that awaited them) is gone, with "the session
    * ended before you answered". Turn off when the store is shared by several hosts (`serve --redis`): there a
    * request is awaited through the bus by the session's own host, which outlives the host that showed the card.
-   * @default true
+   * @defaultValue true
    */
   readonly endOrphanedRequests?: boolean;
   /** Users always authorized (platform user ids). */
   readonly allowedUserIds?: Iterable<string | number>;
   /** A fixed pairing code; otherwise one is generated when pairing is on. Read it from `bridge.auth.pairingCode`. */
   readonly pairingCode?: string;
-  /** Keep a pairing code valid after use. @default false: each code pairs one person, then a new one is made */
+  /** Keep a pairing code valid after use. @defaultValue false: each code pairs one person, then a new one is made */
   readonly reusablePairingCode?: boolean;
-  /** Require pairing for users not in `allowedUserIds`. @default true when `allowedUserIds` is empty */
+  /** Require pairing for users not in `allowedUserIds`. @defaultValue true when `allowedUserIds` is empty */
   readonly requirePairing?: boolean;
-  /** Authorize everyone who can write in the chat. Dangerous; for private sandboxes only. @default false */
+  /** Authorize everyone who can write in the chat. Dangerous; for private sandboxes only. @defaultValue false */
   readonly allowAnyone?: boolean;
   /**
    * Secrets (tokens, keys, passwords) in everything this bridge sends are masked; add patterns, names and an

@@ -114,7 +114,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
   protected abstract openThread(name: string, options: { directory?: string }): Promise<string>;
   /** Send one typing ping (platforms that have none leave this as is). */
   protected async typingPing(_threadId: string): Promise<void> {}
-  /** How often the typing ping is renewed. @default 4500 */
+  /** How often the typing ping is renewed. @defaultValue 4500 */
   protected typingIntervalMs(): number {
     return 4500;
   }

@@ -33,7 +33,7 @@ export interface ParsedCommand {
 
 /**
  * Parse `/name args`, `!name args` or `/name@botname args`. Returns undefined for text that is not a command.
- * @param prefixes - accepted prefixes. @default ['/', '!']
+ * @param prefixes - accepted prefixes. @defaultValue ['/', '!']
  */
 export function parseCommand(
   text: string,

@@ -10,7 +10,7 @@ export class ErrorDebouncer {
   readonly #clock: Clock;
   readonly #periodMs: number;
 
-  /** @param periodMs - minimum time between two error notices of a thread. @default 0 */
+  /** @param periodMs - minimum time between two error notices of a thread. @defaultValue 0 */
   constructor(clock: Clock, periodMs = 0) {
     this.#clock = clock;
     this.#periodMs = periodMs;

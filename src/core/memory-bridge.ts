@@ -30,7 +30,7 @@ export interface MemoryMessage {
 
 /** Options of {@link MemoryBridge}. */
 export interface MemoryBridgeOptions extends BridgeOptions {
-  /** Message size limit, to exercise chunking. @default 4096 */
+  /** Message size limit, to exercise chunking. @defaultValue 4096 */
   readonly messageLimit?: number;
   /** Fail the next N posts with this error (fault injection). */
   readonly failPosts?: { count: number; error: Error };

@@ -30,7 +30,7 @@ export interface OutboxTransport {
   render(markdown: string): string[];
   post(ref: string, message: OutgoingMessage): Promise<string>;
   edit(ref: string, messageId: string, message: OutgoingMessage): Promise<void>;
-  /** The rate-limit bucket of a thread (e.g. its chat id: topics of one group share limits). @default ref */
+  /** The rate-limit bucket of a thread (e.g. its chat id: topics of one group share limits). @defaultValue ref */
   chatKey?(ref: string): string;
 }
 
@@ -43,11 +43,11 @@ export interface OutboxOptions {
   readonly perChat?: RateLimit | readonly RateLimit[];
   /** Calls across all chats. */
   readonly global?: RateLimit;
-  /** Attempts for transient failures (5xx, network). @default 5 */
+  /** Attempts for transient failures (5xx, network). @defaultValue 5 */
   readonly maxAttempts?: number;
-  /** 429s tolerated for one call before giving up. @default 20 */
+  /** 429s tolerated for one call before giving up. @defaultValue 20 */
   readonly maxRateLimitRetries?: number;
-  /** Stream by editing the newest output message. @default true */
+  /** Stream by editing the newest output message. @defaultValue true */
   readonly editInPlace?: boolean;
 }
 

@@ -10,7 +10,7 @@ export interface OutgoingFile {
   readonly fileName: string;
   /** The bytes (a string is sent as UTF-8). */
   readonly content: Uint8Array | string;
-  /** `photo` shows an image inline where the platform can; `document` is a download. @default 'document' */
+  /** `photo` shows an image inline where the platform can; `document` is a download. @defaultValue 'document' */
   readonly kind?: 'document' | 'photo';
   /** A short Markdown caption. */
   readonly caption?: string;

@@ -76,7 +76,7 @@ export class SlidingWindowLimiter {
   /**
    * @param limit - Events allowed in one window; one more is refused.
    * @param windowMs - The window length.
-   * @param maxKeys - How many keys to track at most. @default 10000
+   * @param maxKeys - How many keys to track at most. @defaultValue 10000
    */
   constructor(
     readonly limit: number,

@@ -13,19 +13,19 @@ export interface QuietHours {
   readonly start: string;
   /** `HH:MM`, e.g. `07:30`. */
   readonly end: string;
-  /** An IANA time zone. @default the system's */
+  /** An IANA time zone. @defaultValue the system's */
   readonly timeZone?: string;
 }
 
 /** Reminder settings of a bridge (each off-switchable). */
 export interface ReminderOptions {
-  /** Turn every reminder and warning off. @default true */
+  /** Turn every reminder and warning off. @defaultValue true */
   readonly enabled?: boolean;
-  /** Send a reminder this long after the card appeared; `0` for none. @default 5 minutes */
+  /** Send a reminder this long after the card appeared; `0` for none. @defaultValue 5 minutes */
   readonly remindAfterMs?: number;
-  /** Repeat the reminder this many times, `remindAfterMs` apart. @default 1 */
+  /** Repeat the reminder this many times, `remindAfterMs` apart. @defaultValue 1 */
   readonly repeat?: number;
-  /** Warn this long before the request times out; `0` for no warning. @default 2 minutes */
+  /** Warn this long before the request times out; `0` for no warning. @defaultValue 2 minutes */
   readonly warnBeforeTimeoutMs?: number;
   /** During these hours reminders and warnings are not sent (escalations still are). */
   readonly quietHours?: QuietHours;

@@ -65,7 +65,7 @@ export type ApprovalDecision =
       readonly scope: ApprovalScope;
       readonly by: DecidedBy;
       readonly updatedInput?: Record<string, unknown>;
-      /** For scope `tool`: the tool the timer trusts ("allow Bash" on an Edit card). @default the request's tool */
+      /** For scope `tool`: the tool the timer trusts ("allow Bash" on an Edit card). @defaultValue the request's tool */
       readonly tool?: string;
       /** The agent's own option the person tapped, when the card showed the agent's options. */
       readonly option?: AgentPermissionOption;
@@ -215,10 +215,10 @@ export interface RequestApprovalOptions {
   readonly suggestions?: readonly unknown[];
   /**
    * The caller runs `decision.updatedInput` when present: the card offers **Edit** (the person replies with a
-   * corrected command, sees the change as a diff and approves it). @default false
+   * corrected command, sees the change as a diff and approves it). @defaultValue false
    */
   readonly editable?: boolean;
-  /** How long to wait for a person before resolving as `timeout` (a deny). @default 30 minutes (the bridge's `approvalTimeoutMs`) */
+  /** How long to wait for a person before resolving as `timeout` (a deny). @defaultValue 30 minutes (the bridge's `approvalTimeoutMs`) */
   readonly timeoutMs?: number;
   /** Aborting cancels the request: the card is updated and the promise resolves as `timeout`. */
   readonly signal?: AbortSignal;

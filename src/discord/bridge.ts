@@ -47,21 +47,21 @@ export interface DiscordBridgeConfig extends BridgeOptions {
   readonly token: string;
   /**
    * The control channel: threads open under it and general replies go to it.
-   * @default the channel claimed with `!setup <code>` (remembered in the store)
+   * @defaultValue the channel claimed with `!setup <code>` (remembered in the store)
    */
   readonly channelId?: string;
-  /** REST base URL (a self-hosted proxy or a fake: `http://127.0.0.1:PORT/api`). @default Discord's */
+  /** REST base URL (a self-hosted proxy or a fake: `http://127.0.0.1:PORT/api`). @defaultValue Discord's */
   readonly api?: string;
   /** Gateway URL to use instead of the one `GET /gateway/bot` returns (tests, proxies). */
   readonly gatewayUrl?: string;
-  /** Identify without Discord's 5 s spacing. Only for a local fake. @default false */
+  /** Identify without Discord's 5 s spacing. Only for a local fake. @defaultValue false */
   readonly fastIdentify?: boolean;
   /**
    * Outbox limits: per channel and across channels.
-   * @default perChannel 5 per 5 s, global 50 per s (Discord's documented limits)
+   * @defaultValue perChannel 5 per 5 s, global 50 per s (Discord's documented limits)
    */
   readonly rateLimits?: { readonly perChannel?: RateLimit; readonly global?: RateLimit };
-  /** A click is answered within this time, or deferred and answered when ready (Discord allows 3 s). @default 2000 */
+  /** A click is answered within this time, or deferred and answered when ready (Discord allows 3 s). @defaultValue 2000 */
   readonly interactionReplyMs?: number;
 }
 

@@ -39,7 +39,7 @@ const FATAL_CLOSE_CODES: Readonly<Record<number, string>> = {
 /** Options of {@link openDiscordConnection}. */
 export interface DiscordConnectionOptions {
   readonly token: string;
-  /** REST base URL, e.g. a fake's `http://127.0.0.1:PORT/api`. @default Discord's */
+  /** REST base URL, e.g. a fake's `http://127.0.0.1:PORT/api`. @defaultValue Discord's */
   readonly api?: string;
   /** Gateway URL to use instead of the one `GET /gateway/bot` returns. */
   readonly gatewayUrl?: string;

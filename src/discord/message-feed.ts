@@ -14,7 +14,7 @@ export class RecentIds {
   readonly #ids = new Set<string>();
   readonly #capacity: number;
 
-  /** @param capacity - how many ids to remember. @default 5000 */
+  /** @param capacity - how many ids to remember. @defaultValue 5000 */
   constructor(capacity = 5000) {
     this.#capacity = capacity;
   }

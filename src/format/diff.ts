@@ -134,9 +134,9 @@ export function toolDiff(
 
 /** Options of {@link diffMarkdown}. */
 export interface DiffMarkdownOptions {
-  /** Most diff lines shown. @default 30 */
+  /** Most diff lines shown. @defaultValue 30 */
   readonly maxLines?: number;
-  /** Most characters shown. @default 1200 */
+  /** Most characters shown. @defaultValue 1200 */
   readonly maxChars?: number;
 }
 

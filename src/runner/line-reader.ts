@@ -7,7 +7,7 @@
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 
-/** Longest line kept, in characters. @default 2 MiB (a protocol line carries at most 1 MB of text) */
+/** Longest line kept, in characters. @defaultValue 2 MiB (a protocol line carries at most 1 MB of text) */
 export const MAX_LINE_LENGTH = 2 * 1024 * 1024;
 
 /**

@@ -10,7 +10,7 @@ import type { Runner, RunnerEvents, RunnerFactory } from './types.js';
 
 /** Options of {@link RunnerRegistry}. */
 export interface RunnerRegistryOptions {
-  /** Receives the overwrite warning and debug lines. @default silentLogger */
+  /** Receives the overwrite warning and debug lines. @defaultValue silentLogger */
   readonly logger?: Logger;
 }
 

@@ -11,9 +11,9 @@ export interface ScriptPermission {
   readonly toolName: string;
   readonly input: Record<string, unknown>;
   readonly description?: string;
-  /** Output after an allow. @default `✓ <toolName> allowed.` */
+  /** Output after an allow. @defaultValue `✓ <toolName> allowed.` */
   readonly onAllow?: string;
-  /** Output after a deny (the reason, if any, is appended). @default `✗ <toolName> denied` */
+  /** Output after a deny (the reason, if any, is appended). @defaultValue `✗ <toolName> denied` */
   readonly onDeny?: string;
 }
 
@@ -48,7 +48,7 @@ export type ScriptStep =
  * A plausible agent session for `agent-tether demo`: streams markdown with a code block, asks to run
  * `npm test`, asks which approach to take, edits a file twice (the second edit can be auto-approved by an
  * "Allow Edit" timer), reports usage, prints a summary and then echoes whatever the person writes.
- * @param pace - Milliseconds between visible steps. @default 600
+ * @param pace - Milliseconds between visible steps. @defaultValue 600
  */
 export function demoScript(pace = 600): ScriptStep[] {
   return [

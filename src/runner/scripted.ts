@@ -19,13 +19,13 @@ import {
 
 /** Options of {@link ScriptedRunner}. */
 export interface ScriptedRunnerOptions {
-  /** The steps every session plays. @default demoScript() is NOT implied: an empty script exits at once. */
+  /** The steps every session plays. @defaultValue demoScript() is NOT implied: an empty script exits at once. */
   readonly script?: readonly ScriptStep[];
-  /** Header title. @default 'Scripted agent' */
+  /** Header title. @defaultValue 'Scripted agent' */
   readonly title?: string;
-  /** Clock for `delayMs` steps and heartbeats (fake time in tests). @default systemClock */
+  /** Clock for `delayMs` steps and heartbeats (fake time in tests). @defaultValue systemClock */
   readonly clock?: Clock;
-  /** Receives errors thrown by event callbacks. @default silentLogger */
+  /** Receives errors thrown by event callbacks. @defaultValue silentLogger */
   readonly logger?: Logger;
 }
 

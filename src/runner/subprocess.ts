@@ -29,22 +29,22 @@ import { type ApprovalChoice, permissionModeName, type Runner, type RunnerEvents
 export interface SubprocessRunnerOptions {
   /** The program to run, e.g. `node` or `/usr/local/bin/my-agent`. Not run through a shell. */
   readonly command: string;
-  /** Its arguments. @default [] */
+  /** Its arguments. @defaultValue [] */
   readonly args?: readonly string[];
-  /** Its working directory. @default process.cwd() */
+  /** Its working directory. @defaultValue process.cwd() */
   readonly cwd?: string;
   /** Extra environment variables, merged over `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** How long a stopped agent may take to exit before it gets SIGTERM (and as long again before SIGKILL). @default 3000 */
+  /** How long a stopped agent may take to exit before it gets SIGTERM (and as long again before SIGKILL). @defaultValue 3000 */
   readonly stopGraceMs?: number;
-  /** Interval of `onHeartbeat`; 0 turns heartbeats off (the final one is always sent). @default 10000 */
+  /** Interval of `onHeartbeat`; 0 turns heartbeats off (the final one is always sent). @defaultValue 10000 */
   readonly heartbeatMs?: number;
-  /** Receives errors thrown by event callbacks. @default silentLogger */
+  /** Receives errors thrown by event callbacks. @defaultValue silentLogger */
   readonly logger?: Logger;
   /**
    * A file (in the data dir) recording the agents' process groups. Groups left by a supervisor that died without
    * stopping them (e.g. SIGKILL) are ended when a runner with the same file is created. The CLI sets it.
-   * @default none
+   * @defaultValue none
    */
   readonly groupFile?: string;
 }

@@ -43,7 +43,7 @@ export interface SessionInfo {
 export interface SessionSubscriberOptions {
   readonly router: BridgeRouter;
   readonly logger?: Logger;
-  /** Time a person has to answer. @default the bridges' `approvalTimeoutMs` */
+  /** Time a person has to answer. @defaultValue the bridges' `approvalTimeoutMs` */
   readonly approvalTimeoutMs?: number;
   /** Called when a session exits. */
   readonly onExit?: (sessionId: string, exitCode: number | null) => void;

@@ -17,15 +17,15 @@ export interface SuperviseOptions {
   readonly runner: (events: RunnerEvents) => Runner;
   /** The first prompt. */
   readonly prompt: string;
-  /** The thread name. @default the prompt's first line, shortened */
+  /** The thread name. @defaultValue the prompt's first line, shortened */
   readonly name?: string;
   /** The agent's working directory (enables "Allow dir"). */
   readonly cwd?: string;
-  /** Permission mode to start in. @default ApprovalChoices.ask */
+  /** Permission mode to start in. @defaultValue ApprovalChoices.ask */
   readonly approvalChoice?: ApprovalChoice;
-  /** The session id. @default a random UUID */
+  /** The session id. @defaultValue a random UUID */
   readonly sessionId?: string;
-  /** Time a person has to answer an approval. @default the bridges' own */
+  /** Time a person has to answer an approval. @defaultValue the bridges' own */
   readonly approvalTimeoutMs?: number;
   readonly logger?: Logger;
 }

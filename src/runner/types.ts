@@ -43,7 +43,7 @@ export type OutputStream = 'combined' | 'stdout' | 'stderr';
 
 /** Extra facts about a piece of output. */
 export interface OutputOptions {
-  /** `final` for an assistant's answer text, `step` for intermediate progress (tool use, logs). @default 'final' */
+  /** `final` for an assistant's answer text, `step` for intermediate progress (tool use, logs). @defaultValue 'final' */
   readonly kind?: 'final' | 'step';
   /** True when this is the last text block of the turn. */
   readonly isFinal?: boolean;
@@ -96,7 +96,7 @@ export interface RunnerPermissionRequest {
   readonly toolName: string;
   /** The tool's input. Untrusted agent data: escape before display. */
   readonly toolInput: Record<string, unknown>;
-  /** What kind of card to show. @default 'tool' */
+  /** What kind of card to show. @defaultValue 'tool' */
   readonly kind?: PermissionRequestKind;
   /** For `question` requests: the question to show as a choice. */
   readonly question?: RunnerQuestion;

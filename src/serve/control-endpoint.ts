@@ -34,9 +34,9 @@ export interface ControlRoutes {
 export interface ControlEndpointOptions {
   readonly secret: string;
   readonly routes: ControlRoutes;
-  /** @default 0 (a free port) */
+  /** @defaultValue 0 (a free port) */
   readonly port?: number;
-  /** Largest accepted body. @default 4 MiB (a Write tool's content can be large) */
+  /** Largest accepted body. @defaultValue 4 MiB (a Write tool's content can be large) */
   readonly maxBodyBytes?: number;
   readonly logger?: Logger;
 }

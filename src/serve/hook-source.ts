@@ -25,7 +25,7 @@ export interface HookSessionsOptions {
   /** Whether the hub already shows this session (after a restart). */
   readonly isKnown: (key: SessionKey) => boolean;
   readonly logger?: Logger;
-  /** How often live transcripts are polled for new lines. @default 1000 */
+  /** How often live transcripts are polled for new lines. @defaultValue 1000 */
   readonly pollMs?: number;
 }
 

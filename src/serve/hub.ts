@@ -59,13 +59,13 @@ export interface SessionHubOptions {
   /** Where sessions and their threads are remembered across restarts. */
   readonly store: Store;
   readonly logger?: Logger;
-  /** Time a person has to answer. @default the bridges' own */
+  /** Time a person has to answer. @defaultValue the bridges' own */
   readonly approvalTimeoutMs?: number;
-  /** Clock for ages. @default Date.now */
+  /** Clock for ages. @defaultValue Date.now */
   readonly now?: () => number;
   /**
    * Several hosts, one bot: cards left open by a holder that died stay answerable here (their answers go to the
-   * session's source on the bus) instead of being withdrawn as after a restart. @default false
+   * session's source on the bus) instead of being withdrawn as after a restart. @defaultValue false
    */
   readonly adoptOpenCards?: boolean;
   /** A link to a thread for `/sessions` (e.g. a Telegram topic link), when the platform has one. */

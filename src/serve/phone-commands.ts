@@ -19,7 +19,7 @@ export interface PhoneCommandsOptions {
   readonly runners: RunnerSessions;
   /** Project name → directory. */
   readonly projects: Readonly<Record<string, string>>;
-  /** The runner `/new` uses unless `--runner` names another. @default 'claude' */
+  /** The runner `/new` uses unless `--runner` names another. @defaultValue 'claude' */
   readonly defaultRunner?: string;
   /** Runner names `--runner` may pick (the registry's). */
   readonly runnerNames: readonly string[];

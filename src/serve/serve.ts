@@ -29,27 +29,27 @@ export interface ServeOptions {
   readonly store: Store;
   /** The data directory: lock, control secret. */
   readonly dataDir: string;
-  /** Control endpoint port on 127.0.0.1. @default 0 (a free one) */
+  /** Control endpoint port on 127.0.0.1. @defaultValue 0 (a free one) */
   readonly port?: number;
   /** Runners `/new` may start. */
   readonly registry: RunnerRegistry;
-  /** Project name → directory, for `/new`. @default {} */
+  /** Project name → directory, for `/new`. @defaultValue {} */
   readonly projects?: Readonly<Record<string, string>>;
-  /** The runner `/new` uses by default. @default 'claude' */
+  /** The runner `/new` uses by default. @defaultValue 'claude' */
   readonly defaultRunner?: string;
-  /** The bus. @default an in-process {@link MemorySessionBus} */
+  /** The bus. @defaultValue an in-process {@link MemorySessionBus} */
   readonly bus?: SessionBus;
-  /** Time a person has to answer. @default the bridges' own */
+  /** Time a person has to answer. @defaultValue the bridges' own */
   readonly approvalTimeoutMs?: number;
   /** A link to a thread for `/sessions`. */
   readonly threadLink?: (platform: string, threadId: ThreadId) => string | undefined;
   readonly logger?: Logger;
   /**
    * Several hosts, one bot (`serve --redis`): the platform connections and the hub run only while this host holds
-   * the lease; the session sources and the control endpoint run on every host. @default always held
+   * the lease; the session sources and the control endpoint run on every host. @defaultValue always held
    */
   readonly holder?: PlatformHolder;
-  /** The store of this host's own session sources (transcript offsets). @default `store` */
+  /** The store of this host's own session sources (transcript offsets). @defaultValue `store` */
   readonly sourceStore?: Store;
 }
 

@@ -25,9 +25,9 @@ import { SlackUserNames } from './user-names.js';
 
 /** Outgoing rate limits of a Slack bridge. */
 export interface SlackSendRateLimits {
-  /** Posts and edits per channel. @default `{ count: 3, windowMs: 3300 }` (Slack: about 1/s with short bursts) */
+  /** Posts and edits per channel. @defaultValue `{ count: 3, windowMs: 3300 }` (Slack: about 1/s with short bursts) */
   readonly perChannel?: RateLimit;
-  /** Calls across the app. @default `{ count: 50, windowMs: 60_000 }` (chat.update is tier 3: 50/min) */
+  /** Calls across the app. @defaultValue `{ count: 50, windowMs: 60_000 }` (chat.update is tier 3: 50/min) */
   readonly global?: RateLimit;
 }
 
@@ -39,9 +39,9 @@ export interface SlackBridgeConfig extends BridgeOptions {
   readonly appToken: string;
   /** The channel that holds the agent threads (`C…` or `G…`), e.g. `process.env.SLACK_CHANNEL_ID`. */
   readonly channelId: string;
-  /** Base URL of the Web API, for a proxy or a fake. @default `'https://slack.com/api/'` */
+  /** Base URL of the Web API, for a proxy or a fake. @defaultValue `'https://slack.com/api/'` */
   readonly slackApiUrl?: string;
-  /** How long Socket Mode waits for a pong before reconnecting; also its reconnect delay. @default 5000 */
+  /** How long Socket Mode waits for a pong before reconnecting; also its reconnect delay. @defaultValue 5000 */
   readonly clientPingTimeoutMs?: number;
   /** Outgoing rate limits; `false` turns ours off (Slack's 429s are still honoured). */
   readonly sendRateLimits?: SlackSendRateLimits | false;
@@ -49,7 +49,7 @@ export interface SlackBridgeConfig extends BridgeOptions {
    * Also remember the keys of handled envelopes in the store (the newest 500), and skip one seen there. Turn it on
    * when several hosts take turns holding the Socket Mode connection over a shared store (`serve --redis`): an
    * envelope redelivered to the host that took over is not handled twice.
-   * @default false
+   * @defaultValue false
    */
   readonly rememberHandledEnvelopes?: boolean;
 }

@@ -168,7 +168,7 @@ export class RecentKeys {
   readonly #keys = new Set<string>();
   readonly #capacity: number;
 
-  /** @param capacity - keys remembered. @default 2000 */
+  /** @param capacity - keys remembered. @defaultValue 2000 */
   constructor(capacity = 2000) {
     this.#capacity = capacity;
   }

@@ -26,26 +26,26 @@ export interface TelegramBridgeConfig extends BridgeOptions {
   readonly forumGroupId: number | string;
   /**
    * Bot API root, for a self-hosted Bot API server or a fake.
-   * @default 'https://api.telegram.org'
+   * @defaultValue 'https://api.telegram.org'
    */
   readonly apiRoot?: string;
   /**
    * Real milliseconds per `clock` millisecond. Set it only when `clock` runs scaled time (tests and benchmarks
    * against `FakeTelegramServer` with a `timeScale`), so Telegram's `retry_after` (real seconds) is waited in
    * clock time.
-   * @default 1
+   * @defaultValue 1
    */
   readonly clockScale?: number;
   /**
    * Long-polling timeout of `getUpdates`, in seconds.
-   * @default 30
+   * @defaultValue 30
    */
   readonly pollingTimeoutSeconds?: number;
   /**
    * Remember the newest update id handled in the store and skip updates at or below it. Turn it on when several
    * hosts take turns polling one bot over a shared store (`agent-tether serve --redis`): a host that takes
    * polling over then never handles again an update its predecessor handled but had not yet confirmed.
-   * @default false
+   * @defaultValue false
    */
   readonly rememberHandledUpdates?: boolean;
 }

@@ -22,7 +22,7 @@ export interface TelegramTransportOptions {
   readonly chatId: number;
   /** The bot token, only to redact it from error messages. */
   readonly token: string;
-  /** Clock milliseconds per real millisecond (for `retry_after`). @default 1 */
+  /** Clock milliseconds per real millisecond (for `retry_after`). @defaultValue 1 */
   readonly clockMsPerRealMs?: number;
   readonly logger: Logger;
 }

@@ -17,12 +17,12 @@ export interface FakeAnthropicScript {
   readonly toolCall?: {
     readonly name: string;
     readonly input: Record<string, unknown>;
-    /** Text sent before the tool call. @default 'Let me do that.' */
+    /** Text sent before the tool call. @defaultValue 'Let me do that.' */
     readonly text?: string;
   };
-  /** The answer after a tool result. @default 'Done.' */
+  /** The answer after a tool result. @defaultValue 'Done.' */
   readonly finalText?: string;
-  /** The answer to plain text. @default `Echo: <the user's text>` */
+  /** The answer to plain text. @defaultValue `Echo: <the user's text>` */
   readonly reply?: (userText: string) => string;
 }
 

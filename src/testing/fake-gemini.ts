@@ -18,9 +18,9 @@ export interface FakeGeminiScript {
    * (same name and arguments) yet, e.g. `{ name: 'run_shell_command', args: { command: 'ls', description: 'List' } }`.
    */
   readonly toolCall?: { readonly name: string; readonly args: Record<string, unknown> };
-  /** The answer after a function response. @default 'Done.' */
+  /** The answer after a function response. @defaultValue 'Done.' */
   readonly finalText?: string;
-  /** The answer to plain text. @default `Echo: <the user's text>` */
+  /** The answer to plain text. @defaultValue `Echo: <the user's text>` */
   readonly reply?: (userText: string) => string;
 }
 

@@ -19,17 +19,17 @@ export interface FakeOpenAIScript {
    * e.g. `{ name: 'exec_command', arguments: { cmd: 'touch x' } }` (Codex's shell tool).
    */
   readonly toolCall?: {
-    /** @default 'exec_command' */
+    /** @defaultValue 'exec_command' */
     readonly name?: string;
     readonly arguments: Record<string, unknown>;
-    /** Text streamed before the call. @default none */
+    /** Text streamed before the call. @defaultValue none */
     readonly text?: string;
   };
-  /** The answer after a tool output. @default 'Done.' */
+  /** The answer after a tool output. @defaultValue 'Done.' */
   readonly finalText?: string;
-  /** The answer to plain text. @default `Echo: <the user's text>` */
+  /** The answer to plain text. @defaultValue `Echo: <the user's text>` */
   readonly reply?: (userText: string) => string;
-  /** Token counts reported on `response.completed`. @default { input_tokens: 12, output_tokens: 7 } */
+  /** Token counts reported on `response.completed`. @defaultValue { input_tokens: 12, output_tokens: 7 } */
   readonly usage?: { readonly input_tokens: number; readonly output_tokens: number };
 }
 

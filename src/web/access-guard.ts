@@ -9,7 +9,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-/** How long a session cookie lasts. @default 30 days */
+/** How long a session cookie lasts. @defaultValue 30 days */
 export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 
 /** Minimum length of a configured access token (characters). */

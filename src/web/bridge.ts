@@ -33,30 +33,30 @@ import { DEFAULT_HISTORY_LIMIT, WebThreadBook } from './thread-book.js';
 /** Options of {@link WebBridge}. The auth options of other bridges do not apply: the access token is the authorization. */
 export interface WebBridgeConfig
   extends Omit<BridgeOptions, 'allowAnyone' | 'allowedUserIds' | 'pairingCode' | 'requirePairing'> {
-  /** TCP port; 0 picks a free one (read it back from {@link WebBridge.port}). @default 0 */
+  /** TCP port; 0 picks a free one (read it back from {@link WebBridge.port}). @defaultValue 0 */
   readonly port?: number;
-  /** Interface to listen on; `'0.0.0.0'` lets phones on the LAN in. @default '127.0.0.1' */
+  /** Interface to listen on; `'0.0.0.0'` lets phones on the LAN in. @defaultValue '127.0.0.1' */
   readonly host?: string;
   /**
    * The secret in the URL. At least 16 characters.
-   * @default 32 random bytes, base64url (a new one on every construction)
+   * @defaultValue 32 random bytes, base64url (a new one on every construction)
    */
   readonly accessToken?: string;
   /**
    * Persistence. Unlike the chat bridges, the web bridge keeps its state in memory unless given a `store` or a
    * `dataDir` (`':memory:'` is memory too): its page's history and, by default, its access token end with the
    * process. With one, threads and open requests survive a restart and are shown again on the page.
-   * @default a MemoryStore
+   * @defaultValue a MemoryStore
    */
   readonly store?: Store;
-  /** Where a SQLite store is kept, when you want the web bridge's threads and requests to survive a restart. @default none (memory) */
+  /** Where a SQLite store is kept, when you want the web bridge's threads and requests to survive a restart. @defaultValue none (memory) */
   readonly dataDir?: string;
-  /** Messages kept per thread for pages opened later. @default 500 */
+  /** Messages kept per thread for pages opened later. @defaultValue 500 */
   readonly historyLimit?: number;
   /**
    * Host names (besides IP addresses, `localhost` and this machine's name) the page may be opened under, e.g. a
    * name you gave this machine in DNS. Requests for any other `Host` get 403 (DNS rebinding).
-   * @default []
+   * @defaultValue []
    */
   readonly allowedHosts?: readonly string[];
 }

@@ -11,9 +11,9 @@ import { PAGE_SUBPROTOCOL } from './socket-hub.js';
 
 /** Options of {@link WebPageClient.open}. */
 export interface WebPageClientOptions {
-  /** The `Origin` header sent with the socket upgrade. @default the URL's own origin (as a browser would) */
+  /** The `Origin` header sent with the socket upgrade. @defaultValue the URL's own origin (as a browser would) */
   readonly origin?: string;
-  /** Bound of every wait, in milliseconds. @default 5000 */
+  /** Bound of every wait, in milliseconds. @defaultValue 5000 */
   readonly timeoutMs?: number;
 }
 

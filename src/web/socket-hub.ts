@@ -28,7 +28,7 @@ export interface SocketHubOptions {
   onFrame(sessionId: string, frame: PageFrame, reply: (frame: ServerFrame) => void): Promise<void>;
   /** An upgrade refused for want of a valid cookie, socket key, matching Origin or known Host (for the audit log). */
   onRefused?(request: IncomingMessage, what: string): void;
-  /** Whether the request's `Host` names this bridge. @default any */
+  /** Whether the request's `Host` names this bridge. @defaultValue any */
   allowHost?(host: string | undefined): boolean;
 }
 

@@ -6,7 +6,7 @@
 import type { ThreadState } from '../core/types.js';
 import type { ServerFrame, WebMessage, WebThread } from './protocol.js';
 
-/** Messages kept per thread (and in the general feed). @default 500 */
+/** Messages kept per thread (and in the general feed). @defaultValue 500 */
 export const DEFAULT_HISTORY_LIMIT = 500;
 
 interface ThreadEntry {

@@ -11,7 +11,7 @@ import { type CheckLine, failed, messageOf, passed } from './check-line.js';
 
 /**
  * Whether `commandLine` (e.g. `gemini --acp`) starts and answers ACP's `initialize`.
- * @param timeoutMs - How long the agent may take to answer. @default 30000
+ * @param timeoutMs - How long the agent may take to answer. @defaultValue 30000
  */
 export async function checkAcpCommand(commandLine: string, timeoutMs = 30_000): Promise<CheckLine> {
   const [command, ...args] = splitCommandLine(commandLine);

@@ -34,7 +34,7 @@ export type ClaudeCredentials =
 /**
  * Look for Claude Code's credentials without using them.
  * @param env - The environment the agent will get.
- * @param platform - `process.platform`. @default process.platform
+ * @param platform - `process.platform`. @defaultValue process.platform
  */
 export function findClaudeCredentials(
   env: NodeJS.ProcessEnv,

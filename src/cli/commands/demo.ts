@@ -14,11 +14,11 @@ import type { CommandContext } from './context.js';
 
 /** Options of `agent-tether demo`. */
 export interface DemoOptions {
-  /** Port of the web page; 0 picks a free one. @default 8787 */
+  /** Port of the web page; 0 picks a free one. @defaultValue 8787 */
   readonly port: number;
-  /** Interface to listen on; `0.0.0.0` lets a phone on the LAN in. @default '127.0.0.1' */
+  /** Interface to listen on; `0.0.0.0` lets a phone on the LAN in. @defaultValue '127.0.0.1' */
   readonly host: string;
-  /** Open the page in the browser (only when stdout is a terminal). @default true */
+  /** Open the page in the browser (only when stdout is a terminal). @defaultValue true */
   readonly open: boolean;
 }
 

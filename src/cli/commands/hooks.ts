@@ -26,10 +26,10 @@ import { DEFAULT_SERVE_PORT } from './serve.js';
 export interface HooksOptions {
   readonly scope: HookScope;
   readonly dryRun?: boolean;
-  /** The control port the hooks call. @default the running serve's, else config `serve.port`, else 8788 */
+  /** The control port the hooks call. @defaultValue the running serve's, else config `serve.port`, else 8788 */
   readonly port?: number;
   readonly config?: string;
-  /** The project directory for `project` / `local`. @default the current directory */
+  /** The project directory for `project` / `local`. @defaultValue the current directory */
   readonly cwd?: string;
 }
 

@@ -37,22 +37,22 @@ export type ApprovalName = (typeof APPROVAL_NAMES)[number];
 
 /** Options of `agent-tether run`. */
 export interface RunOptions {
-  /** Where people watch; @default the config's `platform`, else `web`. */
+  /** Where people watch; @defaultValue the config's `platform`, else `web`. */
   readonly platform?: PlatformName;
-  /** The agent backend. @default 'claude' */
+  /** The agent backend. @defaultValue 'claude' */
   readonly runner: RunnerName;
-  /** The agent's working directory. @default the current directory */
+  /** The agent's working directory. @defaultValue the current directory */
   readonly cwd?: string;
-  /** The thread name. @default the prompt's first line, or the command line */
+  /** The thread name. @defaultValue the prompt's first line, or the command line */
   readonly name?: string;
-  /** Permission mode to start in. @default 'ask' */
+  /** Permission mode to start in. @defaultValue 'ask' */
   readonly approval: ApprovalName;
-  /** The config file. @default see `configFilePath` */
+  /** The config file. @defaultValue see `configFilePath` */
   readonly config?: string;
   /** Web page port / interface (`--platform web`). */
   readonly port?: number;
   readonly host?: string;
-  /** Open the web page in the browser. @default true */
+  /** Open the web page in the browser. @defaultValue true */
   readonly open: boolean;
   /** `scripted`: a JSON file holding the steps to play instead of the demo script. */
   readonly script?: string;
@@ -64,7 +64,7 @@ export interface RunOptions {
   readonly telegramApiRoot?: string;
   readonly slackApiUrl?: string;
   readonly discordApi?: string;
-  /** Join a running `agent-tether serve` (commander's `--no-serve` sets false). @default true */
+  /** Join a running `agent-tether serve` (commander's `--no-serve` sets false). @defaultValue true */
   readonly serve?: boolean;
   /** `acp`: the agent's command line, e.g. `gemini --acp`. */
   readonly agentCmd?: string;

@@ -27,11 +27,11 @@ export const DEFAULT_SERVE_PORT = 8788;
 
 /** Options of `agent-tether serve`. */
 export interface ServeCommandOptions {
-  /** Comma-separated platforms. @default the config's `serve.platforms`, else every configured one, else web */
+  /** Comma-separated platforms. @defaultValue the config's `serve.platforms`, else every configured one, else web */
   readonly platform?: string;
-  /** Control endpoint port. @default config `serve.port`, else 8788 */
+  /** Control endpoint port. @defaultValue config `serve.port`, else 8788 */
   readonly port?: number;
-  /** The runner `/new` starts. @default config `serve.runner`, else claude */
+  /** The runner `/new` starts. @defaultValue config `serve.runner`, else claude */
   readonly runner?: string;
   readonly config?: string;
   /** Print a systemd user unit (Linux) or launchd agent (macOS) and exit. */
@@ -41,7 +41,7 @@ export interface ServeCommandOptions {
   readonly webPort?: number;
   /** Several hosts, one bot: the Redis they share (`redis://…`). */
   readonly redis?: string;
-  /** This host's name among them. @default the machine's host name */
+  /** This host's name among them. @defaultValue the machine's host name */
   readonly hostName?: string;
 }
 

@@ -11,7 +11,7 @@ const KEPT = ['AGENT_TETHER_HOME', 'AGENT_TETHER_CONFIG', 'PATH'] as const;
 
 /**
  * A service definition that runs `<command> serve`.
- * @param kind - `systemd` or `launchd`. @default launchd on macOS, else systemd
+ * @param kind - `systemd` or `launchd`. @defaultValue launchd on macOS, else systemd
  * @param command - The executable and its leading arguments (node and the CLI script).
  */
 export function serviceDefinition(

@@ -17,9 +17,9 @@ export const DEFAULT_AUTO_APPROVE_MS = 30 * 60 * 1000;
 export interface AutoApproveTimersOptions {
   readonly store: Store;
   readonly clock: Clock;
-  /** How long a timer lasts. @default 30 minutes */
+  /** How long a timer lasts. @defaultValue 30 minutes */
   readonly durationMs?: number;
-  /** Tool-name prefixes never auto-approved. @default ['task', 'enterplanmode', 'exitplanmode'] */
+  /** Tool-name prefixes never auto-approved. @defaultValue ['task', 'enterplanmode', 'exitplanmode'] */
   readonly neverAutoApprove?: readonly string[];
 }
 

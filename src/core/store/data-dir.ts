@@ -14,7 +14,7 @@ export const DATABASE_FILE_NAME = 'agent-tether.db';
  * The directory agent-tether stores its state in: `$AGENT_TETHER_HOME`, else `$XDG_DATA_HOME/agent-tether`,
  * else `~/.local/share/agent-tether`. Empty variables count as unset; a relative `XDG_DATA_HOME` is ignored
  * (the XDG spec says so), a relative `AGENT_TETHER_HOME` is resolved against the working directory.
- * @param env - The environment to read. @default process.env
+ * @param env - The environment to read. @defaultValue process.env
  * @example
  * ```ts
  * const store = SqliteStore.open(defaultDataDir());

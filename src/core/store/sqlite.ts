@@ -38,7 +38,7 @@ export interface SqliteStoreOptions {
   readonly path: string;
   /**
    * How long a write waits for another process holding the lock before failing.
-   * @default 5000
+   * @defaultValue 5000
    */
   readonly busyTimeoutMs?: number;
 }
@@ -204,7 +204,7 @@ export class SqliteStore implements Store {
 
   /**
    * Opens `<dataDir>/agent-tether.db`, creating the directory (mode 0700) and the file (mode 0600).
-   * @param dataDir - The data directory. @default defaultDataDir()
+   * @param dataDir - The data directory. @defaultValue defaultDataDir()
    * @throws TetherError `STORE` when the directory cannot be created or written, naming the path and the fix.
    */
   static open(

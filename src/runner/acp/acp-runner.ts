@@ -48,21 +48,21 @@ import {
 export interface AcpRunnerOptions {
   /** The agent program, e.g. `gemini`. Not run through a shell. */
   readonly command: string;
-  /** Its arguments, e.g. `['--acp']`. @default [] */
+  /** Its arguments, e.g. `['--acp']`. @defaultValue [] */
   readonly args?: readonly string[];
-  /** The agent's working directory (also the ACP session's `cwd`). @default process.cwd() */
+  /** The agent's working directory (also the ACP session's `cwd`). @defaultValue process.cwd() */
   readonly cwd?: string;
   /** Extra environment, merged over `process.env` (chat tokens are never passed); `undefined` removes a variable. */
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** End the session after the first prompt turn: exit code 0, or 1 if the turn was refused. @default false */
+  /** End the session after the first prompt turn: exit code 0, or 1 if the turn was refused. @defaultValue false */
   readonly oneShot?: boolean;
-  /** How long the agent may take to answer `initialize` and `session/new`. @default 60000 */
+  /** How long the agent may take to answer `initialize` and `session/new`. @defaultValue 60000 */
   readonly startTimeoutMs?: number;
-  /** Interval of `onHeartbeat` while a turn runs; 0 turns them off. @default 10000 */
+  /** Interval of `onHeartbeat` while a turn runs; 0 turns them off. @defaultValue 10000 */
   readonly heartbeatMs?: number;
-  /** How long `stop()` waits for the turn to end and the agent to exit before SIGTERM (then as long before SIGKILL). @default 5000 */
+  /** How long `stop()` waits for the turn to end and the agent to exit before SIGTERM (then as long before SIGKILL). @defaultValue 5000 */
   readonly stopGraceMs?: number;
-  /** Receives the agent's stderr (debug) and errors thrown by event callbacks. @default silentLogger */
+  /** Receives the agent's stderr (debug) and errors thrown by event callbacks. @defaultValue silentLogger */
   readonly logger?: Logger;
 }
 

@@ -9,11 +9,11 @@ import { permissionResultFor, planOf, questionResultFor, questionsOf } from './p
 
 /** Options of {@link tetherCanUseTool}. */
 export interface TetherCanUseToolOptions {
-  /** How long to wait for a person. @default the bridge's approval timeout */
+  /** How long to wait for a person. @defaultValue the bridge's approval timeout */
   readonly timeoutMs?: number;
-  /** The directory the agent works in (enables "Allow dir"). @default the thread's directory */
+  /** The directory the agent works in (enables "Allow dir"). @defaultValue the thread's directory */
   readonly directory?: string;
-  /** See {@link PermissionResultOptions.forwardSuggestions}. @default false */
+  /** See {@link PermissionResultOptions.forwardSuggestions}. @defaultValue false */
   readonly forwardSuggestions?: boolean;
 }
 

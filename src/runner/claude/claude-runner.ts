@@ -37,26 +37,26 @@ import {
 
 /** Options of {@link ClaudeRunner}. */
 export interface ClaudeRunnerOptions {
-  /** The agent's working directory. @default process.cwd() */
+  /** The agent's working directory. @defaultValue process.cwd() */
   readonly cwd?: string;
   /** Extra environment for Claude Code, merged over `process.env` (e.g. `ANTHROPIC_BASE_URL`). */
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** The model. @default Claude Code's default */
+  /** The model. @defaultValue Claude Code's default */
   readonly model?: string;
-  /** End the session after the first turn (like `claude -p`): exit code 0, or 1 if the turn failed. @default false */
+  /** End the session after the first turn (like `claude -p`): exit code 0, or 1 if the turn failed. @defaultValue false */
   readonly oneShot?: boolean;
-  /** Interval of `onHeartbeat` while a turn runs; 0 turns them off. @default 10000 */
+  /** Interval of `onHeartbeat` while a turn runs; 0 turns them off. @defaultValue 10000 */
   readonly heartbeatMs?: number;
-  /** How long `stop()` waits for Claude Code to end before aborting it. @default 5000 */
+  /** How long `stop()` waits for Claude Code to end before aborting it. @defaultValue 5000 */
   readonly stopGraceMs?: number;
   /** Any other Agent SDK options (e.g. `allowedTools`, `systemPrompt`, `pathToClaudeCodeExecutable`). */
   readonly sdkOptions?: Omit<
     Options,
     'canUseTool' | 'abortController' | 'cwd' | 'env' | 'model' | 'permissionMode'
   >;
-  /** Loads the SDK. @default dynamic import of `@anthropic-ai/claude-agent-sdk` */
+  /** Loads the SDK. @defaultValue dynamic import of `@anthropic-ai/claude-agent-sdk` */
   readonly loadSdk?: () => Promise<ClaudeAgentSdk>;
-  /** Receives errors thrown by event callbacks. @default silentLogger */
+  /** Receives errors thrown by event callbacks. @defaultValue silentLogger */
   readonly logger?: Logger;
 }
 

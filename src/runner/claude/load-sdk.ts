@@ -13,7 +13,7 @@ export const CLAUDE_AGENT_SDK = '@anthropic-ai/claude-agent-sdk';
 
 /**
  * Import the Agent SDK.
- * @param specifier - The module to import. @default '@anthropic-ai/claude-agent-sdk'
+ * @param specifier - The module to import. @defaultValue '@anthropic-ai/claude-agent-sdk'
  * @throws RunnerUnavailableError saying how to install it when it cannot be loaded.
  */
 export async function loadClaudeAgentSdk(specifier: string = CLAUDE_AGENT_SDK): Promise<ClaudeAgentSdk> {

@@ -17,7 +17,7 @@ export interface PermissionResultOptions {
    * (never written to settings files), but the SDK then keeps allowing for the whole session — longer than the
    * 30 minutes the button promised — and may switch modes (e.g. accept edits). Off by default: every call goes
    * through the bridge, whose timers end when they say.
-   * @default false
+   * @defaultValue false
    */
   readonly forwardSuggestions?: boolean;
   /** The abort signal of the SDK call: when aborted, a timeout reads "cancelled" instead. */

@@ -32,28 +32,28 @@ import type {
 
 /** Options of {@link CodexRunner}. */
 export interface CodexRunnerOptions {
-  /** The agent's working directory. @default process.cwd() */
+  /** The agent's working directory. @defaultValue process.cwd() */
   readonly cwd?: string;
   /**
    * Extra environment for Codex, merged over `process.env` (chat tokens are never passed). A variable set to
    * `undefined` here is removed, e.g. `{ OPENAI_API_KEY: undefined, CODEX_HOME: '/tmp/codex-home' }`.
    */
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** The model. @default Codex's configured model */
+  /** The model. @defaultValue Codex's configured model */
   readonly model?: string;
-  /** The Codex executable. @default the installed `@openai/codex` binary, else `codex` on PATH */
+  /** The Codex executable. @defaultValue the installed `@openai/codex` binary, else `codex` on PATH */
   readonly codexPath?: string;
   /** Override the sandbox that the permission mode picks (see {@link codexPolicyFor}). */
   readonly sandbox?: SandboxMode;
-  /** End the session after the first turn (like `codex exec`): exit code 0, or 1 if the turn failed. @default false */
+  /** End the session after the first turn (like `codex exec`): exit code 0, or 1 if the turn failed. @defaultValue false */
   readonly oneShot?: boolean;
-  /** Keep the thread out of Codex's history (`ephemeral`). @default true */
+  /** Keep the thread out of Codex's history (`ephemeral`). @defaultValue true */
   readonly ephemeral?: boolean;
-  /** Interval of `onHeartbeat` while a turn runs; 0 turns them off. @default 10000 */
+  /** Interval of `onHeartbeat` while a turn runs; 0 turns them off. @defaultValue 10000 */
   readonly heartbeatMs?: number;
-  /** How long `stop()` waits for Codex to end before SIGTERM (and as long again before SIGKILL). @default 5000 */
+  /** How long `stop()` waits for Codex to end before SIGTERM (and as long again before SIGKILL). @defaultValue 5000 */
   readonly stopGraceMs?: number;
-  /** Receives Codex's stderr (debug) and errors thrown by event callbacks. @default silentLogger */
+  /** Receives Codex's stderr (debug) and errors thrown by event callbacks. @defaultValue silentLogger */
   readonly logger?: Logger;
 }
 

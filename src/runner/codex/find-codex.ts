@@ -67,8 +67,8 @@ function onPath(env: NodeJS.ProcessEnv): string | undefined {
 /**
  * The Codex executable to run.
  * @param explicit - A path the user gave (`codexPath`); used as is when set.
- * @param env - Whose PATH to search. @default process.env
- * @param from - Where node_modules are looked up from. @default this module
+ * @param env - Whose PATH to search. @defaultValue process.env
+ * @param from - Where node_modules are looked up from. @defaultValue this module
  * @throws RunnerUnavailableError naming `npm install @openai/codex` when Codex is nowhere.
  */
 export function findCodex(
