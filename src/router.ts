@@ -124,16 +124,20 @@ export class BridgeRouter {
     return undefined;
   }
 
-  /** Output to every platform; resolves when visible on all (rejects if one can never deliver). */
+  /**
+   * Output to every platform; resolves when every platform that can deliver shows it. Rejects only when no
+   * platform can deliver; a platform that fails while another delivers is logged as a warning.
+   */
   async sendOutput(sessionId: string, text: string): Promise<void> {
     await this.#all(sessionId, (t) => t.bridge.sendOutput(t.threadId, text));
   }
 
-  /** A file (document or photo) to every platform. */
+  /** A file (document or photo) to every platform; fails like {@link BridgeRouter.sendOutput}. */
   async sendFile(sessionId: string, file: OutgoingFile): Promise<void> {
     await this.#all(sessionId, (t) => t.bridge.sendFile(t.threadId, file));
   }
 
+  /** The thread's state (working, waiting, done…) on every platform; fails like {@link BridgeRouter.sendOutput}. */
   async sendStatus(sessionId: string, state: ThreadState, detail?: string): Promise<void> {
     await this.#all(sessionId, (t) => t.bridge.sendStatus(t.threadId, state, detail));
   }

@@ -61,8 +61,7 @@ const HANDLED_KEYS_KEPT = 500;
 const DEFAULT_PER_CHANNEL: RateLimit = { count: 3, windowMs: 3300 };
 const DEFAULT_GLOBAL: RateLimit = { count: 50, windowMs: 60_000 };
 
-/** Tap answers a person is told privately: refusals and buttons that no longer decide anything. */
-/** Refusals and stale taps are told only to the person who tapped. */
+/** Tap answers told only to the person who tapped: refusals and buttons that no longer decide anything. */
 function showPrivately(answer: TapAnswer): boolean {
   return answer.alert === true || answer.outcome === 'stale' || answer.outcome === 'refused';
 }

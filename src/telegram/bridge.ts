@@ -53,8 +53,7 @@ export interface TelegramBridgeConfig extends BridgeOptions {
 /** Store key of the newest handled update id (see `rememberHandledUpdates`). */
 export const TELEGRAM_HANDLED_UPDATE_KEY = 'telegram.handledUpdateId';
 
-/** Telegram's FAQ: about 20 messages a minute to one group, about 30 a second overall. */
-/** Telegram's documented limits for a group: about one message per second, and 20 per minute. */
+/** Telegram's FAQ: about one message a second and 20 a minute to one group; about 30 a second overall. */
 const GROUP_LIMITS: readonly RateLimit[] = [
   { count: 1, windowMs: 1000 },
   { count: 20, windowMs: 60_000 },
