@@ -91,7 +91,12 @@ interface ThreadQueue {
   omittedLines: number;
   /** Until when (clock ms) the thread's output is shown as code: an output of it blew its render budget. */
   plainUntil: number;
+  /** Aborted when a priority message arrives while the thread's output waits at the rate limiter. */
+  outputWait?: AbortController;
 }
+
+/** An output call gave way at the rate limiter to a priority message of its thread (sent first, then retried). */
+class GaveWay extends Error {}
 
 /** Counters for benchmarks and `/status`. */
 export interface OutboxStats {
@@ -192,6 +197,7 @@ export class Outbox {
       while (at < queue.ops.length && (queue.ops[at] as Op).kind !== 'output') at++;
       queue.ops.splice(at, 0, op);
       this.#trim(queue, OUTBOX_BOUNDS.threadCharsWhileCardWaits);
+      queue.outputWait?.abort();
     } else queue.ops.push(op);
     if (!queue.running) {
       queue.running = true;
@@ -332,12 +338,14 @@ export class Outbox {
       if (tail && messages[0]?.extendsTail) {
         const text = messages[0].text;
         try {
-          await this.#call(ref, 'edit', () => this.#o.transport.edit(ref, tail.messageId, { text }));
+          await this.#call(ref, 'edit', () => this.#o.transport.edit(ref, tail.messageId, { text }), queue);
           queue.tail = { messageId: tail.messageId, text };
           first = 1;
         } catch (error) {
-          // The message may have been deleted by a person: post what it would have added as new messages.
-          this.#o.logger.warn({ err: error, ref }, 'edit-in-place failed; posting a new message');
+          // A reply went out first (the output continues below it), or the message may have been deleted by a
+          // person: post what it would have added as new messages.
+          if (!(error instanceof GaveWay))
+            this.#o.logger.warn({ err: error, ref }, 'edit-in-place failed; posting a new message');
           delete queue.tail;
           messages.splice(
             0,
@@ -362,9 +370,15 @@ export class Outbox {
             rest = [...notice, ...rest.slice(rest.length - keep)];
           }
         }
-        const text = (rest.shift() as PackedMessage).text;
-        const messageId = await this.#call(ref, 'post', () => this.#o.transport.post(ref, { text }));
-        queue.tail = { messageId, text };
+        const text = (rest[0] as PackedMessage).text;
+        try {
+          const messageId = await this.#call(ref, 'post', () => this.#o.transport.post(ref, { text }), queue);
+          queue.tail = { messageId, text };
+          rest.shift();
+        } catch (error) {
+          // A priority message arrived while this waited at the limiter: it goes first (top of the loop).
+          if (!(error instanceof GaveWay)) throw error;
+        }
       }
       for (const op of batch) op.resolve();
     } catch (error) {
@@ -373,20 +387,38 @@ export class Outbox {
     }
   }
 
-  async #call<T>(ref: string, kind: 'post' | 'edit', fn: () => Promise<T>, priority = false): Promise<T> {
+  /**
+   * One platform call under the rate limits, retried after a 429 or a transient failure. `by` is `true` for a
+   * priority message, or the thread queue of an output call: that call gives way ({@link GaveWay}) when a
+   * priority message of the thread arrives while it waits at the limiter.
+   */
+  async #call<T>(
+    ref: string,
+    kind: 'post' | 'edit',
+    fn: () => Promise<T>,
+    by: boolean | ThreadQueue = false,
+  ): Promise<T> {
     const chat = this.#o.transport.chatKey?.(ref) ?? ref;
     const maxAttempts = this.#o.maxAttempts ?? 5;
     const maxRateLimited = this.#o.maxRateLimitRetries ?? 20;
+    const priority = by === true;
+    const queue = typeof by === 'boolean' ? undefined : by;
     let attempts = 0;
     let limited = 0;
     for (;;) {
-      await this.#limiter.acquire(
+      if (queue && this.#cardWaits(queue)) throw new GaveWay();
+      const wait = queue ? new AbortController() : undefined;
+      if (queue && wait) queue.outputWait = wait;
+      const granted = await this.#limiter.acquire(
         [
           ...this.#chatLimits.map((limit, i) => [`chat:${chat}:${i}`, limit] as const),
           ['global', this.#o.global],
         ],
         priority,
+        wait?.signal,
       );
+      if (queue?.outputWait === wait) delete queue?.outputWait;
+      if (!granted) throw new GaveWay();
       try {
         const result = await fn();
         if (kind === 'post') this.stats.posts++;

@@ -16,6 +16,13 @@ export interface RateLimit {
  */
 export const RATE_LIMIT_MARGIN = 0.1;
 
+/**
+ * Share of a window kept for priority calls (replies to a person, cards, choices): other calls may use only the
+ * rest, so a person's `/stop` is answered at once even when the agent's output has used up the minute
+ * (Telegram: 4 of a group's 20 messages a minute). Windows of fewer than 5 calls keep nothing back.
+ */
+export const PRIORITY_RESERVE = 0.2;
+
 /** Sleep on the given clock. */
 export function sleep(clock: Clock, ms: number): Promise<void> {
   return new Promise((resolve) => {
@@ -28,7 +35,7 @@ type Limits = readonly (readonly [string, RateLimit | undefined])[];
 interface Waiter {
   readonly limits: Limits;
   readonly priority: boolean;
-  readonly resolve: () => void;
+  readonly resolve: (granted: boolean) => void;
 }
 
 /**
@@ -48,16 +55,38 @@ export class SlidingWindowLimiter {
     this.#clock = clock;
   }
 
-  /** Wait until a call is allowed under every `[key, limit]` pair, then record it. Priority calls go first. */
-  acquire(limits: Limits, priority = false): Promise<void> {
+  /**
+   * Wait until a call is allowed under every `[key, limit]` pair, then record it. Priority calls go first and
+   * may use the share of each window kept for them ({@link PRIORITY_RESERVE}).
+   * @param signal - gives up waiting when aborted (nothing is recorded).
+   * @returns `true` once granted, `false` if `signal` aborted the wait.
+   */
+  acquire(limits: Limits, priority = false, signal?: AbortSignal): Promise<boolean> {
+    if (signal?.aborted) return Promise.resolve(false);
     const group = limits.map(([key, limit]) => (limit ? key : '')).join('\u0000');
-    if (!this.#groups.has(group) && this.#waitFor(limits) <= 0) {
+    if (!this.#groups.has(group) && this.#waitFor(limits, priority) <= 0) {
       this.#record(limits);
-      return Promise.resolve();
+      return Promise.resolve(true);
     }
     return new Promise((resolve) => {
       const waiters = this.#groups.get(group) ?? [];
-      const waiter: Waiter = { limits, priority, resolve };
+      const onAbort = () => {
+        const current = this.#groups.get(group);
+        const at = current?.indexOf(waiter) ?? -1;
+        if (current === undefined || at === -1) return;
+        current.splice(at, 1);
+        if (current.length === 0) this.#groups.delete(group);
+        resolve(false);
+      };
+      const waiter: Waiter = {
+        limits,
+        priority,
+        resolve: (granted) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(granted);
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
       if (priority) {
         let at = 0;
         while (at < waiters.length && (waiters[at] as Waiter).priority) at++;
@@ -87,13 +116,13 @@ export class SlidingWindowLimiter {
       for (const [group, waiters] of this.#groups) {
         let head = waiters[0];
         if (head === undefined || head.priority !== pass) continue;
-        let wait = this.#waitFor(head.limits);
+        let wait = this.#waitFor(head.limits, head.priority);
         while (head !== undefined && wait <= 0) {
           waiters.shift();
           this.#record(head.limits);
-          head.resolve();
+          head.resolve(true);
           head = waiters[0];
-          wait = head === undefined ? 0 : this.#waitFor(head.limits);
+          wait = head === undefined ? 0 : this.#waitFor(head.limits, head.priority);
         }
         if (waiters.length === 0) this.#groups.delete(group);
         else soonest = Math.min(soonest, wait);
@@ -112,15 +141,16 @@ export class SlidingWindowLimiter {
   }
 
   /** How long (ms) until a call is allowed under every limit; 0 or less means now. */
-  #waitFor(limits: Limits): number {
+  #waitFor(limits: Limits, priority: boolean): number {
     const now = this.#clock.now();
     let wait = 0;
     for (const [key, limit] of limits) {
       if (!limit) continue;
       const windowMs = widened(limit);
       const stamps = this.#prune(key, now, windowMs);
-      if (stamps.length >= limit.count) {
-        const oldest = stamps[stamps.length - limit.count] ?? now;
+      const count = priority ? limit.count : limit.count - reserved(limit);
+      if (stamps.length >= count) {
+        const oldest = stamps[stamps.length - count] ?? now;
         wait = Math.max(wait, oldest + windowMs - now);
       }
     }
@@ -147,6 +177,11 @@ export class SlidingWindowLimiter {
     if (stamps.length === 0) this.#windows.delete(key);
     return stamps;
   }
+}
+
+/** Calls of a window only priority calls may use. */
+function reserved(limit: RateLimit): number {
+  return limit.count < 5 ? 0 : Math.floor(limit.count * PRIORITY_RESERVE);
 }
 
 function widened(limit: RateLimit): number {
