@@ -50,13 +50,38 @@ const REFUSAL_INTERVAL_MS = 60_000;
 /** Routes messages and taps of one bridge. */
 export class BridgeInbound {
   readonly #d: InboundDeps;
-  readonly #awaitingReason = new Map<ThreadId, { requestId: string; userId: string }>();
+  readonly #awaitingReason = new Map<ThreadId, { requestId: string; userId: string; userName: string }>();
   readonly #lastRefusal = new Map<string, number>();
 
   constructor(deps: InboundDeps) {
     this.#d = deps;
     this.#registerBuiltins();
     for (const [name, def] of Object.entries(deps.customCommands)) deps.commands.register(name, def);
+    deps.flow.onDecision((threadId, requestId, decision) =>
+      this.#closeReasonPrompt(threadId, requestId, decision),
+    );
+  }
+
+  /**
+   * A request somebody was asked a deny reason for was decided another way (another tab, a timeout): the prompt
+   * closes at once, and the person is told. A reason they send next is still kept from the agent (they may have
+   * been typing it), unless the request timed out.
+   */
+  #closeReasonPrompt(threadId: ThreadId, requestId: string, decision: PendingDecision): void {
+    const awaiting = this.#awaitingReason.get(threadId);
+    if (awaiting?.requestId !== requestId) return;
+    const after =
+      decision.behavior === 'timeout'
+        ? 'What you write next goes to the agent.'
+        : 'If you send one now, it is not used and not sent to the agent.';
+    void this.#d
+      .reply(
+        threadId,
+        `✏️ ${escapeMarkdown(awaiting.userName)}, no reason is needed any more: the request was ${escapeMarkdown(describeOutcome(decision))}. ${after}`,
+      )
+      .catch((error: unknown) =>
+        this.#d.logger.warn({ err: error, threadId }, 'could not close a reason prompt'),
+      );
   }
 
   /** Forget per-thread state. */
@@ -119,7 +144,11 @@ export class BridgeInbound {
     }
     const answer = await this.#d.flow.tap(threadId, payload, user);
     if (answer.awaitReasonFor !== undefined && threadId !== undefined) {
-      this.#awaitingReason.set(threadId, { requestId: answer.awaitReasonFor, userId: user.id });
+      this.#awaitingReason.set(threadId, {
+        requestId: answer.awaitReasonFor,
+        userId: user.id,
+        userName: user.name,
+      });
       await this.#d.reply(
         threadId,
         `✏️ ${escapeMarkdown(user.name)}, reply in this thread with the reason for denying.`,

@@ -40,6 +40,13 @@ describe('a deny reason typed after the request was settled elsewhere', () => {
     );
     await tabB.taps(thread, 'Allow');
     expect((await decision).behavior).toBe('allow');
+    // Tab A is told at once, before typing anything: the prompt is closed.
+    const closed = await tabA.waitFor(() =>
+      tabA.texts(thread).find((t) => t.includes('no reason is needed')),
+    );
+    expect(closed).toMatch(
+      /no reason is needed any more: the request was allowed by .*not sent to the agent/,
+    );
 
     await tabA.says(thread, 'too risky on a Friday');
     const told = await tabA.waitFor(() => tabA.texts(thread).find((t) => t.includes('already decided')));
@@ -50,5 +57,33 @@ describe('a deny reason typed after the request was settled elsewhere', () => {
     await tabA.says(thread, 'carry on');
     await tabA.waitFor(() => inputs.length > 0 || undefined);
     expect(inputs).toEqual([{ threadId: thread, text: 'carry on' }]);
+  });
+
+  it('when the request times out, the prompt closes and what the person writes next goes to the agent', async () => {
+    const inputs: string[] = [];
+    const bridge = new WebBridge({
+      dataDir: ':memory:',
+      handlers: { onInput: (_threadId, text) => void inputs.push(text) },
+    });
+    await bridge.start();
+    cleanups.push(() => bridge.stop());
+    const tab = await WebPageClient.open(bridge.url);
+    cleanups.push(() => tab.close());
+    const thread = await bridge.createThread('deploy');
+    const decision = bridge.requestApproval(thread, {
+      toolName: 'Bash',
+      input: { command: 'make deploy' },
+      timeoutMs: 1500,
+    });
+    await tab.waitFor(() =>
+      tab.messages(thread).some((m) => m.buttons.flat().some((b) => b.label === 'Deny with reason')),
+    );
+    await tab.taps(thread, 'Deny with reason');
+    expect((await decision).behavior).toBe('timeout');
+    const closed = await tab.waitFor(() => tab.texts(thread).find((t) => t.includes('no reason is needed')));
+    expect(closed).toContain('the request was timed out. What you write next goes to the agent.');
+    await tab.says(thread, 'ok, try again later');
+    await tab.waitFor(() => inputs.length > 0 || undefined);
+    expect(inputs).toEqual(['ok, try again later']);
   });
 });
