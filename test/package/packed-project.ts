@@ -7,7 +7,17 @@
  * `prebuild-install`/`node-gyp` would produce); otherwise it runs `npm rebuild better-sqlite3`.
  */
 import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,7 +61,9 @@ export async function createPackedProject(): Promise<PackedProject> {
   const dir = mkdtempSync(join(tmpdir(), 'agent-tether-packed-'));
   const packDir = join(dir, '.pack');
   mkdirSync(packDir);
-  const { stdout } = await run('npm', ['pack', '--silent', '--pack-destination', packDir], {
+  // `npm pack` builds first (prepack); CI has just built, so a dist/ newer than every source is packed as is.
+  const skipBuild = distIsNewerThanSources() ? ['--ignore-scripts'] : [];
+  const { stdout } = await run('npm', ['pack', '--silent', '--pack-destination', packDir, ...skipBuild], {
     cwd: REPO_ROOT,
     maxBuffer: 16 * 1024 * 1024,
   });
@@ -87,6 +99,20 @@ export async function createPackedProject(): Promise<PackedProject> {
     },
     remove: () => rm(dir, { recursive: true, force: true }),
   };
+}
+
+/** True when every file under dist/ was written after the last change to src/, package.json and the tsconfigs. */
+function distIsNewerThanSources(): boolean {
+  const mtimes = (dir: string): number[] =>
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => statSync(join(e.parentPath, e.name)).mtimeMs);
+  const dist = join(REPO_ROOT, 'dist');
+  if (!existsSync(join(dist, 'cli', 'index.js'))) return false;
+  const inputs = ['package.json', 'tsconfig.json', 'tsconfig.build.json'].map(
+    (f) => statSync(join(REPO_ROOT, f)).mtimeMs,
+  );
+  return Math.min(...mtimes(dist)) > Math.max(...mtimes(join(REPO_ROOT, 'src')), ...inputs);
 }
 
 async function provideSqliteBinary(dir: string): Promise<void> {

@@ -34,8 +34,19 @@ export async function startFake(options: FakeTelegramServerOptions = {}): Promis
   return { fake, chatId, apiRoot };
 }
 
-/** A bridge on the fake: in-memory store, OWNER allowed, short long-poll timeout. */
+/**
+ * How fast a bridge's clock runs by default in these tests: 10 times real time, so the bridge's own pacing
+ * (one message a second to a group) does not make every test wait seconds. Its `clockScale` says so, so
+ * Telegram's `retry_after` seconds still mean real seconds. A test that gives its own `clock` keeps it.
+ */
+export const TEST_CLOCK_SCALE = 0.1;
+
+/** A bridge on the fake: in-memory store, OWNER allowed, short long-poll timeout, a fast clock. */
 export function bridgeOn(world: FakeWorld, config: Partial<TelegramBridgeConfig> = {}): TelegramBridge {
+  const fastClock =
+    config.clock === undefined
+      ? { clock: new ScaledClock(TEST_CLOCK_SCALE), clockScale: TEST_CLOCK_SCALE }
+      : {};
   return new TelegramBridge({
     token: world.fake.token,
     forumGroupId: world.chatId,
@@ -43,6 +54,7 @@ export function bridgeOn(world: FakeWorld, config: Partial<TelegramBridgeConfig>
     store: new MemoryStore(),
     allowedUserIds: [OWNER.id],
     pollingTimeoutSeconds: 5,
+    ...fastClock,
     ...config,
   });
 }
