@@ -4,7 +4,7 @@
  * smallest platform limit (Telegram: 64 bytes).
  * @module
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { ConfigError } from '../errors.js';
 
 /** What a button does. */
@@ -56,6 +56,19 @@ export class PayloadCodec {
   constructor(secret: string | Buffer) {
     this.#secret = Buffer.isBuffer(secret) ? secret : Buffer.from(secret, 'utf8');
     if (this.#secret.length < 16) throw new ConfigError('PayloadCodec secret must be at least 16 bytes');
+  }
+
+  /** The codec of a store: its secret is made once and kept, so buttons survive a restart. */
+  static forStore(store: {
+    getValue(key: string): string | undefined;
+    setValue(key: string, value: string): void;
+  }): PayloadCodec {
+    let secret = store.getValue('payload-codec-secret');
+    if (!secret) {
+      secret = randomUUID() + randomUUID();
+      store.setValue('payload-codec-secret', secret);
+    }
+    return new PayloadCodec(secret);
   }
 
   /** The token naming a request in payloads (96 bits of an HMAC of its id). */

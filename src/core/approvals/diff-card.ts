@@ -4,20 +4,11 @@
  * @module
  */
 import { diffMarkdown, toolDiff } from '../../format/diff.js';
+import { revealHiddenCharacters } from '../../format/hidden-characters.js';
 import { formatToolInput, formatToolInputFull } from '../../format/index.js';
 import type { OutgoingFile } from '../outgoing-file.js';
 import type { ApprovalRequest } from '../types.js';
-
-function parseDescription(description: string | undefined): Record<string, unknown> | string | undefined {
-  if (description === undefined) return undefined;
-  try {
-    const value: unknown = JSON.parse(description);
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {
-    // Not JSON: shown as text.
-  }
-  return description;
-}
+import { parseDescription } from './requests.js';
 
 function diffOf(request: ApprovalRequest) {
   return toolDiff(request.toolName, request.input, { directory: request.directory });
@@ -35,6 +26,8 @@ export function showAllContent(request: ApprovalRequest): { file: OutgoingFile }
   const diff = diffOf(request);
   if (diff) return { file: { fileName: diff.fileName, content: diff.text, caption: 'The whole diff' } };
   return {
-    markdown: formatToolInputFull(request.toolName, request.input ?? parseDescription(request.description)),
+    markdown: revealHiddenCharacters(
+      formatToolInputFull(request.toolName, request.input ?? parseDescription(request.description)),
+    ),
   };
 }

@@ -1,11 +1,12 @@
 /**
- * What a tapped button means for a pending request, and how its outcome reads in the short answer a
+ * What a tapped button (or a typed answer) means for a pending request, and how its outcome reads in the short answer a
  * platform shows the person who tapped.
  * @module
  */
 import type { ChatUser } from '../types.js';
 import { type Card, describeDecider } from './cards.js';
 import type { CardAction } from './codec.js';
+import type { ParsedApprovalText } from './grammar.js';
 import type { PendingDecision, PendingEntry } from './pending.js';
 
 /**
@@ -86,4 +87,23 @@ export function cardOffers(card: Card, action: CardAction): boolean {
           (button.action.type === 'choice' && button.action.index === action.index)),
     ),
   );
+}
+
+/**
+ * The decision a typed answer (the seed grammar) stands for, or undefined when it names a tool other than the
+ * pending request's ("allow <Tool>" starts a timer for that tool only).
+ */
+export function decisionForText(
+  entry: PendingEntry,
+  parsed: ParsedApprovalText,
+  user: ChatUser,
+): PendingDecision | undefined {
+  const by = { type: 'user', user } as const;
+  if (!parsed.allow) return { behavior: 'deny', by, ...(parsed.reason ? { reason: parsed.reason } : {}) };
+  if (parsed.timer === undefined) return { behavior: 'allow', scope: 'once', by };
+  if (parsed.timer === 'all') return { behavior: 'allow', scope: 'all', by };
+  if (parsed.timer === 'dir') return { behavior: 'allow', scope: 'dir', by };
+  const toolName = entry.kind === 'approval' ? entry.request.toolName : parsed.timer.tool;
+  if (parsed.timer.tool.toLowerCase() !== toolName.toLowerCase()) return undefined;
+  return { behavior: 'allow', scope: 'tool', by, tool: toolName };
 }

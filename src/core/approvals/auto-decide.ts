@@ -1,0 +1,52 @@
+/**
+ * Requests decided without asking: a rule decides first (a deny rule beats a running "Allow all", an ask rule
+ * makes a person decide), then a running auto-approve timer. Allowed ones are batched into one notice; a denial
+ * is said in the thread.
+ * @module
+ */
+import type { NotificationBatcher } from '../batcher.js';
+import type { RuleCardActions } from '../rules/card-actions.js';
+import { describeRule } from '../rules/match.js';
+import type { ApprovalRequest } from '../types.js';
+import { escapeMarkdown } from './cards.js';
+import type { ApprovalHost } from './flow-types.js';
+import type { PendingDecision, SettleResult } from './pending.js';
+import type { AutoApproveTimers } from './timers.js';
+
+/** What deciding without asking needs from the flow. */
+export interface AutoDecideContext {
+  readonly host: Pick<ApprovalHost, 'postText'>;
+  readonly rules: RuleCardActions;
+  readonly timers: AutoApproveTimers;
+  readonly batcher: NotificationBatcher;
+  settle(requestId: string, decision: PendingDecision): Promise<SettleResult>;
+}
+
+/** Decide `request` by a rule or a timer if one applies; true when it was decided (no card is needed). */
+export async function decideWithoutAsking(
+  context: AutoDecideContext,
+  threadId: string,
+  threadKey: string,
+  request: ApprovalRequest,
+): Promise<boolean> {
+  const { requestId, toolName } = request;
+  const ruled = context.rules.outcome(request);
+  if (ruled.kind === 'decided') {
+    await context.settle(requestId, ruled.decision);
+    if (ruled.decision.behavior === 'allow') {
+      context.batcher.add(threadId, { toolName, reason: `rule: ${describeRule(ruled.rule)}` });
+    } else {
+      await context.host.postText(
+        threadId,
+        `🚫 ${escapeMarkdown(toolName)} denied by the rule "${escapeMarkdown(describeRule(ruled.rule))}"`,
+      );
+    }
+    return true;
+  }
+  const reason =
+    ruled.kind === 'ask' ? undefined : context.timers.check(threadKey, toolName, request.directory);
+  if (!reason) return false;
+  await context.settle(requestId, { behavior: 'allow', scope: 'once', by: { type: 'auto', reason } });
+  context.batcher.add(threadId, { toolName, reason });
+  return true;
+}

@@ -1,0 +1,63 @@
+/**
+ * What a decision sets off besides the answer itself: the auto-approve timer a scoped Allow starts, and the
+ * bridge's `onApprovalResponse` handler.
+ * @module
+ */
+import { TetherError } from '../errors.js';
+import type { ApprovalDecision, ApprovalResponseDetails, Handlers, Logger } from '../types.js';
+import type { PendingDecision, PendingEntry } from './pending.js';
+import type { AutoApproveTimers } from './timers.js';
+
+/** Start the timer an Allow with a scope asks for ("Allow Bash", "Allow all", "Allow dir"). */
+export function startTimerFor(
+  timers: AutoApproveTimers,
+  entry: Extract<PendingEntry, { kind: 'approval' }>,
+  decision: Extract<ApprovalDecision, { behavior: 'allow' }>,
+): void {
+  const threadKey = entry.threadKey;
+  switch (decision.scope) {
+    case 'once':
+      return;
+    case 'tool':
+      timers.allowTool(threadKey, decision.tool ?? entry.request.toolName);
+      return;
+    case 'all':
+      timers.allowAll(threadKey);
+      return;
+    case 'dir':
+      // As the seed: without a directory, "allow dir" trusts the whole thread.
+      if (entry.request.directory) timers.allowDirectory(entry.request.directory);
+      else timers.allowAll(threadKey);
+      return;
+    default: {
+      const never: never = decision.scope;
+      throw new TetherError('CONFIG', `unknown scope ${String(never)}`);
+    }
+  }
+}
+
+/** Tell the bridge's `onApprovalResponse` handler; a throwing handler is logged, never rethrown. */
+export async function notifyResponseHandler(
+  host: { readonly handlers: Handlers; readonly logger: Logger },
+  threadId: string,
+  entry: PendingEntry,
+  decision: PendingDecision,
+): Promise<void> {
+  const handler = host.handlers.onApprovalResponse;
+  if (!handler) return;
+  const approved = decision.behavior === 'allow' || decision.behavior === 'selected';
+  const by = 'by' in decision ? decision.by : undefined;
+  const details: ApprovalResponseDetails = {
+    decision,
+    ...(by?.type === 'user' ? { user: by.user } : {}),
+    ...(decision.behavior === 'deny' && decision.reason ? { reason: decision.reason } : {}),
+    ...(decision.behavior === 'timeout' ? { reason: decision.cancelled ? 'cancelled' : 'timeout' } : {}),
+    ...(decision.behavior === 'allow' && decision.scope !== 'once' ? { timer: decision.scope } : {}),
+    ...(decision.behavior === 'selected' ? { selected: decision.label } : {}),
+  };
+  try {
+    await handler(threadId, entry.requestId, approved, details);
+  } catch (error) {
+    host.logger.error({ err: error, threadId }, 'onApprovalResponse handler threw');
+  }
+}
