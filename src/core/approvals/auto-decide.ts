@@ -22,31 +22,36 @@ export interface AutoDecideContext {
   settle(requestId: string, decision: PendingDecision): Promise<SettleResult>;
 }
 
-/** Decide `request` by a rule or a timer if one applies; true when it was decided (no card is needed). */
-export async function decideWithoutAsking(
+/**
+ * Decide `request` by a rule or a timer if one applies: the returned promise settles it (no card is needed).
+ * Undefined, at once, when a person must decide.
+ */
+export function decideWithoutAsking(
   context: AutoDecideContext,
   threadId: string,
   threadKey: string,
   request: ApprovalRequest,
-): Promise<boolean> {
+): Promise<void> | undefined {
   const { requestId, toolName } = request;
   const ruled = context.rules.outcome(request);
   if (ruled.kind === 'decided') {
-    await context.settle(requestId, ruled.decision);
-    if (ruled.decision.behavior === 'allow') {
-      context.batcher.add(threadId, { toolName, reason: `rule: ${describeRule(ruled.rule)}` });
-    } else {
-      await context.host.postText(
-        threadId,
-        `🚫 ${escapeMarkdown(toolName)} denied by the rule "${escapeMarkdown(describeRule(ruled.rule))}"`,
-      );
-    }
-    return true;
+    return (async () => {
+      await context.settle(requestId, ruled.decision);
+      if (ruled.decision.behavior === 'allow') {
+        context.batcher.add(threadId, { toolName, reason: `rule: ${describeRule(ruled.rule)}` });
+      } else {
+        await context.host.postText(
+          threadId,
+          `🚫 ${escapeMarkdown(toolName)} denied by the rule "${escapeMarkdown(describeRule(ruled.rule))}"`,
+        );
+      }
+    })();
   }
   const reason =
     ruled.kind === 'ask' ? undefined : context.timers.check(threadKey, toolName, request.directory);
-  if (!reason) return false;
-  await context.settle(requestId, { behavior: 'allow', scope: 'once', by: { type: 'auto', reason } });
-  context.batcher.add(threadId, { toolName, reason });
-  return true;
+  if (!reason) return undefined;
+  return (async () => {
+    await context.settle(requestId, { behavior: 'allow', scope: 'once', by: { type: 'auto', reason } });
+    context.batcher.add(threadId, { toolName, reason });
+  })();
 }

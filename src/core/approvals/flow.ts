@@ -214,7 +214,11 @@ export class ApprovalFlow {
     if (options.signal) this.#cancelOnAbort(requestId, options.signal);
     const auto = { host: this.#host, rules: this.rules, timers: this.timers, batcher: this.#batcher };
     const settle = (id: string, decision: PendingDecision) => this.settle(id, decision);
-    if (await decideWithoutAsking({ ...auto, settle }, threadId, threadKey, request)) return requestId;
+    const decided = decideWithoutAsking({ ...auto, settle }, threadId, threadKey, request);
+    if (decided) {
+      await decided;
+      return requestId;
+    }
     this.#host.stopTyping(threadId);
     await this.#showCard(threadId, requestId, this.#approvalCard(request));
     const shown = this.pending.get(requestId);
