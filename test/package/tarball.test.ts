@@ -7,7 +7,7 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeTelegramServer } from '../../src/testing/index.js';
+import { FakeDiscordServer, FakeSlackServer, FakeTelegramServer } from '../../src/testing/index.js';
 import { createPackedProject, type PackedProject, runInProject, startInProject } from './packed-project.js';
 
 const TSX = ['--import', 'tsx'];
@@ -74,6 +74,72 @@ describe('the packed package, installed as the README says', () => {
     }
   }, 180_000);
 
+  it('the Slack and Discord snippets reach the person through their fakes; a tap on Allow ends them', async () => {
+    project.copy('examples/slack-quick-start.ts');
+    project.copy('examples/discord-quick-start.ts');
+    await using slack = new FakeSlackServer({ rateLimits: false });
+    await slack.start();
+    const channel = slack.createChannel({ name: 'agents' });
+    const ann = slack.addUser({ id: 'U0ANN', name: 'ann' });
+    await using discord = new FakeDiscordServer();
+    await discord.start();
+    const control = discord.createTextChannel({ name: 'agents' });
+    const olivia = { id: '3000000000000000001', username: 'olivia' };
+    // Both at once: one wait for the two processes.
+    const slackRun = startInProject(project.dir, [...TSX, 'examples/slack-quick-start.ts'], {
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_APP_TOKEN: slack.appToken,
+      SLACK_CHANNEL_ID: channel,
+      SLACK_USER_ID: ann,
+      SLACK_API_URL: slack.apiUrl,
+    });
+    const discordRun = startInProject(project.dir, [...TSX, 'examples/discord-quick-start.ts'], {
+      DISCORD_BOT_TOKEN: discord.token,
+      DISCORD_CHANNEL_ID: control,
+      DISCORD_USER_ID: olivia.id,
+      DISCORD_API_URL: discord.apiUrl,
+    });
+    try {
+      const slackCard = await slack.waitFor(
+        () =>
+          slack
+            .channelMessages(channel)
+            .flatMap((parent) => slack.threadMessages(channel, parent.ts))
+            .find((m) => m.botPosted && m.buttons.some((b) => b.text === 'Allow')),
+        { timeoutMs: 60_000, description: 'the Slack approval card' },
+      );
+      expect(
+        slack
+          .channelMessages(channel)
+          .map((m) => m.text)
+          .join('\n'),
+      ).toContain('My Agent Task');
+      slack.userClicks({ channel, message: slackCard.ts, user: ann, buttonText: 'Allow' });
+      const discordCard = await discord.waitFor(
+        () =>
+          discord
+            .threads(control)
+            .flatMap((thread) => discord.channelMessages(thread.id).map((message) => ({ thread, message })))
+            .find(({ message }) => message.components.flat().some((b) => b.label === 'Allow')),
+        { timeoutMs: 60_000, what: 'the Discord approval card' },
+      );
+      expect(discordCard.thread.name).toBe('My Agent Task');
+      await discord.userClicks({
+        channelId: discordCard.thread.id,
+        messageId: discordCard.message.id,
+        label: 'Allow',
+        user: olivia,
+      });
+      expect(await slackRun.exited).toBe(0);
+      expect(await discordRun.exited).toBe(0);
+      expect(slackRun.stdout()).toBe('allow\n');
+      expect(discordRun.stdout()).toBe('allow\n');
+    } finally {
+      slackRun.kill('SIGKILL');
+      discordRun.kill('SIGKILL');
+    }
+  }, 180_000);
+
   it('custom commands and the runner registry snippets run', async () => {
     project.copy('examples/custom-commands.ts');
     project.copy('examples/runner-registry.ts');
@@ -121,7 +187,14 @@ describe('the packed package, installed as the README says', () => {
   }, 120_000);
 
   it('the snippets typecheck against the published types', async () => {
-    const files = ['quick-start.ts', 'testing-offline.ts', 'custom-commands.ts', 'runner-registry.ts'];
+    const files = [
+      'quick-start.ts',
+      'testing-offline.ts',
+      'custom-commands.ts',
+      'runner-registry.ts',
+      'slack-quick-start.ts',
+      'discord-quick-start.ts',
+    ];
     for (const file of files) project.copy(`examples/${file}`);
     const tsconfig = (skipLibCheck: boolean, include: readonly string[]) =>
       JSON.stringify({
