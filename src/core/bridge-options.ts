@@ -46,6 +46,12 @@ export interface BridgeOptions {
   readonly notificationQuietMs?: number;
   /** Minimum time between two error notices in a thread. @defaultValue 0 (no debouncing) */
   readonly errorDebounceMs?: number;
+  /**
+   * How long `stop()` waits for queued output before it disconnects anyway (a platform that answers nothing
+   * must not hold a stop forever). Output still queued then is logged as not delivered.
+   * @defaultValue 10000
+   */
+  readonly stopDrainMs?: number;
   /** Time a person has to answer an approval before it is denied. @defaultValue 30 minutes */
   readonly approvalTimeoutMs?: number;
   /**
@@ -73,6 +79,12 @@ export interface BridgeOptions {
    */
   readonly secretMasking?: SecretMaskingOptions;
 }
+
+/** The defaults of {@link BridgeOptions} that the base bridge applies itself. */
+export const BRIDGE_DEFAULTS = {
+  errorDebounceMs: 0,
+  stopDrainMs: 10_000,
+} as const satisfies Partial<Record<keyof BridgeOptions, unknown>>;
 
 /** The state emoji of `sendStatus`. */
 export const STATE_EMOJI: Record<ThreadState, string> = {

@@ -12,11 +12,12 @@ import type { PendingDecision, SettleResult } from './approvals/pending.js';
 import { Authorizer } from './auth.js';
 import { type BridgeEngine, createBridgeEngine } from './bridge-engine.js';
 import type { BridgeInbound } from './bridge-inbound.js';
-import { type BridgeOptions, STATE_EMOJI } from './bridge-options.js';
+import { BRIDGE_DEFAULTS, type BridgeOptions, STATE_EMOJI } from './bridge-options.js';
 import { CommandRegistry } from './commands.js';
 import { ErrorDebouncer } from './debounce.js';
 import { ConfigError, TetherError, UnknownThreadError } from './errors.js';
 import { HandlerSet } from './handlers.js';
+import { type Deferred, deferred, settleWithin } from './lifecycle.js';
 import type { Outbox, OutboxTransport, OutgoingMessage } from './outbox.js';
 import { fileBytes, type OutgoingFile, safeFileName } from './outgoing-file.js';
 import type { RateLimit } from './rate-limiter.js';
@@ -42,7 +43,14 @@ import {
 } from './types.js';
 import { TypingIndicators } from './typing.js';
 
-export { type BridgeOptions, STATE_EMOJI } from './bridge-options.js';
+export { BRIDGE_DEFAULTS, type BridgeOptions, STATE_EMOJI } from './bridge-options.js';
+
+/** The answer to a tap whose handling failed (the error is logged). */
+export const TAP_FAILED_ANSWER: TapAnswer = {
+  text: 'Something went wrong; it was logged. Try again or answer with text.',
+  alert: true,
+  outcome: 'info',
+};
 
 /** Base class of every bridge. */
 export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
@@ -67,7 +75,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
   #state: 'idle' | 'starting' | 'running' | 'stopping' = 'idle';
   #starting: Promise<void> | undefined;
   #abort = new AbortController();
-  #stopped: { promise: Promise<void>; resolve: () => void; settled: boolean } = Bridge.#deferred();
+  #stopped: Deferred<void> = deferred();
 
   constructor(options: BridgeOptions, platform: string) {
     this.options = options;
@@ -78,7 +86,10 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
     this.#store =
       options.store ??
       (options.dataDir === ':memory:' ? new MemoryStore() : SqliteStore.open(options.dataDir));
-    this.#debouncer = new ErrorDebouncer(this.clock, options.errorDebounceMs ?? 0);
+    this.#debouncer = new ErrorDebouncer(
+      this.clock,
+      options.errorDebounceMs ?? BRIDGE_DEFAULTS.errorDebounceMs,
+    );
     this.auth = new Authorizer({
       platform,
       store: this.#store,
@@ -148,7 +159,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
     this.#state = 'starting';
     this.#abort = new AbortController();
     // A waitUntilStopped() from before this start keeps its promise; only a settled one is replaced.
-    if (this.#stopped.settled) this.#stopped = Bridge.#deferred();
+    if (this.#stopped.settled) this.#stopped = deferred();
     this.#starting = (async () => {
       try {
         this.#setupEngine();
@@ -193,7 +204,10 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
     return this.#starting;
   }
 
-  /** Stop: flush notices, wait for queued output, disconnect. Idempotent. */
+  /**
+   * Stop: flush notices, wait for queued output (at most `stopDrainMs`), disconnect. Idempotent. A failing
+   * `disconnect()` is logged, never thrown: the bridge is stopped either way.
+   */
   async stop(): Promise<void> {
     if (this.#state === 'idle' && !this.#starting) {
       this.#stopped.resolve();
@@ -209,8 +223,15 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
     this.#state = 'stopping';
     this.#typing.stopAll();
     this.#engine?.flow.dispose();
-    await Promise.allSettled([this.#engine?.outbox.drain()]);
-    await Promise.allSettled([this.disconnect()]);
+    await this.#drainBounded();
+    try {
+      await this.disconnect();
+    } catch (error) {
+      this.logger.warn(
+        { err: error, platform: this.platform },
+        'disconnecting failed; the bridge is stopped anyway',
+      );
+    }
     if (this.#ownsStore) {
       this.#store.close();
       this.#storeClosed = true;
@@ -402,13 +423,22 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
     return this.inbound.message(message);
   }
 
-  /** Deliver a button tap; returns the short answer to show the person. */
-  protected handleTap(tap: {
+  /**
+   * Deliver a button tap; returns the short answer to show the person. Never rejects: when handling the tap
+   * throws, the error is logged and the answer is {@link TAP_FAILED_ANSWER}, so the platform always answers
+   * the tap (Discord would otherwise show "This interaction failed", Telegram a spinner that never stops).
+   */
+  protected async handleTap(tap: {
     threadId: ThreadId | undefined;
     user: ChatUser;
     payload: string;
   }): Promise<TapAnswer> {
-    return this.inbound.tap(tap);
+    try {
+      return await this.inbound.tap(tap);
+    } catch (error) {
+      this.logger.error({ err: error, platform: this.platform }, 'handling a button tap failed');
+      return TAP_FAILED_ANSWER;
+    }
   }
 
   /**
@@ -555,20 +585,22 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
     if (!this.#threads.has(threadId)) throw new UnknownThreadError(threadId);
   }
 
-  static #deferred(): { promise: Promise<void>; resolve: () => void; settled: boolean } {
-    let done!: () => void;
-    const promise = new Promise<void>((r) => {
-      done = r;
-    });
-    const deferred = {
-      promise,
-      settled: false,
-      resolve: () => {
-        deferred.settled = true;
-        done();
-      },
-    };
-    return deferred;
+  /** Wait for queued output, at most `stopDrainMs` on the bridge's clock. */
+  async #drainBounded(): Promise<void> {
+    const outbox = this.#engine?.outbox;
+    if (!outbox) return;
+    const ms = this.options.stopDrainMs ?? BRIDGE_DEFAULTS.stopDrainMs;
+    const drained = await settleWithin(
+      outbox.drain().catch(() => undefined),
+      ms,
+      this.clock,
+    );
+    if (drained.timedOut) {
+      this.logger.warn(
+        { platform: this.platform, stopDrainMs: ms },
+        'output was still queued when the bridge stopped: it was not delivered',
+      );
+    }
   }
 
   /** A fresh request id. */

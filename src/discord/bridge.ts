@@ -39,7 +39,6 @@ import {
 } from './transport.js';
 
 /** The answer to a click whose handling failed. */
-const TAP_FAILED_TEXT = 'Something went wrong; it was logged. Try again or answer with text.';
 
 /** Options of {@link DiscordBridge}. */
 export interface DiscordBridgeConfig extends BridgeOptions {
@@ -321,14 +320,8 @@ export class DiscordBridge extends Bridge {
     if (channelId !== undefined) {
       await this.#postsInFlight.settled(channelId, (this.#config.interactionReplyMs ?? 2000) / 2);
     }
-    // Discord says "This interaction failed" to a click nobody answers: a tap whose handling throws is still
-    // answered (as Telegram answers its callback query).
-    const work = this.handleTap({ threadId, user, payload: interaction.data.custom_id }).catch(
-      (error: unknown): TapAnswer => {
-        this.logger.error({ err: error }, 'discord: handling a button tap failed');
-        return { text: TAP_FAILED_TEXT, alert: true, outcome: 'info' };
-      },
-    );
+    // Never rejects (the base class answers a failed tap): Discord says "This interaction failed" otherwise.
+    const work = this.handleTap({ threadId, user, payload: interaction.data.custom_id });
     const api = this.#api;
     const content = (answer: TapAnswer) => escapeDiscordText(answer.text).slice(0, DISCORD_MESSAGE_LIMIT);
     let release: () => void = () => undefined;

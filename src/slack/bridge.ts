@@ -11,6 +11,7 @@ import { type Card, escapeMarkdown } from '../core/approvals/cards.js';
 import type { TapAnswer } from '../core/approvals/flow.js';
 import { Bridge, type BridgeOptions } from '../core/bridge.js';
 import { ConfigError } from '../core/errors.js';
+import { settleWithin } from '../core/lifecycle.js';
 import type { OutboxTransport, OutgoingMessage } from '../core/outbox.js';
 import { fileBytes, type OutgoingFile, safeFileName } from '../core/outgoing-file.js';
 import type { RateLimit } from '../core/rate-limiter.js';
@@ -187,9 +188,9 @@ export class SlackBridge extends Bridge {
   protected override async disconnect(): Promise<void> {
     const socket = this.#socket;
     this.#socket = undefined;
-    await this.#bounded(Promise.allSettled([...this.#inFlight]), 2000);
+    await settleWithin(Promise.allSettled([...this.#inFlight]), 2000);
     if (!socket) return;
-    await this.#bounded(
+    await settleWithin(
       socket.disconnect().catch(() => undefined),
       3000,
     );
@@ -323,17 +324,6 @@ export class SlackBridge extends Bridge {
     } catch (error) {
       this.logger.warn({ err: error, platform: SLACK }, 'could not post an ephemeral answer');
     }
-  }
-
-  async #bounded(work: Promise<unknown>, ms: number): Promise<void> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([
-      work,
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, ms);
-      }),
-    ]);
-    clearTimeout(timer);
   }
 }
 

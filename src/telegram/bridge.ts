@@ -7,8 +7,9 @@
 import type { CallbackQuery, Message, UserFromGetMe } from '@grammyjs/types';
 import { Bot, InputFile, type Transformer } from 'grammy';
 import type { Card } from '../core/approvals/cards.js';
-import { Bridge, type BridgeOptions } from '../core/bridge.js';
+import { Bridge, type BridgeOptions, TAP_FAILED_ANSWER } from '../core/bridge.js';
 import { ConfigError } from '../core/errors.js';
+import { deferred } from '../core/lifecycle.js';
 import type { OutboxTransport, OutgoingMessage } from '../core/outbox.js';
 import { fileBytes, type OutgoingFile, safeFileName } from '../core/outgoing-file.js';
 import type { RateLimit } from '../core/rate-limiter.js';
@@ -95,7 +96,7 @@ export class TelegramBridge extends Bridge {
   #autoRetryInstalled = false;
   readonly #apiRoot: string | undefined;
   /** Opens once `start()` has finished, so updates polled during start-up wait for restored approvals. */
-  #ready = gate();
+  #ready = deferred();
 
   /** @param config - see {@link TelegramBridgeConfig}. */
   constructor(config: TelegramBridgeConfig) {
@@ -194,7 +195,7 @@ export class TelegramBridge extends Bridge {
     await this.#polling;
     this.#polling = undefined;
     await this.#settleInflight();
-    this.#ready = gate();
+    this.#ready = deferred();
   }
 
   protected override async openThread(name: string): Promise<string> {
@@ -281,7 +282,7 @@ export class TelegramBridge extends Bridge {
       }
     } catch (error) {
       this.logger.error({ platform: 'telegram', err: this.#safe(error) }, 'handling a button tap failed');
-      answer = { text: 'Something went wrong; it was logged. Try again or answer with text.' };
+      answer = { text: TAP_FAILED_ANSWER.text };
     }
     try {
       await this.#bot.api.answerCallbackQuery(query.id, answer);
@@ -387,14 +388,6 @@ export class TelegramBridge extends Bridge {
 }
 
 /** A promise with its resolver (Promise.withResolvers needs Node 22). */
-function gate(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
-}
-
 /**
  * `@grammyjs/auto-retry` (bounded) for calls outside the outbox; the outbox and grammY retry their own.
  * Loaded when the bridge connects, so a missing install is one line naming the package to install.

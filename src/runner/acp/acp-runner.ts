@@ -21,6 +21,7 @@ import {
   type SessionNotification,
 } from '@agentclientprotocol/sdk';
 import { ConfigError, TetherError } from '../../core/errors.js';
+import { rejectAfter } from '../../core/lifecycle.js';
 import type { ApprovalDecision, Logger } from '../../core/types.js';
 import { silentLogger } from '../../core/types.js';
 import { activityLine } from '../activity-line.js';
@@ -447,14 +448,11 @@ export function splitCommandLine(line: string): string[] {
 
 /** The promise's value, or an error naming `method` when the agent has not answered within `ms`. */
 function answerWithin<T>(method: string, ms: number, promise: Promise<T>): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new TetherError('NETWORK', `no answer to ${method} within ${ms / 1000} s`)),
-      ms,
-    );
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  return rejectAfter(
+    promise,
+    ms,
+    () => new TetherError('NETWORK', `no answer to ${method} within ${ms / 1000} s`),
+  );
 }
 
 function signalTree(child: ChildProcessWithoutNullStreams, signal: NodeJS.Signals): void {

@@ -11,6 +11,7 @@ import type {
   Query,
   SDKUserMessage,
 } from '@anthropic-ai/claude-agent-sdk';
+import { settleWithin } from '../../core/lifecycle.js';
 import type { ApprovalDecision, ChoiceDecision, Logger } from '../../core/types.js';
 import { silentLogger } from '../../core/types.js';
 import { agentEnvironment } from '../agent-environment.js';
@@ -162,19 +163,13 @@ export class ClaudeRunner implements Runner {
     const grace = this.#options.stopGraceMs ?? 5000;
     session.pending.cancelAll(STOPPED);
     if (session.turnStartedAt !== undefined && session.query !== undefined) {
-      await withTimeout(
+      await settleWithin(
         session.query.interrupt().catch(() => undefined),
         grace,
       );
     }
     session.input.end();
-    if (
-      !(await withTimeout(
-        session.done.then(() => true),
-        grace,
-      ))
-    )
-      session.abort.abort();
+    if ((await settleWithin(session.done, grace)).timedOut) session.abort.abort();
     await session.done;
     return session.exitCode ?? null;
   }
@@ -350,13 +345,4 @@ export class ClaudeRunner implements Runner {
 
 function userMessage(text: string): SDKUserMessage {
   return { type: 'user', message: { role: 'user', content: text }, parent_tool_use_id: null };
-}
-
-/** Resolves with the promise's value, or false after `ms`. */
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | false> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -6,6 +6,7 @@
  */
 
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { settleWithin } from '../../core/lifecycle.js';
 import type { ApprovalDecision, Logger } from '../../core/types.js';
 import { silentLogger } from '../../core/types.js';
 import { mergedAgentEnvironment } from '../agent-environment.js';
@@ -191,7 +192,7 @@ export class CodexRunner implements Runner {
     session.pending.cancelAll('The session was stopped');
     const turnId = session.turnId;
     if (turnId !== undefined) {
-      await withTimeout(
+      await settleWithin(
         session.rpc.request('turn/interrupt', { threadId: session.threadId, turnId }).catch(() => undefined),
         grace,
       );
@@ -477,13 +478,4 @@ function signalTree(child: ChildProcessWithoutNullStreams, signal: NodeJS.Signal
   } catch {
     child.kill(signal);
   }
-}
-
-/** Resolves with the promise's value, or false after `ms`. */
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | false> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
