@@ -1,6 +1,9 @@
 /**
- * agent-tether — supervise AI coding agents from chat. This entry point exports the platform-neutral
- * core only and loads no platform SDK; platforms live under `agent-tether/telegram`, `/slack`, `/discord`, `/web`.
+ * agent-tether — supervise AI coding agents from chat. This entry point exports what a user composes: the
+ * bridge base class and the in-memory bridge, the router, the stores, the approval decisions and cards, the
+ * formatting entry points and the errors. It loads no platform SDK; platforms live under
+ * `agent-tether/telegram`, `/slack`, `/discord`, `/web`; Markdown dialects under `agent-tether/format`.
+ * Engine parts (the approval flow, the outbox, the batcher…) are not exported: they are free to change.
  * @module
  */
 export {
@@ -10,43 +13,27 @@ export {
   type CardButton,
   describeDecision,
 } from './core/approvals/cards.js';
-export { type CardAction, PAYLOAD_LIMITS, PayloadCodec } from './core/approvals/codec.js';
-export { ApprovalFlow, DEFAULT_APPROVAL_TIMEOUT_MS, type TapAnswer } from './core/approvals/flow.js';
-export { type ParsedApprovalText, parseApprovalText, parseChoiceText } from './core/approvals/grammar.js';
+export { DEFAULT_APPROVAL_TIMEOUT_MS, type DecisionListener, type TapAnswer } from './core/approvals/flow.js';
 export type { PendingDecision, SettleResult } from './core/approvals/pending.js';
+export { DEFAULT_AUTO_APPROVE_MS, DEFAULT_NEVER_AUTO_APPROVE } from './core/approvals/timers.js';
+export type { Authorizer, AuthorizerOptions, PairingResult } from './core/auth.js';
 export {
-  AutoApproveTimers,
-  DEFAULT_AUTO_APPROVE_MS,
-  DEFAULT_NEVER_AUTO_APPROVE,
-  isInsideDirectory,
-  normaliseDirectory,
-} from './core/approvals/timers.js';
-export { Authorizer, type AuthorizerOptions, type PairingResult } from './core/auth.js';
-export { type BatchedNotice, describeBatch, NotificationBatcher } from './core/batcher.js';
-export { Bridge, type BridgeOptions, STATE_EMOJI } from './core/bridge.js';
-export {
-  type BuiltinCommand,
-  type CommandContext,
-  type CommandDef,
-  CommandRegistry,
-  parseCommand,
-} from './core/commands.js';
-export { ErrorDebouncer } from './core/debounce.js';
+  BRIDGE_DEFAULTS,
+  Bridge,
+  type BridgeOptions,
+  STATE_EMOJI,
+  TAP_FAILED_ANSWER,
+} from './core/bridge.js';
+export type { BuiltinCommand, CommandContext, CommandDef, CommandRegistry } from './core/commands.js';
 export * from './core/errors.js';
-export { HandlerSet } from './core/handlers.js';
+export type { HandlerSet } from './core/handlers.js';
 export {
   MEMORY_DEFAULT_USER,
   MemoryBridge,
   type MemoryBridgeOptions,
   type MemoryMessage,
 } from './core/memory-bridge.js';
-export {
-  Outbox,
-  type OutboxOptions,
-  type OutboxStats,
-  type OutboxTransport,
-  type OutgoingMessage,
-} from './core/outbox.js';
+export type { OutboxTransport, OutgoingMessage } from './core/outbox.js';
 export type { RateLimit } from './core/rate-limiter.js';
 export {
   DATABASE_FILE_NAME,

@@ -1,6 +1,8 @@
 /**
- * Formatting: Markdown parsed once (markdown-it) and rendered per platform, a tool-input humanizer, and chunking that
- * never breaks an entity, a code block or a surrogate pair. Pure functions; no platform SDK is imported.
+ * `agent-tether/format` — formatting: Markdown parsed once (markdown-it) and rendered per platform, a tool-input
+ * humanizer, and chunking that never breaks an entity, a code block or a surrogate pair. Pure functions; no
+ * platform SDK is imported. A platform that lives outside this package writes a {@link Dialect} (a small table
+ * of renderers) and renders with {@link renderWithDialect}.
  * @module
  */
 import { chunkTokens, MIN_CHUNK_LIMIT, PLATFORM_LIMITS } from './chunk.js';
@@ -20,11 +22,14 @@ export type { FormatToolInputOptions, FormattedToolInput } from './humanize.js';
 export { formatToolInput, formatToolInputFull, humanizeEnumValue, humanizeKey } from './humanize.js';
 export { parseMarkdown } from './markdown.js';
 export { renderPlainText } from './plain.js';
+export { plainDialect } from './plain-dialect.js';
+export type { Dialect, MarkPair, RenderContext } from './render-tree.js';
 export { escapeSlackText, renderSlackMrkdwn } from './slack.js';
 export { escapeTelegramHtml, renderTelegramHtml } from './telegram.js';
 export { telegramVisibleText, validateTelegramHtml } from './telegram-validate.js';
 export type { RenderToken } from './tokens.js';
-export { escapeWebHtml, renderWebHtml } from './web.js';
+export { textToken, wrapTokens } from './tokens.js';
+export { escapeWebHtml, renderWebHtml, webDialect } from './web.js';
 
 /** The outputs {@link renderChunks} can produce. */
 export type FormatTarget = 'telegram' | 'slack' | 'discord' | 'web' | 'plain';
@@ -71,4 +76,24 @@ export function renderChunks(
   const limit = options.limit ?? (platform === 'plain' ? DEFAULT_PLAIN_LIMIT : PLATFORM_LIMITS[platform]);
   if (!Number.isInteger(limit) || limit < MIN_CHUNK_LIMIT) chunkTokens([], limit);
   return renderMarkdownChunks(md, DIALECTS[platform], limit);
+}
+
+/**
+ * Renders Markdown with a platform's own {@link Dialect} and splits it into messages of at most `limit`
+ * UTF-16 code units, with the same guarantees as {@link renderChunks} (formatting closed and reopened at a
+ * split, code blocks kept, never an empty chunk).
+ * @param md - Markdown source.
+ * @param dialect - how the platform writes each construct; start from `plainDialect` or `webDialect`.
+ * @param limit - the platform's message limit, at least {@link MIN_CHUNK_LIMIT}.
+ * @throws ConfigError when `limit` is below {@link MIN_CHUNK_LIMIT}.
+ * @example
+ * ```ts
+ * import { plainDialect, renderWithDialect } from 'agent-tether/format';
+ * const shouting = { ...plainDialect, escape: (text: string) => text.toUpperCase() };
+ * renderWithDialect('**hi** there', shouting, 2000); // ['HI THERE']
+ * ```
+ */
+export function renderWithDialect(md: string, dialect: Dialect, limit: number): string[] {
+  if (!Number.isInteger(limit) || limit < MIN_CHUNK_LIMIT) chunkTokens([], limit);
+  return renderMarkdownChunks(md, dialect, limit);
 }

@@ -5,5 +5,4 @@
 
 export { createTelegramBridge, TelegramBridge, type TelegramBridgeConfig } from './bridge.js';
 export { MAX_CALLBACK_DATA_BYTES, renderTelegramCard, toInlineKeyboard } from './cards.js';
-export { isHtmlRefused, isNotModified, redactToken, toTetherError } from './errors.js';
 export { GENERAL_REF, htmlToPlainText } from './transport.js';

@@ -53,4 +53,45 @@ describe('package entry points', () => {
     expect(typeof mod.MemoryBridge).toBe('function');
     expect(typeof mod.BridgeRouter).toBe('function');
   });
+
+  it('the root entry exports what a user composes, not engine internals', async () => {
+    const mod: Record<string, unknown> = await import('../../src/index.js');
+    for (const name of [
+      'Bridge',
+      'BridgeRouter',
+      'MemoryBridge',
+      'SqliteStore',
+      'MemoryStore',
+      'TetherError',
+    ]) {
+      expect(typeof mod[name], name).toBe('function');
+    }
+    for (const name of ['renderChunks', 'formatToolInput', 'buildApprovalCard', 'describeDecision']) {
+      expect(typeof mod[name], name).toBe('function');
+    }
+    for (const internal of [
+      'ApprovalFlow',
+      'Outbox',
+      'HandlerSet',
+      'NotificationBatcher',
+      'ErrorDebouncer',
+    ]) {
+      expect(mod[internal], internal).toBeUndefined();
+    }
+  });
+
+  it('agent-tether/format lets a platform outside the package render with its own dialect', async () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { exports: Record<string, unknown> };
+    expect(pkg.exports['./format']).toEqual({
+      types: './dist/format/index.d.ts',
+      import: './dist/format/index.js',
+    });
+    expect(
+      [...reachableBareImports('src/format/index.ts')].filter((s) => PLATFORM_SDKS.some((re) => re.test(s))),
+    ).toEqual([]);
+    const { plainDialect, renderWithDialect } = await import('../../src/format/index.js');
+    const shouting = { ...plainDialect, escape: (text: string) => text.toUpperCase() };
+    expect(renderWithDialect('**hi** there', shouting, 2000)).toEqual(['HI THERE']);
+    expect(() => renderWithDialect('hi', shouting, 3)).toThrow(/at least/);
+  });
 });
