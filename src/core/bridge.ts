@@ -390,6 +390,16 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
     return (await this.flow.wait(requestId)) as ApprovalDecision;
   }
 
+  /**
+   * Decide an approval without asking anyone when a rule or a running auto-approve timer does (deny rules and
+   * never-auto-approve as in {@link requestApproval}); only the audit record and the usual notice are written.
+   * Returns undefined when a person must decide: then call `requestApproval`. `serve` answers hooks with it.
+   */
+  decideWithoutPerson(threadId: ThreadId, options: RequestApprovalOptions): ApprovalDecision | undefined {
+    this.#requireThread(threadId);
+    return this.flow.decideWithoutPerson(threadId, options);
+  }
+
   /** Ask a person to pick an option and wait for the answer. */
   async requestChoice(threadId: ThreadId, options: RequestChoiceOptions): Promise<ChoiceDecision> {
     this.#requireThread(threadId);

@@ -18,7 +18,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/types.js';
 import { silentLogger } from '../core/types.js';
-import { secretMatches } from './daemon-files.js';
+import { secretChecker } from './daemon-files.js';
 
 /** What the endpoint serves; the serve composition implements it. */
 export interface ControlRoutes {
@@ -49,11 +49,13 @@ export class ControlEndpoint {
   readonly #server: Server;
   readonly #wss = new WebSocketServer({ noServer: true, maxPayload: DEFAULT_MAX_BODY });
   readonly #logger: Logger;
+  readonly #secretMatches: (presented: string) => boolean;
   #port = 0;
 
   constructor(options: ControlEndpointOptions) {
     this.#o = options;
     this.#logger = options.logger ?? silentLogger;
+    this.#secretMatches = secretChecker(options.secret);
     this.#server = createServer((req, res) => {
       this.#handle(req, res).catch((error: unknown) => {
         this.#logger.warn({ err: error, url: req.url }, 'control request failed');
@@ -111,7 +113,7 @@ export class ControlEndpoint {
   #authorized(req: IncomingMessage): boolean {
     const header = req.headers.authorization ?? '';
     const presented = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-    return secretMatches(presented, this.#o.secret);
+    return this.#secretMatches(presented);
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -60,9 +60,14 @@ export function readSecret(dataDir: string): string | undefined {
 
 /** Constant-time comparison of a presented secret with the real one (hashes first, so lengths may differ). */
 export function secretMatches(presented: string, secret: string): boolean {
-  const a = createHash('sha256').update(presented).digest();
-  const b = createHash('sha256').update(secret).digest();
-  return timingSafeEqual(a, b) && secret.length > 0;
+  return secretChecker(secret)(presented);
+}
+
+/** {@link secretMatches} for one secret, hashed once (the control endpoint checks every request). */
+export function secretChecker(secret: string): (presented: string) => boolean {
+  const expected = createHash('sha256').update(secret).digest();
+  return (presented) =>
+    timingSafeEqual(createHash('sha256').update(presented).digest(), expected) && secret.length > 0;
 }
 
 /** Whether a process with this pid is alive. */

@@ -24,6 +24,14 @@ export interface HookSessionsOptions {
   readonly store: Store;
   /** Whether the hub already shows this session (after a restart). */
   readonly isKnown: (key: SessionKey) => boolean;
+  /**
+   * Decides a permission request at once when no person needs to (a rule or a running timer), or returns
+   * undefined. Only when the hub runs in this process; otherwise every request takes the bus.
+   */
+  readonly decideWithoutPerson?: (
+    key: SessionKey,
+    request: { readonly toolName: string; readonly toolInput: Record<string, unknown> },
+  ) => ApprovalDecision | undefined;
   readonly logger?: Logger;
   /** How often live transcripts are polled for new lines. @defaultValue 1000 */
   readonly pollMs?: number;
@@ -100,6 +108,10 @@ export class HookSessions {
     const sessionId = typeof body.session_id === 'string' ? body.session_id : undefined;
     if (!sessionId || !/^[\w-]{1,100}$/.test(sessionId)) return {};
     const session = this.#session(sessionId, body, name);
+    if (name === 'PermissionRequest') {
+      const fast = this.#decideAtOnce(session, body);
+      if (fast) return fast;
+    }
     this.#tail(session);
     switch (name) {
       case 'PermissionRequest':
@@ -189,6 +201,25 @@ export class HookSessions {
     }
     this.#o.store.setValue(offsetKey(id), String(offset));
     return session;
+  }
+
+  /**
+   * A request a rule or a running timer decides is answered here, before anything is stored or published (the
+   * transcript poll shows its output). Stop requests, open requests of the session, plans and questions take
+   * the usual path.
+   */
+  #decideAtOnce(session: HookSession, body: Record<string, unknown>): HookAnswer | undefined {
+    const decide = this.#o.decideWithoutPerson;
+    if (!decide || session.stopRequested || session.open.size > 0) return undefined;
+    const toolName = body.tool_name;
+    if (typeof toolName !== 'string' || toolName === 'ExitPlanMode' || toolName === 'AskUserQuestion')
+      return undefined;
+    const toolInput =
+      body.tool_input !== null && typeof body.tool_input === 'object'
+        ? (body.tool_input as Record<string, unknown>)
+        : {};
+    const decision = decide(session.key, { toolName, toolInput });
+    return decision ? permissionAnswer(toHookDecision(decision)) : undefined;
   }
 
   async #permission(

@@ -88,6 +88,8 @@ export class SessionHub {
   readonly #now: () => number;
   /** Open requests left by a holder that died: request id → the session and its source's request id. */
   readonly #adopted = new Map<string, { session: string; requestId: string }>();
+  /** Between start and stop (several hosts: while this one holds the platform connections). */
+  #running = false;
 
   constructor(options: SessionHubOptions) {
     this.#o = options;
@@ -113,6 +115,7 @@ export class SessionHub {
 
   /** Restore remembered sessions, listen to the bus and to people. Call after the bridges started. */
   start(): void {
+    this.#running = true;
     this.#restore();
     for (const bridge of this.#o.router.bridges) {
       this.#removers.push(
@@ -141,7 +144,41 @@ export class SessionHub {
 
   /** Stop listening. Sessions stay remembered in the store. */
   stop(): void {
+    this.#running = false;
     for (const remove of this.#removers.splice(0)) remove();
+  }
+
+  /**
+   * The fast path of a permission request no person needs to see: a rule or a running auto-approve timer of
+   * one of the session's threads decides it (deny rules and never-auto-approve apply as on a card's path), with
+   * no pending record, no card and no bus round trip. Undefined when a person must decide, or when this host
+   * does not show the session (then the request takes the bus like any other).
+   */
+  decideWithoutPerson(
+    key: SessionKey,
+    request: { readonly toolName: string; readonly toolInput: Record<string, unknown> },
+  ): ApprovalDecision | undefined {
+    if (!this.#running) return undefined;
+    const id = sessionKeyString(key);
+    const live = this.#live.get(id);
+    if (!live) return undefined;
+    const info = this.subscriber.sessions.get(id);
+    const directory = info?.header?.cwd ?? info?.cwd ?? live.cwd;
+    for (const t of this.#o.router.threadsOf(id)) {
+      try {
+        const decision = t.bridge.decideWithoutPerson(t.threadId, {
+          toolName: request.toolName,
+          input: request.toolInput,
+          ...(directory ? { directory } : {}),
+        });
+        if (decision) return decision;
+      } catch (error) {
+        // A thread that is gone or a bridge that stopped: the usual path reports it.
+        this.#logger.debug({ err: error, session: id }, 'no fast decision');
+        return undefined;
+      }
+    }
+    return undefined;
   }
 
   /** Whether a session is live. */

@@ -97,6 +97,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     store: options.sourceStore ?? options.store,
     logger,
     isKnown: (key) => hub.has(key),
+    decideWithoutPerson: (key, request) => hub.decideWithoutPerson(key, request),
   });
   const remote = new RemoteSessions({ bus, logger });
   const runners = new RunnerSessions({ bus, registry: options.registry, logger });

@@ -2,9 +2,11 @@
  * {@link SqliteStore}: the default, durable {@link Store} on better-sqlite3 (WAL mode, prepared statements).
  * @module
  */
+
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { TetherError } from '../errors.js';
+import { AuditBatch } from './audit-batch.js';
 import { DATABASE_FILE_NAME, defaultDataDir, prepareDatabaseFile, prepareDataDir } from './data-dir.js';
 import {
   type AuditRow,
@@ -161,6 +163,8 @@ export class SqliteStore implements Store {
   readonly path: string;
   #db: Database.Database | undefined;
   #statements: Statements | undefined;
+  #insertAudits: ((batch: readonly AuditEntry[]) => void) | undefined;
+  readonly #audits = new AuditBatch((entries) => this.#writeAudits(entries));
 
   /**
    * Opens (creating when needed) the database at `options.path` and migrates its schema.
@@ -363,22 +367,34 @@ export class SqliteStore implements Store {
     this.#s.deleteValue.run(key);
   }
 
+  /** Queued and written with the others of this turn of the event loop in one transaction (see AuditBatch). */
   audit(entry: AuditEntry): void {
-    this.#s.audit.run(
-      entry.at,
-      entry.platform,
-      entry.userId ?? null,
-      entry.userName ?? null,
-      entry.action,
-      entry.threadId ?? null,
-      entry.requestId ?? null,
-      entry.detail ?? null,
-    );
+    this.#s;
+    this.#audits.add(entry);
+  }
+
+  #writeAudits(entries: readonly AuditEntry[]): void {
+    const insert = this.#s.audit;
+    this.#insertAudits ??= this.#db?.transaction((batch: readonly AuditEntry[]) => {
+      for (const e of batch)
+        insert.run(
+          e.at,
+          e.platform,
+          e.userId ?? null,
+          e.userName ?? null,
+          e.action,
+          e.threadId ?? null,
+          e.requestId ?? null,
+          e.detail ?? null,
+        );
+    });
+    this.#insertAudits?.(entries);
   }
 
   /** Audit entries in the order they were written; with `limit`, the newest `limit` of them. */
   listAudit(filter: { threadId?: string; requestId?: string; limit?: number } = {}): AuditEntry[] {
     const limit = filter.limit === undefined ? -1 : Math.max(0, Math.floor(filter.limit));
+    this.#audits.flush();
     return this.#s.listAudit
       .all({ thread: filter.threadId ?? null, request: filter.requestId ?? null, limit })
       .map(toAudit);
@@ -386,6 +402,7 @@ export class SqliteStore implements Store {
 
   /** Closes the database. Idempotent; any later call throws a `STORE` error. */
   close(): void {
+    if (this.#db) this.#audits.flush();
     const db = this.#db;
     this.#db = undefined;
     this.#statements = undefined;
