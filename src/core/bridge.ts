@@ -600,8 +600,10 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
     const outbox = this.#engine?.outbox;
     if (!outbox) return;
     const ms = this.options.stopDrainMs ?? BRIDGE_DEFAULTS.stopDrainMs;
+    // Outcome cards of decisions just made are queued first (flow.idle()), then everything is delivered.
+    const flow = this.#engine?.flow;
     const drained = await settleWithin(
-      outbox.drain().catch(() => undefined),
+      Promise.allSettled([flow?.idle()]).then(() => outbox.drain().catch(() => undefined)),
       ms,
       this.clock,
     );

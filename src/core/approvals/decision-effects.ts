@@ -3,6 +3,7 @@
  * bridge's `onApprovalResponse` handler.
  * @module
  */
+import { setImmediate as afterMicrotasks } from 'node:timers';
 import { TetherError } from '../errors.js';
 import type { ApprovalDecision, ApprovalResponseDetails, Handlers, Logger } from '../types.js';
 import type { PendingDecision, PendingEntry } from './pending.js';
@@ -59,5 +60,32 @@ export async function notifyResponseHandler(
     await handler(threadId, entry.requestId, approved, details);
   } catch (error) {
     host.logger.error({ err: error, threadId }, 'onApprovalResponse handler threw');
+  }
+}
+
+/**
+ * What follows decisions (outcome cards, the handler), run once the caller awaiting the decision has heard it:
+ * rendering a card takes longer than handing over a decision, and a tap should free the agent as fast as a bare
+ * bot would. Tracks the work in flight so `stop()` and the fakes' `settle()` can wait for it.
+ */
+export class AfterDecisions {
+  readonly #running = new Set<Promise<void>>();
+
+  /** Runs `work` after every microtask queued so far (the decision's promise chain). */
+  async run(work: () => Promise<void>): Promise<void> {
+    // node:timers' setImmediate runs after every queued microtask; a test's fake timers do not replace it (this
+    // is not a wait for time).
+    const done = new Promise<void>((resolve) => afterMicrotasks(resolve)).then(work);
+    this.#running.add(done);
+    try {
+      await done;
+    } finally {
+      this.#running.delete(done);
+    }
+  }
+
+  /** Resolves once all work started so far (and any it started) is done. */
+  async idle(): Promise<void> {
+    while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
   }
 }

@@ -26,7 +26,7 @@ import {
   resolvedCard,
 } from './cards.js';
 import { PayloadCodec } from './codec.js';
-import { notifyResponseHandler, startTimerFor } from './decision-effects.js';
+import { AfterDecisions, notifyResponseHandler, startTimerFor } from './decision-effects.js';
 import { approvalBody } from './diff-card.js';
 import { EditThenApprove } from './edit-then-approve.js';
 import { editableField, editedBody } from './edits.js';
@@ -78,6 +78,7 @@ export class ApprovalFlow {
   /** Cards shown for open requests and the button tokens answered. */
   readonly #cards: ShownCards;
   readonly #listeners = new Set<DecisionListener>();
+  readonly #after = new AfterDecisions();
   /** This flow as the requester of the requests it awaits (see requester.ts). */
   #flowId = startFlow();
   /** Edited inputs of open requests and the corrections awaited ("Edit", then a reply). */
@@ -400,11 +401,18 @@ export class ApprovalFlow {
         this.#host.logger.error({ err: error, requestId }, 'a decision listener threw');
       }
     }
-    const cardsUpdated = this.#updateCards(threadId, entry, decision);
-    await notifyResponseHandler(this.#host, threadId, entry, decision);
-    await cardsUpdated;
-    this.#edits.forget(requestId);
+    await this.#after.run(async () => {
+      const cardsUpdated = this.#updateCards(threadId, entry, decision);
+      await notifyResponseHandler(this.#host, threadId, entry, decision);
+      await cardsUpdated;
+      this.#edits.forget(requestId);
+    });
     return result;
+  }
+
+  /** Resolves once the outcome cards and handlers of every decision so far are done (edits queued). */
+  idle(): Promise<void> {
+    return this.#after.idle();
   }
 
   /** Handle a button tap: validate the payload, then act. */
