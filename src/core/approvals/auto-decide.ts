@@ -7,8 +7,9 @@
 import type { NotificationBatcher } from '../batcher.js';
 import type { RuleCardActions } from '../rules/card-actions.js';
 import { describeRule } from '../rules/match.js';
-import type { ApprovalRequest } from '../types.js';
-import { escapeMarkdown } from './cards.js';
+import type { ApprovalDecision, ApprovalRequest } from '../types.js';
+import { describeDecider, escapeMarkdown } from './cards.js';
+import { notifyResponseHandler } from './decision-effects.js';
 import type { ApprovalHost } from './flow-types.js';
 import type { PendingDecision, SettleResult } from './pending.js';
 import type { AutoApproveTimers } from './timers.js';
@@ -54,4 +55,69 @@ export function decideWithoutAsking(
     await context.settle(requestId, { behavior: 'allow', scope: 'once', by: { type: 'auto', reason } });
     context.batcher.add(threadId, { toolName, reason });
   })();
+}
+
+/**
+ * The fast path of a request no person needs to see (`serve` answering a hook): decided as by
+ * {@link decideWithoutAsking} — rules first, then a running timer; never-auto-approve tools are never allowed —
+ * but with no pending request: only the audit entry, the usual notice and the `onApprovalResponse` handler.
+ * Undefined when a person must decide (then open the request as usual).
+ */
+export function decideAtOnce(
+  context: Omit<AutoDecideContext, 'settle' | 'host'> & {
+    readonly host: Pick<ApprovalHost, 'postText' | 'audit' | 'handlers' | 'logger' | 'platform'>;
+  },
+  threadId: string,
+  threadKey: string,
+  request: ApprovalRequest,
+): ApprovalDecision | undefined {
+  const { requestId, toolName } = request;
+  const ruled = context.rules.outcome(request);
+  const timer =
+    ruled.kind === 'none' ? context.timers.check(threadKey, toolName, request.directory) : undefined;
+  const decision: ApprovalDecision | undefined =
+    ruled.kind === 'decided'
+      ? ruled.decision
+      : timer
+        ? { behavior: 'allow', scope: 'once', by: { type: 'auto', reason: timer } }
+        : undefined;
+  if (decision === undefined || decision.behavior === 'timeout') return undefined;
+  const { host } = context;
+  host.audit({
+    action: `approval.${decision.behavior}`,
+    threadId,
+    requestId,
+    detail: describeDecider(decision.by),
+  });
+  if (ruled.kind === 'decided' && decision.behavior === 'deny') {
+    host
+      .postText(
+        threadId,
+        `🚫 ${escapeMarkdown(toolName)} denied by the rule "${escapeMarkdown(describeRule(ruled.rule))}"`,
+      )
+      .catch((error: unknown) => host.logger.warn({ err: error, threadId }, 'could not post a rule notice'));
+  } else {
+    context.batcher.add(threadId, {
+      toolName,
+      reason: ruled.kind === 'decided' ? `rule: ${describeRule(ruled.rule)}` : (timer ?? ''),
+    });
+  }
+  if (host.handlers.onApprovalResponse) {
+    const record = {
+      requestId,
+      threadId: threadKey,
+      platform: host.platform,
+      kind: 'approval' as const,
+      requestJson: JSON.stringify(request),
+      cardJson: '[]',
+      createdAt: 0,
+    };
+    void notifyResponseHandler(
+      host,
+      threadId,
+      { kind: 'approval', requestId, threadKey, request, record },
+      decision,
+    );
+  }
+  return decision;
 }

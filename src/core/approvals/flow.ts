@@ -10,13 +10,14 @@ import { ApprovalReminders } from '../reminders.js';
 import { RuleBook } from '../rules/book.js';
 import { RuleCardActions } from '../rules/card-actions.js';
 import type {
+  ApprovalDecision,
   ApprovalRequest,
   ChatUser,
   ChoiceRequest,
   RequestApprovalOptions,
   RequestChoiceOptions,
 } from '../types.js';
-import { decideWithoutAsking } from './auto-decide.js';
+import { decideAtOnce, decideWithoutAsking } from './auto-decide.js';
 import {
   buildApprovalCard,
   buildChoiceCard,
@@ -230,73 +231,19 @@ export class ApprovalFlow {
   }
 
   /**
-   * The fast path of a request no person needs to see: when a rule or a running auto-approve timer decides it
-   * (in the same order as {@link openApproval}: rules first, so a deny rule beats a timer and an ask rule makes a
-   * person decide; never-auto-approve tools are never allowed), record the audit entry, post the usual notice
-   * and return the decision — without opening a pending request or touching the typing indicator. Returns
-   * undefined when a person must decide (then open the request as usual).
+   * Decide a request a rule or a running timer decides, without a pending request, a card or the typing
+   * indicator (see {@link decideAtOnce}); undefined when a person must decide. `serve` answers hooks with it.
    */
   decideWithoutPerson(threadId: string, options: RequestApprovalOptions): ApprovalDecision | undefined {
-    const directory = options.directory ?? this.#host.directoryOf(threadId);
-    const requestId = options.requestId ?? randomUUID();
-    const request: ApprovalRequest = {
-      requestId,
-      toolName: options.toolName,
-      ...(options.input !== undefined ? { input: options.input } : {}),
-      ...(options.description !== undefined ? { description: options.description } : {}),
-      ...(directory !== undefined ? { directory } : {}),
-    };
+    const request = approvalRequestOf(
+      options.requestId ?? randomUUID(),
+      options,
+      options.directory ?? this.#host.directoryOf(threadId),
+    );
     const threadKey = this.#host.key(threadId);
-    const ruled = this.rules.outcome(request);
-    let decision: ApprovalDecision | undefined;
-    let timerReason: string | undefined;
-    if (ruled.kind === 'decided') decision = ruled.decision;
-    else if (ruled.kind === 'none') {
-      timerReason = this.timers.check(threadKey, request.toolName, directory);
-      if (timerReason)
-        decision = { behavior: 'allow', scope: 'once', by: { type: 'auto', reason: timerReason } };
-    }
-    if (decision === undefined || decision.behavior === 'timeout') return undefined;
-    this.#lastSettled.set(threadKey, { at: this.#o.clock.now(), userId: undefined });
-    this.#host.audit({
-      action: `approval.${decision.behavior}`,
-      threadId,
-      requestId,
-      detail: describeDecider(decision.by),
-    });
-    if (ruled.kind === 'decided' && decision.behavior === 'deny') {
-      this.#host
-        .postText(
-          threadId,
-          `🚫 ${escapeMarkdown(request.toolName)} denied by the rule "${escapeMarkdown(describeRule(ruled.rule))}"`,
-        )
-        .catch((error: unknown) =>
-          this.#host.logger.warn({ err: error, threadId }, 'could not post a notice'),
-        );
-    } else {
-      this.#batcher.add(threadId, {
-        toolName: request.toolName,
-        reason: ruled.kind === 'decided' ? `rule: ${describeRule(ruled.rule)}` : (timerReason ?? ''),
-      });
-    }
-    if (this.#host.handlers.onApprovalResponse) {
-      const entry: PendingEntry = {
-        kind: 'approval',
-        requestId,
-        threadKey,
-        request,
-        record: {
-          requestId,
-          threadId: threadKey,
-          platform: this.#host.platform,
-          kind: 'approval',
-          requestJson: '{}',
-          cardJson: '[]',
-          createdAt: this.#o.clock.now(),
-        },
-      };
-      void this.#notifyHandler(threadId, entry, decision);
-    }
+    const auto = { host: this.#host, rules: this.rules, timers: this.timers, batcher: this.#batcher };
+    const decision = decideAtOnce(auto, threadId, threadKey, request);
+    if (decision) this.#lastSettled.set(threadKey, { at: this.#o.clock.now(), userId: undefined });
     return decision;
   }
 
