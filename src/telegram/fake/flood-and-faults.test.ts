@@ -42,6 +42,19 @@ describe('FakeTelegramServer flood control', () => {
     expect(fake?.topicMessages(chatId).map((m) => m.text)).toEqual(['first', 'third']);
   });
 
+  it('counts an edit like a new message: editing within a second of the last call draws a 429', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const { bot, chatId } = await setUp();
+    const sent = await bot.api.sendMessage(chatId, 'streaming…');
+    const error = await refusal(bot.api.editMessageText(chatId, sent.message_id, 'streaming… more'));
+    expect(error.error_code).toBe(429);
+    expect(error.parameters.retry_after).toBe(1);
+    expect(fake?.topicMessages(chatId).map((m) => m.text)).toEqual(['streaming…']);
+    vi.setSystemTime(Date.now() + 1000);
+    await bot.api.editMessageText(chatId, sent.message_id, 'streaming… more');
+    expect(fake?.topicMessages(chatId).map((m) => m.text)).toEqual(['streaming… more']);
+  });
+
   it('limits a group to 20 messages a minute, reporting retry_after in scaled real seconds', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const { bot, chatId } = await setUp({ timeScale: 0.01, rateLimits: { perChatPerSecond: 100 } });

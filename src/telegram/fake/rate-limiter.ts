@@ -11,7 +11,7 @@ interface Window {
   readonly key: string;
 }
 
-/** Counts message-creating calls per chat, per group and globally, and says how long to wait when over. */
+/** Counts calls that create or edit messages per chat, per group and globally, and says how long to wait when over. */
 export class FloodControl {
   readonly #sent = new Map<string, number[]>();
   readonly #limits: Required<FakeTelegramRateLimits> | undefined;

@@ -3,7 +3,10 @@
  * @module
  */
 
-/** Flood limits the fake enforces on message-creating calls (`sendMessage`, `sendDocument`). */
+/**
+ * Flood limits the fake enforces on calls that create or edit messages (`sendMessage`, `sendDocument`,
+ * `sendPhoto`, `editMessageText`, `editMessageReplyMarkup`): an edit counts like a new message.
+ */
 export interface FakeTelegramRateLimits {
   /**
    * Messages per chat in any one-second window (fake time).

@@ -143,6 +143,8 @@ function applyEdit(context: MethodContext, message: MessageRecord, content: Mess
 const editMessageText: MethodHandler = (context, request) => {
   const { chat, message } = editableMessage(context, request);
   if (message.document) throw badRequest('there is no text in the message to edit');
+  // Edits count against the same flood limits as new messages (edit-in-place streaming is not free on Telegram).
+  consumeFloodQuota(context, chat);
   // Like Telegram, an edit without reply_markup removes the inline keyboard.
   applyEdit(context, message, readMessageContent(request.params, 'text'));
   return messageObject(chat, message);
@@ -150,6 +152,7 @@ const editMessageText: MethodHandler = (context, request) => {
 
 const editMessageReplyMarkup: MethodHandler = (context, request) => {
   const { chat, message } = editableMessage(context, request);
+  consumeFloodQuota(context, chat);
   applyEdit(context, message, { ...message.content, replyMarkup: readInlineKeyboard(request.params) });
   return messageObject(chat, message);
 };
