@@ -323,6 +323,8 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
     this.#requireThread(threadId);
     if (state === 'error' && !this.#debouncer.shouldSend(threadId)) return;
     if (state !== 'running') this.stopTyping(threadId);
+    // Auto-approve notices still held back for batching happened before this status: they go first.
+    this.#engine?.flow.flushNotices(threadId);
     const text = `${STATE_EMOJI[state]} Status: ${state.replace('_', ' ')}${detail ? ` — ${detail}` : ''}`;
     await this.postMarkdown(threadId, text);
   }

@@ -3,6 +3,7 @@
  * @module
  */
 
+import { describePerson } from '../core/people.js';
 import type { ApprovalDecision, ChoiceDecision } from '../core/types.js';
 import type { PermissionResolvedBy } from './types.js';
 
@@ -94,5 +95,5 @@ export function resolutionOf(answer: PendingAnswer): Resolution {
 export function describeDecider(decision: ApprovalDecision | ChoiceDecision): string {
   if (decision.behavior === 'timeout') return 'timeout';
   const by = decision.by;
-  return by.type === 'user' ? `${by.user.name} via ${by.user.platform}` : `auto-approve (${by.reason})`;
+  return by.type === 'user' ? describePerson(by.user) : `auto-approve (${by.reason})`;
 }

@@ -90,7 +90,7 @@ export class SessionSubscriber implements RunnerEvents {
     if (header.model) lines.push(`Model: ${escapeMarkdown(header.model)}`);
     const cwd = header.cwd ?? info.cwd;
     if (cwd) lines.push(`Directory: \`${cwd.replace(/`/g, "'")}\``);
-    if (header.approval) lines.push(`Permission mode: ${escapeMarkdown(header.approval)}`);
+    if (header.approval) lines.push(`Approval: ${escapeMarkdown(approvalWords(header.approval))}`);
     this.#send(sessionId, lines.join('\n'));
     this.#o.router.sendTyping(sessionId);
   }
@@ -279,4 +279,15 @@ function toApproval(choice: ChoiceDecision): ApprovalDecision {
     return { behavior: 'allow', scope: 'once', by: choice.by, updatedInput: { answer: choice.label } };
   if (choice.behavior === 'cancelled') return { behavior: 'deny', by: choice.by };
   return { behavior: 'timeout' };
+}
+
+/** The Agent SDK's permission modes in the CLI's words (`--approval ask`); other runners' names as they are. */
+const APPROVAL_WORDS: Readonly<Record<string, string>> = {
+  default: 'ask',
+  acceptEdits: 'acceptEdits',
+  bypassPermissions: 'bypass',
+};
+
+function approvalWords(mode: string): string {
+  return Object.hasOwn(APPROVAL_WORDS, mode) ? (APPROVAL_WORDS[mode] as string) : mode;
 }

@@ -62,7 +62,7 @@ export interface WebBridgeConfig
 }
 
 /** The name a web person is shown under (sessions are anonymous). */
-export const WEB_USER_NAME = 'web user';
+export const WEB_USER_NAME = 'you';
 
 /** The first line of a thread restored from the store. */
 export const RESTORED_NOTE =

@@ -43,7 +43,7 @@ async function act(who: { id: string }, action: (p: WebPageClient) => Promise<st
 
 const harness: BridgeHarness = {
   get owner() {
-    return { id: page?.userId ?? 'web:not-open-yet', name: 'web user' };
+    return { id: page?.userId ?? 'web:not-open-yet', name: 'you' };
   },
   stranger: { id: 'web:127.0.0.1', name: 'no valid token' },
   async setup({ handlers }) {

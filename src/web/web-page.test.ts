@@ -56,7 +56,7 @@ describe('WebBridge page', () => {
     expect(result).toMatchObject({
       behavior: 'allow',
       scope: 'once',
-      by: { type: 'user', user: { id: page.userId, name: 'web user', platform: 'web' } },
+      by: { type: 'user', user: { id: page.userId, name: 'you', platform: 'web' } },
     });
     for (const tab of [page, otherTab]) {
       await tab.waitFor(() => tab.texts(thread).at(-1)?.includes('Allowed'));
@@ -116,7 +116,7 @@ describe('WebBridge page', () => {
     expect(inputs[0]).toEqual({
       threadId: thread,
       text: 'now add a login page',
-      user: { id: page.userId, name: 'web user', platform: 'web' },
+      user: { id: page.userId, name: 'you', platform: 'web' },
     });
     expect(
       page

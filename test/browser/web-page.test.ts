@@ -98,7 +98,7 @@ describe.skipIf(!hasChromium)(`web page in Chromium (needs ${CHROMIUM})`, () => 
     const result = await decision;
     expect(result.behavior).toBe('allow');
     expect(result.behavior === 'allow' && result.by.type === 'user' && result.by.user.platform).toBe('web');
-    await page.getByText(/Allowed — web user via web/).waitFor();
+    await page.getByText(/Allowed — you \(web page\)/).waitFor();
     await page.locator('.toast').first().waitFor();
     expect(await page.getByRole('button', { name: 'Allow', exact: true }).count()).toBe(0);
 

@@ -94,9 +94,7 @@ describe('WebBridge state across a restart', () => {
     const tap = await page.taps(thread, 'Allow');
     expect(tap.alert).toBe(false);
     expect(answers).toMatchObject([{ requestId: 'deploy-1', approved: true }]);
-    await page.waitFor(() =>
-      page.texts(thread).some((text) => text.includes('✅ Allowed — web user via web')),
-    );
+    await page.waitFor(() => page.texts(thread).some((text) => text.includes('✅ Allowed — you (web page)')));
     // The card shows the outcome and offers nothing any more.
     const decided = page.messages(thread).find((m) => m.html.includes('npm publish'));
     expect(decided?.buttons.flat()).toEqual([]);

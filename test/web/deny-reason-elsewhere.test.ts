@@ -50,7 +50,7 @@ describe('a deny reason typed after the request was settled elsewhere', () => {
 
     await tabA.says(thread, 'too risky on a Friday');
     const told = await tabA.waitFor(() => tabA.texts(thread).find((t) => t.includes('already decided')));
-    expect(told).toMatch(/already decided \(allowed by web user via web\).*not used.*not sent to the agent/);
+    expect(told).toMatch(/already decided \(allowed by you \(web page\)\).*not used.*not sent to the agent/);
     expect(inputs).toEqual([]);
 
     // The next message is ordinary input again.

@@ -9,6 +9,7 @@ import {
   hiddenCharactersWarning,
   revealHiddenCharacters,
 } from '../../format/hidden-characters.js';
+import { describePerson } from '../people.js';
 import type {
   AgentPermissionOption,
   ApprovalDecision,
@@ -164,7 +165,7 @@ export function buildChoiceCard(request: ChoiceRequest, codec: PayloadCodec): Ca
 
 /** "alice (telegram)" or the auto-approve reason. */
 export function describeDecider(by: DecidedBy): string {
-  if (by.type === 'user') return `${by.user.name} via ${by.user.platform}`;
+  if (by.type === 'user') return describePerson(by.user);
   return by.rule !== undefined ? by.reason : `auto-approve (${by.reason})`;
 }
 

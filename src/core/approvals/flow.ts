@@ -177,6 +177,11 @@ export class ApprovalFlow {
     this.#batcher.flushAll();
   }
 
+  /** Post a thread's batched auto-approve notices now (before a status line, so they keep their place). */
+  flushNotices(threadId: string): void {
+    this.#batcher.flushThread(threadId);
+  }
+
   /** Drop a removed thread's queued notices. */
   forgetThread(threadId: string): void {
     this.#batcher.removeThread(threadId);

@@ -5,6 +5,7 @@
  */
 import { type Card, type CardButton, escapeMarkdown } from '../approvals/cards.js';
 import type { PayloadCodec } from '../approvals/codec.js';
+import { describePerson } from '../people.js';
 import type { StoredRule } from '../store/types.js';
 import type { ApprovalDecision, ApprovalRequest, ChatUser } from '../types.js';
 import type { RuleBook } from './book.js';
@@ -56,7 +57,7 @@ export class RuleCardActions {
   /** Store the rule the card offered (derived again from the same request, so it is the one shown). */
   alwaysAllow(request: ApprovalRequest, user: ChatUser): StoredRule | undefined {
     const spec = deriveAllowRule(request, request.suggestions);
-    return spec ? this.book.add(spec, `${user.name} via ${user.platform}`) : undefined;
+    return spec ? this.book.add(spec, describePerson(user)) : undefined;
   }
 
   /** The `/rules` card: each rule with a revoke button (config rules are listed without one). */

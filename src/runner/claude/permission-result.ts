@@ -5,6 +5,7 @@
  */
 
 import type { PermissionResult, PermissionUpdate } from '@anthropic-ai/claude-agent-sdk';
+import { describePerson } from '../../core/people.js';
 import type { ApprovalDecision, ChoiceDecision, ChoiceOption } from '../../core/types.js';
 import { NO_ANSWER_MESSAGE } from '../pending-answers.js';
 import type { RunnerQuestion } from '../types.js';
@@ -32,7 +33,7 @@ export function denyMessage(decision: ApprovalDecision | ChoiceDecision, signal?
     case 'deny':
       if (decision.reason !== undefined && decision.reason.trim() !== '') return decision.reason;
       return decision.by.type === 'user'
-        ? `Denied by ${decision.by.user.name} via ${decision.by.user.platform}`
+        ? `Denied by ${describePerson(decision.by.user)}`
         : `Denied by ${decision.by.reason}`;
     case 'cancelled':
       return decision.by.type === 'user'
