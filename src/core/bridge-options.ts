@@ -3,10 +3,12 @@
  * @module
  */
 import type { BuiltinCommand, CommandDef } from './commands.js';
+import type { AttachmentOptions } from './inbound-files.js';
 import type { ReminderOptions } from './reminders.js';
 import type { RuleSpec } from './rules/match.js';
 import type { SecretMaskingOptions } from './secrets/masker.js';
 import type { Store } from './store/types.js';
+import type { TranscriberOptions } from './transcriber.js';
 import type { Clock, Handlers, Logger, ThreadState } from './types.js';
 
 /** Options every bridge accepts. */
@@ -61,6 +63,18 @@ export interface BridgeOptions {
    * @defaultValue true
    */
   readonly endOrphanedRequests?: boolean;
+  /**
+   * Files people send in a thread: saved in `<dir>/<platform>-<thread>` (at most `maxBytes`, 20 MB by default)
+   * and given to `handlers.onAttachment`. See the README's "Files and voice notes from people".
+   */
+  readonly attachments?: AttachmentOptions;
+  /**
+   * Transcribe voice notes with this local command (`{file}` is the audio file; no shell; 2 min timeout): the
+   * transcript is shown in the thread and becomes input. Without one, a voice note is not downloaded and the
+   * person is told how to set one up.
+   * @example 'whisper-cli -m ~/models/ggml-base.en.bin -nt -f {file}'
+   */
+  readonly transcriber?: string | TranscriberOptions;
   /** Users always authorized (platform user ids). */
   readonly allowedUserIds?: Iterable<string | number>;
   /** A fixed pairing code; otherwise one is generated when pairing is on. Read it from `bridge.auth.pairingCode`. */

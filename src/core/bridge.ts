@@ -17,6 +17,7 @@ import { CommandRegistry } from './commands.js';
 import { ErrorDebouncer } from './debounce.js';
 import { ConfigError, TetherError, UnknownThreadError } from './errors.js';
 import { HandlerSet } from './handlers.js';
+import { InboundFiles, type IncomingFile } from './inbound-files.js';
 import { type Deferred, deferred, settleWithin } from './lifecycle.js';
 import type { Outbox, OutboxTransport, OutgoingMessage } from './outbox.js';
 import { fileBytes, type OutgoingFile, safeFileName } from './outgoing-file.js';
@@ -72,6 +73,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
   readonly #threads: ThreadBook;
   readonly #secrets: OutgoingSecrets;
   #engine: BridgeEngine | undefined;
+  #inboundFiles: InboundFiles | undefined;
   #state: 'idle' | 'starting' | 'running' | 'stopping' = 'idle';
   #starting: Promise<void> | undefined;
   #abort = new AbortController();
@@ -451,6 +453,39 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
       this.logger.error({ err: error, platform: this.platform }, 'handling a button tap failed');
       return TAP_FAILED_ANSWER;
     }
+  }
+
+  /**
+   * Deliver a file a person sent (photo, document, voice note): saved in the thread's attachment directory and
+   * given to `onAttachment`, or transcribed into input. Only authorized people's files are downloaded.
+   */
+  protected handleFile(file: IncomingFile): Promise<void> {
+    return this.#files().receive(file);
+  }
+
+  /** The directory where the files people send in `threadId` are saved. */
+  attachmentDir(threadId: ThreadId): string {
+    return this.#files().directoryOf(threadId);
+  }
+
+  #files(): InboundFiles {
+    this.#inboundFiles ??= new InboundFiles({
+      platform: this.platform,
+      auth: this.auth,
+      handlers: this.handlers,
+      logger: this.logger,
+      getThread: (id) => this.#threads.get(id),
+      reply: (id, markdown) => this.#reply(id, markdown),
+      audit: (entry) => this.audit(entry),
+      dataDir: this.options.dataDir,
+      ownsStore: this.#ownsStore,
+      attachments: this.options.attachments,
+      transcriber:
+        typeof this.options.transcriber === 'string'
+          ? { command: this.options.transcriber }
+          : this.options.transcriber,
+    });
+    return this.#inboundFiles;
   }
 
   /**

@@ -32,6 +32,12 @@ export class HandlerSet implements Handlers {
     for (const h of [...this.#sets]) await h.onInput?.(...args);
   };
 
+  readonly onAttachment = async (
+    ...args: Parameters<NonNullable<Handlers['onAttachment']>>
+  ): Promise<void> => {
+    for (const h of [...this.#sets]) await h.onAttachment?.(...args);
+  };
+
   readonly onApprovalResponse = async (
     ...args: Parameters<NonNullable<Handlers['onApprovalResponse']>>
   ): Promise<void> => {

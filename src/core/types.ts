@@ -138,6 +138,18 @@ export interface ApprovalResponseDetails {
   readonly decision: ApprovalDecision | ChoiceDecision;
 }
 
+/** A file a person sent, saved for the agent (`Handlers.onAttachment`, `Runner.sendAttachment`). */
+export interface IncomingAttachment {
+  /** Absolute path, directly inside the session's attachment directory. */
+  readonly path: string;
+  /** The saved file's name (sanitised, with a unique prefix). */
+  readonly fileName: string;
+  readonly kind: 'photo' | 'document';
+  readonly mimeType?: string;
+  readonly caption?: string;
+  readonly size: number;
+}
+
 /**
  * Callbacks the application provides. All optional; all may be async.
  * Errors thrown by a handler are caught, logged and reported in the thread — they never crash a bridge.
@@ -145,6 +157,11 @@ export interface ApprovalResponseDetails {
 export interface Handlers {
   /** Plain text a person wrote in a thread (not a command, not an approval answer). */
   onInput?(threadId: ThreadId, text: string, user: ChatUser): Awaitable<void>;
+  /**
+   * A person sent a photo or a file in a thread: it is saved in the session's attachment directory
+   * (`attachment.path`). Voice notes arrive as `onInput` once transcribed.
+   */
+  onAttachment?(threadId: ThreadId, attachment: IncomingAttachment, user: ChatUser): Awaitable<void>;
   /** A pending approval or choice was answered (by a person, a timer or a timeout). */
   onApprovalResponse?(
     threadId: ThreadId,

@@ -3,7 +3,14 @@
  * @module
  */
 
-import type { ApprovalDecision, ChoiceDecision, ChoiceOption, Clock, Logger } from '../core/types.js';
+import type {
+  ApprovalDecision,
+  ChoiceDecision,
+  ChoiceOption,
+  Clock,
+  IncomingAttachment,
+  Logger,
+} from '../core/types.js';
 import { silentLogger, systemClock } from '../core/types.js';
 import { UnknownSessionError } from './errors.js';
 import { EventSequence } from './event-sequence.js';
@@ -35,6 +42,7 @@ interface ScriptedSession {
   readonly abort: AbortController;
   readonly startedAt: number;
   readonly inbox: string[];
+  readonly attachments: IncomingAttachment[];
   approvalChoice: ApprovalChoice;
   nextRequest: number;
   wakeInput: (() => void) | undefined;
@@ -86,6 +94,7 @@ export class ScriptedRunner implements Runner {
       abort: new AbortController(),
       startedAt: this.#clock.now(),
       inbox: [],
+      attachments: [],
       approvalChoice,
       nextRequest: 1,
       wakeInput: undefined,
@@ -114,6 +123,20 @@ export class ScriptedRunner implements Runner {
     await this.#emit(session, () => this.#events.onOutput(sessionId, 'combined', `You said: ${text}`));
     session.inbox.push(text);
     session.wakeInput?.();
+  }
+
+  /** A file a person sent: echoed with its path, and kept for {@link ScriptedRunner.attachmentsOf}. */
+  async sendAttachment(sessionId: string, attachment: IncomingAttachment): Promise<void> {
+    const session = this.#running(sessionId);
+    session.attachments.push(attachment);
+    await this.#emit(session, () =>
+      this.#events.onOutput(sessionId, 'combined', `Got your ${attachment.kind}: ${attachment.path}`),
+    );
+  }
+
+  /** The files people sent to a session, oldest first. */
+  attachmentsOf(sessionId: string): readonly IncomingAttachment[] {
+    return [...(this.#sessions.get(sessionId)?.attachments ?? [])];
   }
 
   /** Stop the session; waiting requests are cancelled and `onExit` is emitted once. */

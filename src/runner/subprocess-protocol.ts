@@ -27,6 +27,7 @@
  * | line | meaning |
  * |---|---|
  * | `{"type":"input","text":"…"}` | a person wrote this |
+ * | `{"type":"attachment","path":"/…/a1b2c3d4-photo.jpg","name":"a1b2c3d4-photo.jpg","kind":"photo"\|"document","size":1234,"mime_type"?:"image/jpeg","caption"?:"…"}` | a person sent a file; it is saved at `path` (in the session's attachment directory) |
  * | `{"type":"permission_decision","id":"r1","behavior":"allow"\|"deny","message"?:"…","updated_input"?:{…}}` | the answer; `message` is the deny reason; `updated_input` (only after `editable`) is the input a person corrected: run it instead of the original |
  * | `{"type":"permission_mode","mode":"default"\|"acceptEdits"\|"bypassPermissions"}` | the person changed the mode |
  * | `{"type":"stop"}` | exit now; stdin is closed right after, and the process is killed if it lingers |
@@ -118,7 +119,16 @@ export type RunnerMessage =
       readonly updated_input?: Record<string, unknown>;
     }
   | { readonly type: 'permission_mode'; readonly mode: 'default' | 'acceptEdits' | 'bypassPermissions' }
-  | { readonly type: 'stop' };
+  | { readonly type: 'stop' }
+  | {
+      readonly type: 'attachment';
+      readonly path: string;
+      readonly name: string;
+      readonly kind: 'photo' | 'document';
+      readonly size: number;
+      readonly mime_type?: string;
+      readonly caption?: string;
+    };
 
 /** The outcome of parsing one stdout line. */
 export type ParsedAgentLine =

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { readAgentFile } from '../core/attachments.js';
 import { ConfigError } from '../core/errors.js';
 import type { OutgoingFile } from '../core/outgoing-file.js';
-import type { ApprovalDecision, Logger } from '../core/types.js';
+import type { ApprovalDecision, IncomingAttachment, Logger } from '../core/types.js';
 import { silentLogger } from '../core/types.js';
 import { agentEnvironment } from './agent-environment.js';
 import { AgentGroupFile, endProcessGroup } from './agent-groups.js';
@@ -142,6 +142,19 @@ export class SubprocessRunner implements Runner {
   /** Send `{"type":"input"}` to the agent. */
   async sendInput(sessionId: string, text: string): Promise<void> {
     this.#write(this.#running(sessionId), { type: 'input', text });
+  }
+
+  /** Send `{"type":"attachment",…}`: a person sent a file, saved at `path`. */
+  async sendAttachment(sessionId: string, attachment: IncomingAttachment): Promise<void> {
+    this.#write(this.#running(sessionId), {
+      type: 'attachment',
+      path: attachment.path,
+      name: attachment.fileName,
+      kind: attachment.kind,
+      size: attachment.size,
+      ...(attachment.mimeType !== undefined ? { mime_type: attachment.mimeType } : {}),
+      ...(attachment.caption !== undefined ? { caption: attachment.caption } : {}),
+    });
   }
 
   /** Send `{"type":"stop"}`, close stdin, and kill the process if it does not exit within `stopGraceMs`. */

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Bridge } from '../core/bridge.js';
 import type { Logger } from '../core/types.js';
 import { BridgeRouter } from '../router.js';
+import { sendAttachmentTo } from './attachment-input.js';
 import { SessionSubscriber } from './subscriber.js';
 import { type ApprovalChoice, ApprovalChoices, type Runner, type RunnerEvents } from './types.js';
 
@@ -115,6 +116,15 @@ export async function supervise(options: SuperviseOptions): Promise<SupervisedSe
         }
         router.sendTyping(sessionId);
         await runner.sendInput(sessionId, text);
+      },
+      onAttachment: async (threadId, attachment) => {
+        if (!mine(bridge, threadId)) return;
+        if (ended()) {
+          await bridge.sendOutput(threadId, SESSION_ENDED);
+          return;
+        }
+        router.sendTyping(sessionId);
+        await sendAttachmentTo(runner, sessionId, attachment);
       },
       onStopRequest: async (threadId) => {
         if (!mine(bridge, threadId)) return undefined;

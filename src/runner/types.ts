@@ -14,6 +14,7 @@ import type {
   Awaitable,
   ChoiceDecision,
   ChoiceOption,
+  IncomingAttachment,
 } from '../core/types.js';
 
 /**
@@ -173,6 +174,11 @@ export interface Runner {
   start(sessionId: string, prompt: string, approvalChoice: ApprovalChoice): Promise<void>;
   /** Send a person's follow-up text to a running session. Throws `UnknownSessionError` if not running. */
   sendInput(sessionId: string, text: string): Promise<void>;
+  /**
+   * Give a running session a file a person sent (saved in the session's attachment directory). Optional: a
+   * runner without it gets the file's path as input (`sendAttachmentTo`).
+   */
+  sendAttachment?(sessionId: string, attachment: IncomingAttachment): Promise<void>;
   /**
    * Stop the session. Resolves with the exit code (also reported through `onExit`, exactly once).
    * Stopping a session that already ended resolves with its exit code and emits nothing.

@@ -6,12 +6,14 @@
  * answers go back on the bus as commands.
  * @module
  */
+
 import { randomUUID } from 'node:crypto';
 import type { Bridge } from '../core/bridge.js';
 import type { Store } from '../core/store/types.js';
 import type { ApprovalDecision, ChoiceDecision, Logger, ThreadId } from '../core/types.js';
 import { silentLogger } from '../core/types.js';
 import type { BridgeRouter } from '../router.js';
+import { attachmentText } from '../runner/attachment-input.js';
 import { SessionSubscriber } from '../runner/subscriber.js';
 import type { Runner } from '../runner/types.js';
 import {
@@ -127,6 +129,8 @@ export class SessionHub {
       this.#removers.push(
         bridge.use({
           onInput: (threadId, text) => this.#input(bridge, threadId, text),
+          // A person's file reaches any session (hooks included) as its saved path in the delivered message.
+          onAttachment: (threadId, attachment) => this.#input(bridge, threadId, attachmentText(attachment)),
           onStopRequest: (threadId) => this.#stop(bridge, threadId),
           onStatusRequest: (threadId) => {
             const key = threadId === undefined ? undefined : this.#o.router.sessionOf(bridge, threadId);

@@ -16,6 +16,7 @@ import type { RateLimit } from '../core/rate-limiter.js';
 import { renderTelegramCard } from './cards.js';
 import { redactToken, toTetherError } from './errors.js';
 import { readIncomingMessage, readIncomingTap } from './inbound.js';
+import { downloadTelegramFile, incomingFile } from './incoming-files.js';
 import { apiSignal, checkForumGroup, checkToken, telegramCommandMenu } from './startup.js';
 import { createTelegramTransport, GENERAL_REF } from './transport.js';
 
@@ -257,6 +258,13 @@ export class TelegramBridge extends Bridge {
   // ---------------------------------------------------------------- updates
 
   async #onMessage(message: Message): Promise<void> {
+    const file = incomingFile(message, this.#chatId, (fileId) =>
+      downloadTelegramFile(this.#bot.api, { apiRoot: this.#apiRoot, token: this.#token }, fileId),
+    );
+    if (file) {
+      if (file.threadId !== undefined && this.getThread(file.threadId)) await this.handleFile(file);
+      return;
+    }
     const incoming = readIncomingMessage(message, this.#chatId);
     if (!incoming) return;
     const known = incoming.topic !== undefined && this.getThread(String(incoming.topic)) !== undefined;

@@ -12,9 +12,10 @@ import type {
   SDKUserMessage,
 } from '@anthropic-ai/claude-agent-sdk';
 import { settleWithin } from '../../core/lifecycle.js';
-import type { ApprovalDecision, ChoiceDecision, Logger } from '../../core/types.js';
+import type { ApprovalDecision, ChoiceDecision, IncomingAttachment, Logger } from '../../core/types.js';
 import { silentLogger } from '../../core/types.js';
 import { agentEnvironment } from '../agent-environment.js';
+import { attachmentText, base64Of, imageMediaType } from '../attachment-input.js';
 import { UnknownSessionError } from '../errors.js';
 import { EventSequence } from '../event-sequence.js';
 import { type PendingAnswer, PendingAnswers, resolutionOf } from '../pending-answers.js';
@@ -153,6 +154,28 @@ export class ClaudeRunner implements Runner {
     const session = this.#running(sessionId);
     session.turnStartedAt ??= Date.now();
     session.input.push(userMessage(text));
+  }
+
+  /** A person's file: an image as an image content block (with its path), any other file as its path. */
+  async sendAttachment(sessionId: string, attachment: IncomingAttachment): Promise<void> {
+    const session = this.#running(sessionId);
+    session.turnStartedAt ??= Date.now();
+    const mediaType = imageMediaType(attachment);
+    if (!mediaType) {
+      session.input.push(userMessage(attachmentText(attachment)));
+      return;
+    }
+    session.input.push({
+      type: 'user',
+      message: {
+        role: 'user',
+        content: [
+          { type: 'image', source: { type: 'base64', media_type: mediaType, data: base64Of(attachment) } },
+          { type: 'text', text: attachmentText(attachment) },
+        ],
+      },
+      parent_tool_use_id: null,
+    });
   }
 
   /** Interrupt the turn, end the input, and abort Claude Code if it does not end within `stopGraceMs`. */

@@ -49,6 +49,8 @@ export function messageObject(
       file_size: message.document.size,
     };
     if (message.document.kind === 'photo') result.photo = [{ ...file, width: 1, height: 1 }];
+    else if (message.document.kind === 'voice')
+      result.voice = { ...file, duration: 1, mime_type: 'audio/ogg' };
     else result.document = { ...file, file_name: message.document.fileName };
     if (content.text !== '') result.caption = content.text;
     if (content.entities.length > 0) result.caption_entities = content.entities;

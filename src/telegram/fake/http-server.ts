@@ -19,6 +19,8 @@ export interface BotApiHttpOptions {
   readonly methods: Readonly<Record<string, MethodHandler>>;
   readonly faults: FaultPlan;
   readonly recordCall: (call: FakeTelegramCall) => void;
+  /** The bytes of a `file_path` for `GET /file/bot<token>/<file_path>`, or undefined (404). */
+  readonly download?: (filePath: string) => Buffer | undefined;
 }
 
 const DEFAULT_FAULT_DESCRIPTIONS: Record<number, string> = {
@@ -74,6 +76,18 @@ export class BotApiHttpServer {
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const fileRoute = /^\/file\/bot([^/]*)\/(.+)$/.exec(url.pathname);
+    if (fileRoute) {
+      const bytes =
+        fileRoute[1] === this.options.token ? this.options.download?.(fileRoute[2] ?? '') : undefined;
+      if (!bytes) {
+        send(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.length });
+      res.end(bytes);
+      return;
+    }
     const route = /^\/bot([^/]*)\/([^/]+)$/.exec(url.pathname);
     if (!route) {
       send(res, 404, { ok: false, error_code: 404, description: 'Not Found' });

@@ -4,6 +4,7 @@
  */
 
 export { parseTelegramHtml, type TelegramHtmlParse } from './html-validator.js';
+export type { UserSendsFileInput } from './person-files.js';
 export type { UserSaysInput, UserTapsDataInput, UserTapsInput } from './person-side.js';
 export { FakeTelegramServer } from './server.js';
 export type {

@@ -50,7 +50,7 @@ export interface MessageRecord {
         /** The uploaded bytes (empty when the bot sent a file_id). */
         readonly content: Buffer;
         /** `photo` for sendPhoto. */
-        readonly kind: 'document' | 'photo';
+        readonly kind: 'document' | 'photo' | 'voice';
       }
     | undefined;
   readonly replyToMessageId: number | undefined;

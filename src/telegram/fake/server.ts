@@ -15,6 +15,7 @@ import type { MethodContext } from './methods/method-context.js';
 import { topicMethods } from './methods/topics.js';
 import { updateMethods } from './methods/updates.js';
 import { TelegramWorld } from './model.js';
+import { downloadFile, fileMethods, type UserSendsFileInput, userSendsFile } from './person-files.js';
 import {
   type PersonSideDeps,
   type UserSaysInput,
@@ -118,7 +119,8 @@ export class FakeTelegramServer {
     this.#http = new BotApiHttpServer({
       token: this.token,
       context,
-      methods: { ...chatMethods, ...updateMethods, ...messageMethods, ...topicMethods },
+      methods: { ...chatMethods, ...updateMethods, ...messageMethods, ...topicMethods, ...fileMethods },
+      download: (filePath) => downloadFile(this.#world, filePath),
       faults: this.#faults,
       recordCall: (call) => {
         this.#calls.push(call);
@@ -203,6 +205,14 @@ export class FakeTelegramServer {
    */
   userTaps(input: UserTapsInput): Promise<CallbackAnswer | undefined> {
     return userTaps(this.#personDeps(), input);
+  }
+
+  /**
+   * A person sends a photo, a document or a voice note; the bot receives a `message` update with a `file_id`
+   * it can resolve with `getFile` and download from `/file/bot<token>/<file_path>`.
+   */
+  userSendsFile(input: UserSendsFileInput): Message {
+    return userSendsFile(this.#personDeps(), input);
   }
 
   /** A person's (possibly modified) client sends a callback query with arbitrary `data` for a message. */

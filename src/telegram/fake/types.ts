@@ -130,7 +130,7 @@ export interface VisibleMessage {
     /** The uploaded bytes. */
     readonly content: Buffer;
     /** `photo` when sent with sendPhoto. */
-    readonly kind: 'document' | 'photo';
+    readonly kind: 'document' | 'photo' | 'voice';
   };
 }
 
