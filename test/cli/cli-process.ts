@@ -1,22 +1,23 @@
 /**
  * Runs the real `agent-tether` executable as a subprocess, the way a person runs it, and keeps what it
- * prints. By default it runs the TypeScript entry through tsx (always the current source, and no race with
- * other builds of the shared `dist/`); `CLI_TEST_BUILT=1` runs the built `dist/cli/index.js` instead
- * (build it first with `npx tsc -p tsconfig.build.json`).
+ * prints. It runs the built `dist/cli/index.js` when dist/ is a build of the current sources (CI builds
+ * first), otherwise the TypeScript entry through tsx (always the current source). `CLI_TEST_BUILT=1` forces
+ * the build, `CLI_TEST_BUILT=0` the sources.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { distIsFresh } from '../support/built.js';
 import { REAL_PROCESS_WAIT_MS } from '../support/waits.js';
 
 /** The repository root. */
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 
-const ENTRY =
-  process.env.CLI_TEST_BUILT === '1'
-    ? [join(REPO_ROOT, 'dist', 'cli', 'index.js')]
-    : ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'index.ts')];
+const useBuild = process.env.CLI_TEST_BUILT === '1' || (process.env.CLI_TEST_BUILT !== '0' && distIsFresh());
+const ENTRY = useBuild
+  ? [join(REPO_ROOT, 'dist', 'cli', 'index.js')]
+  : ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'index.ts')];
 
 /** A running CLI. */
 export interface CliProcess {

@@ -7,22 +7,13 @@
  * `prebuild-install`/`node-gyp` would produce); otherwise it runs `npm rebuild better-sqlite3`.
  */
 import { execFile, spawn } from 'node:child_process';
-import {
-  copyFileSync,
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT, readmeBlocks, readReadme } from '../readme/readme-snippets.js';
+import { distIsFresh } from '../support/built.js';
 
 const run = promisify(execFile);
 
@@ -62,7 +53,7 @@ export async function createPackedProject(): Promise<PackedProject> {
   const packDir = join(dir, '.pack');
   mkdirSync(packDir);
   // `npm pack` builds first (prepack); CI has just built, so a dist/ newer than every source is packed as is.
-  const skipBuild = distIsNewerThanSources() ? ['--ignore-scripts'] : [];
+  const skipBuild = distIsFresh() ? ['--ignore-scripts'] : [];
   const { stdout } = await run('npm', ['pack', '--silent', '--pack-destination', packDir, ...skipBuild], {
     cwd: REPO_ROOT,
     maxBuffer: 16 * 1024 * 1024,
@@ -99,20 +90,6 @@ export async function createPackedProject(): Promise<PackedProject> {
     },
     remove: () => rm(dir, { recursive: true, force: true }),
   };
-}
-
-/** True when every file under dist/ was written after the last change to src/, package.json and the tsconfigs. */
-function distIsNewerThanSources(): boolean {
-  const mtimes = (dir: string): number[] =>
-    readdirSync(dir, { recursive: true, withFileTypes: true })
-      .filter((e) => e.isFile())
-      .map((e) => statSync(join(e.parentPath, e.name)).mtimeMs);
-  const dist = join(REPO_ROOT, 'dist');
-  if (!existsSync(join(dist, 'cli', 'index.js'))) return false;
-  const inputs = ['package.json', 'tsconfig.json', 'tsconfig.build.json'].map(
-    (f) => statSync(join(REPO_ROOT, f)).mtimeMs,
-  );
-  return Math.min(...mtimes(dist)) > Math.max(...mtimes(join(REPO_ROOT, 'src')), ...inputs);
 }
 
 async function provideSqliteBinary(dir: string): Promise<void> {
