@@ -10,6 +10,7 @@ import { MemoryStore } from '../../src/core/store/memory.js';
 import type { ChatUser } from '../../src/core/types.js';
 import { WebBridge } from '../../src/web/bridge.js';
 import { CHROMIUM, hasChromium, launchChromium } from '../support/chromium.js';
+import { REAL_PROCESS_WAIT_MS } from '../support/waits.js';
 
 const ARTIFACTS = 'test-artifacts';
 if (!hasChromium) {
@@ -163,7 +164,7 @@ describe.skipIf(!hasChromium)(`web page in Chromium (needs ${CHROMIUM})`, () => 
     await first.stop();
     await page.locator('#conn.offline').waitFor();
     const second = await startBridge({ store, accessToken: token, port });
-    await page.locator('#conn.online').waitFor({ timeout: 15_000 });
+    await page.locator('#conn.online').waitFor({ timeout: REAL_PROCESS_WAIT_MS });
     await second.sendOutput(thread, 'after the restart');
     await page.getByText('after the restart').waitFor();
     await page.locator('#input').fill('still listening?');

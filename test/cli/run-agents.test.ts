@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeOpenAIServer } from '../../src/testing/fake-openai.js';
 import { WebPageClient } from '../../src/web/page-client.js';
 import { codexBinary } from '../support/codex-binary.js';
+import { REAL_PROCESS_WAIT_MS } from '../support/waits.js';
 import { type CliProcess, type CliSandbox, createSandbox, killCli, runCli, startCli } from './cli-process.js';
 
 const URL_PATTERN = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/;
@@ -60,7 +61,7 @@ describe('agent-tether run with the agent runners', () => {
         env,
       );
       const [url = ''] = await cli.waitForStdout(URL_PATTERN);
-      page = await WebPageClient.open(url);
+      page = await WebPageClient.open(url, { timeoutMs: REAL_PROCESS_WAIT_MS });
       const client = page;
       const thread = await client.waitFor(() => client.threads().find((t) => t.name === 'write hi'));
       await client.waitFor(() => client.texts(thread.id).some((t) => t.includes('echo hi > hi.txt')));
@@ -96,14 +97,14 @@ describe('agent-tether run with the agent runners', () => {
       sandbox.env,
     );
     const [url = ''] = await cli.waitForStdout(URL_PATTERN);
-    page = await WebPageClient.open(url, { timeoutMs: 30_000 });
+    page = await WebPageClient.open(url, { timeoutMs: REAL_PROCESS_WAIT_MS });
     const client = page;
     const thread = await client.waitFor(() => client.threads().find((t) => t.name === 'ask'));
     await client.waitFor(() => client.texts(thread.id).some((t) => t.includes('rm -rf build')));
     await client.taps(thread.id, 'Never');
     await client.waitFor(() => client.texts(thread.id).some((t) => t.includes('Selected: reject-always')));
     expect(await cli.exited).toBe(0);
-  }, 60_000);
+  });
 
   it('run --runner acp without --agent-cmd says how to give it', async () => {
     const result = await runCli(['run', '--runner', 'acp', '--', 'hi'], sandbox.env);

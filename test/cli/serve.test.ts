@@ -6,6 +6,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeTelegramServer } from '../../src/telegram/fake/index.js';
+import { REAL_PROCESS_WAIT_MS } from '../support/waits.js';
 import { type CliProcess, type CliSandbox, createSandbox, killCli, runCli, startCli } from './cli-process.js';
 
 const TOKEN = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0';
@@ -85,17 +86,17 @@ describe('agent-tether serve (Telegram, against the fake Bot API)', { timeout: 1
     for (const n of [1, 2]) {
       const topic = await fake.waitFor(() => fake.topics(chatId).find((t) => t.name === `agent ${n}`), {
         what: `the topic of agent ${n}`,
-        timeoutMs: 30_000,
+        timeoutMs: REAL_PROCESS_WAIT_MS,
       });
       const card = await fake.waitFor(
         () =>
           fake.topicMessages(chatId, topic.id).find((m) => m.fromBot && m.buttons.flat().includes('Allow')),
-        { what: `the card of agent ${n}`, timeoutMs: 30_000 },
+        { what: `the card of agent ${n}`, timeoutMs: REAL_PROCESS_WAIT_MS },
       );
       await fake.userTaps({ chatId, message: card.messageId, button: 'Allow', from: OWNER });
       await fake.waitFor(
         () => fake.topicMessages(chatId, topic.id).some((m) => /echo hello\s+hello/.test(m.text)),
-        { what: `agent ${n} ran its command`, timeoutMs: 30_000 },
+        { what: `agent ${n} ran its command`, timeoutMs: REAL_PROCESS_WAIT_MS },
       );
       fake.userSays({ chatId, topic: topic.id, from: OWNER, text: 'exit 3' });
     }

@@ -12,6 +12,7 @@ import { AcpRunner } from '../../src/runner/acp/acp-runner.js';
 import { supervise } from '../../src/runner/supervise.js';
 import { FakeGeminiServer } from '../../src/testing/fake-gemini.js';
 import { geminiEntry } from '../support/gemini-binary.js';
+import { REAL_PROCESS_WAIT_MS } from '../support/waits.js';
 import { botMessages, bridgeOn, type FakeWorld, startFake, tap } from '../telegram/telegram-world.js';
 
 const cleanups: (() => Promise<unknown> | void)[] = [];
@@ -36,7 +37,7 @@ async function telegram() {
 function cardWith(tg: FakeWorld, threadId: string, label: string) {
   return tg.fake.waitFor(
     () => [...botMessages(tg, threadId)].reverse().find((m) => m.buttons.flat().includes(label)),
-    { what: `a card with the button "${label}"`, timeoutMs: 60_000 },
+    { what: `a card with the button "${label}"`, timeoutMs: REAL_PROCESS_WAIT_MS },
   );
 }
 
@@ -81,7 +82,7 @@ describe.skipIf(entry === undefined)('Gemini CLI (ACP) under Telegram supervisio
     const { tg, model, project, session, threadId } = await gemini();
     const card = await tg.fake.waitFor(
       () => botMessages(tg, threadId).find((m) => m.buttons.flat().includes('Allow for this session')),
-      { what: "the card with Gemini's options", timeoutMs: 60_000 },
+      { what: "the card with Gemini's options", timeoutMs: REAL_PROCESS_WAIT_MS },
     );
     expect(card.text).toContain('Permission request: Bash');
     expect(card.text).toContain('echo hi > out.txt');
@@ -96,13 +97,13 @@ describe.skipIf(entry === undefined)('Gemini CLI (ACP) under Telegram supervisio
       what: 'the answer',
     });
     expect(topicText(tg, threadId)).toMatch(/✅ Allow — olivia via telegram/);
-  }, 90_000);
+  });
 
   it('Reject: the command does not run and the model is told it was canceled', async () => {
     const { tg, model, project, session, threadId } = await gemini();
     await tg.fake.waitFor(() => botMessages(tg, threadId).find((m) => m.buttons.flat().includes('Reject')), {
       what: 'the card',
-      timeoutMs: 60_000,
+      timeoutMs: REAL_PROCESS_WAIT_MS,
     });
     await cardWith(tg, threadId, 'Reject');
     await tap(tg, threadId, 'Reject');
@@ -110,7 +111,7 @@ describe.skipIf(entry === undefined)('Gemini CLI (ACP) under Telegram supervisio
     expect(existsSync(join(project, 'out.txt'))).toBe(false);
     expect(JSON.stringify(model.functionResponses()[0]?.response)).toContain('canceled by the user');
     expect(topicText(tg, threadId)).toMatch(/❌ Reject — olivia via telegram/);
-  }, 90_000);
+  });
 });
 
 describe('An SDK-built ACP agent under Telegram supervision', () => {
@@ -144,5 +145,5 @@ describe('An SDK-built ACP agent under Telegram supervision', () => {
     await tg.fake.waitFor(() => /Selected: allow-always/.test(topicText(tg, threadId)) || undefined, {
       what: "the agent's answer",
     });
-  }, 60_000);
+  });
 });

@@ -12,6 +12,7 @@ import { CodexRunner } from '../../src/runner/codex/codex-runner.js';
 import { supervise } from '../../src/runner/supervise.js';
 import { FakeOpenAIServer } from '../../src/testing/fake-openai.js';
 import { codexBinary } from '../support/codex-binary.js';
+import { REAL_PROCESS_WAIT_MS } from '../support/waits.js';
 import { botMessages, bridgeOn, type FakeWorld, say, startFake, tap } from '../telegram/telegram-world.js';
 
 const cleanups: (() => Promise<unknown> | void)[] = [];
@@ -52,7 +53,7 @@ async function world(cmd: string) {
 function cardWith(tg: FakeWorld, threadId: string, label: string) {
   return tg.fake.waitFor(
     () => [...botMessages(tg, threadId)].reverse().find((m) => m.buttons.flat().includes(label)),
-    { what: `a card with the button "${label}"`, timeoutMs: 60_000 },
+    { what: `a card with the button "${label}"`, timeoutMs: REAL_PROCESS_WAIT_MS },
   );
 }
 
@@ -79,7 +80,7 @@ describe.skipIf(codexBinary() === undefined)('Codex under Telegram supervision, 
     });
     const decided = botMessages(tg, threadId).find((m) => m.text.includes('Permission request: Bash'));
     expect(decided?.text).toMatch(/Allowed — olivia via telegram/);
-  }, 60_000);
+  });
 
   it('Deny: the command does not run and the model is told it was rejected', async () => {
     const { tg, model, project, session, threadId } = await world('echo hello > out.txt');
@@ -88,7 +89,7 @@ describe.skipIf(codexBinary() === undefined)('Codex under Telegram supervision, 
     expect(await session.done).toBe(0);
     expect(existsSync(join(project, 'out.txt'))).toBe(false);
     expect(model.toolOutputs()[0]?.output).toContain('rejected by user');
-  }, 60_000);
+  });
 
   it('/stop interrupts the running turn: the command is cut off and the model never hears back', async () => {
     const { tg, model, project, session, threadId } = await world(
@@ -98,7 +99,7 @@ describe.skipIf(codexBinary() === undefined)('Codex under Telegram supervision, 
     await tap(tg, threadId, 'Allow');
     await tg.fake.waitFor(() => existsSync(join(project, 'started')) || undefined, {
       what: 'the command to start',
-      timeoutMs: 30_000,
+      timeoutMs: REAL_PROCESS_WAIT_MS,
     });
     say(tg, threadId, '/stop');
     await session.done;
@@ -107,5 +108,5 @@ describe.skipIf(codexBinary() === undefined)('Codex under Telegram supervision, 
     });
     expect(model.toolOutputs(), 'the interrupted command reported nothing to the model').toEqual([]);
     expect(existsSync(join(project, 'finished'))).toBe(false);
-  }, 60_000);
+  });
 });

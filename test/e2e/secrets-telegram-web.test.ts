@@ -14,6 +14,7 @@ import { WebBridge } from '../../src/web/bridge.js';
 import { WebPageClient } from '../../src/web/page-client.js';
 import { leakedParts } from '../contract/secret-masking-contract.js';
 import { prng } from '../support/secret-corpus.js';
+import { REAL_PROCESS_WAIT_MS } from '../support/waits.js';
 import { botMessages, bridgeOn, say, startFake, tap, waitForButton } from '../telegram/telegram-world.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -74,7 +75,7 @@ describe('secrets end to end: an agent prints a .env file and a curl line', () =
     const topic = session.threads.find((t) => t.bridge === telegram)?.threadId ?? '';
     const webThread = session.threads.find((t) => t.bridge === web)?.threadId ?? '';
 
-    const card = await waitForButton(tg, topic, 'Allow');
+    const card = await waitForButton(tg, topic, 'Allow', REAL_PROCESS_WAIT_MS);
     expect(card.text).toContain('Contains a secret, masked here. Approving approves the real command');
     expect(card.text).toContain('Authorization: Bearer ‹secret: credential›');
     // The person also pastes a token for the agent: it is shown masked, but the agent must get it as typed.
@@ -83,7 +84,7 @@ describe('secrets end to end: an agent prints a .env file and a curl line', () =
     await tap(tg, topic, 'Allow');
     await tg.fake.waitFor(() => botMessages(tg, topic).some((m) => m.text.includes('Ran it: 200 OK')), {
       what: 'the agent saying it ran the command',
-      timeoutMs: 60_000,
+      timeoutMs: REAL_PROCESS_WAIT_MS,
     });
     await page.waitFor(() => page.texts(webThread).some((t) => t.includes('Ran it: 200 OK')));
     say(tg, topic, 'bye');

@@ -98,7 +98,7 @@ describe.skipIf(!hasBinary)('CodexRunner with the real Codex against FakeOpenAIS
         await codex.cleanup();
       };
       await runner.start('c', 'Make a file', 0);
-      const request = await events.waitFor('onPermissionRequest', undefined, 30_000);
+      const request = await events.waitFor('onPermissionRequest');
       const asked = request.args[0] as {
         requestId: string;
         toolName: string;
@@ -139,14 +139,14 @@ describe.skipIf(!hasBinary)('CodexRunner with the real Codex against FakeOpenAIS
         await codex.cleanup();
       };
       await runner.start('t', 'Write one', 0);
-      const first = await events.waitFor('onPermissionRequest', undefined, 30_000);
+      const first = await events.waitFor('onPermissionRequest');
       await runner.sendInput('t', 'also mind the tests');
       const id1 = (first.args[0] as { requestId: string }).requestId;
       const allowAll = { behavior: 'allow', scope: 'all', by: { type: 'user', user: ada } } as const;
       expect(await runner.respondToPermission('t', id1, allowAll)).toBe(true);
       // The model's follow-up request carries the command's output and then the steered text.
       await events.waitForOutput('Echo: also mind the tests', 30_000);
-      await events.waitFor('onAwaitingInput', undefined, 30_000);
+      await events.waitFor('onAwaitingInput');
       expect(existsSync(join(codex.project, 'one.txt'))).toBe(true);
       expect(codex.fake.toolOutputs()).toHaveLength(1);
       expect(events.of('onAwaitingInput')).toHaveLength(1);
@@ -155,7 +155,7 @@ describe.skipIf(!hasBinary)('CodexRunner with the real Codex against FakeOpenAIS
 
       codex.fake.script = { toolCall: { arguments: { cmd: 'echo two > two.txt' } }, finalText: 'Two done.' };
       await runner.sendInput('t', 'now write two');
-      const second = await events.waitFor('onPermissionRequest', (e) => e !== first, 30_000);
+      const second = await events.waitFor('onPermissionRequest', (e) => e !== first);
       expect((second.args[0] as { toolInput: { command: string } }).toolInput.command).toContain('two.txt');
     });
   });

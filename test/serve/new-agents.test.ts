@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createDefaultRunnerRegistry } from '../../src/runner/default-registry.js';
 import { FakeOpenAIServer } from '../../src/testing/fake-openai.js';
 import { codexBinary } from '../support/codex-binary.js';
+import { REAL_PROCESS_WAIT_MS } from '../support/waits.js';
 import { botMessages, say, tap } from '../telegram/telegram-world.js';
 import { type ServeWorld, startServeWorld } from './serve-world.js';
 
@@ -28,7 +29,7 @@ afterEach(async () => {
 function topicNamed(w: ServeWorld, prefix: string) {
   return w.tg.fake.waitFor(() => w.tg.fake.topics(w.tg.chatId).find((t) => t.name.startsWith(prefix)), {
     what: `a topic named ${prefix}…`,
-    timeoutMs: 30_000,
+    timeoutMs: REAL_PROCESS_WAIT_MS,
   });
 }
 
@@ -52,7 +53,7 @@ describe('serve: /new with the agent runners', () => {
     const threadId = String(topic.id);
     const card = await world.tg.fake.waitFor(
       () => botMessages(w(), threadId).find((m) => m.buttons.flat().includes('Allow for this session')),
-      { what: "the card with the agent's options", timeoutMs: 30_000 },
+      { what: "the card with the agent's options", timeoutMs: REAL_PROCESS_WAIT_MS },
     );
     expect(card.buttons.slice(0, 2)).toEqual([
       ['Allow', 'Allow for this session'],
@@ -64,9 +65,9 @@ describe('serve: /new with the agent runners', () => {
         botMessages(world?.tg as NonNullable<typeof world>['tg'], threadId).some((m) =>
           m.text.includes('Selected: allow-always'),
         ) || undefined,
-      { what: "the agent's answer", timeoutMs: 30_000 },
+      { what: "the agent's answer", timeoutMs: REAL_PROCESS_WAIT_MS },
     );
-  }, 60_000);
+  });
 
   it.skipIf(codexBinary() === undefined)(
     '--runner codex starts Codex in the project; Allow runs the command',
@@ -93,12 +94,12 @@ describe('serve: /new with the agent runners', () => {
       const topic = await topicNamed(world, 'demo:');
       await world.tg.fake.waitFor(
         () => botMessages(w(), String(topic.id)).some((m) => m.buttons.flat().includes('Allow')) || undefined,
-        { what: 'the card', timeoutMs: 30_000 },
+        { what: 'the card', timeoutMs: REAL_PROCESS_WAIT_MS },
       );
       await tap(world.tg, String(topic.id), 'Allow');
       await world.tg.fake.waitFor(() => existsSync(join(project, 'hi.txt')) || undefined, {
         what: 'the command to run',
-        timeoutMs: 30_000,
+        timeoutMs: REAL_PROCESS_WAIT_MS,
       });
     },
     60_000,
