@@ -9,7 +9,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Bridge } from '../core/bridge.js';
-import type { Store } from '../core/store/types.js';
+import type { Store, StoredPending } from '../core/store/types.js';
 import type { ApprovalDecision, ChoiceDecision, Logger, ThreadId } from '../core/types.js';
 import { silentLogger } from '../core/types.js';
 import type { BridgeRouter } from '../router.js';
@@ -92,6 +92,8 @@ export class SessionHub {
   readonly #adopted = new Map<string, { session: string; requestId: string }>();
   /** Between start and stop (several hosts: while this one holds the platform connections). */
   #running = false;
+  /** Requests open before this host's bridges started (see {@link SessionHub.noteOpenRequests}). */
+  #openBefore: StoredPending[] = [];
 
   constructor(options: SessionHubOptions) {
     this.#o = options;
@@ -115,6 +117,15 @@ export class SessionHub {
     this.subscriber.attach(this.#commandRunner());
   }
 
+  /**
+   * Several hosts: note the open requests before the bridges start. A host taking the bot over handles the taps
+   * queued meanwhile as soon as its bridges start, before {@link SessionHub.start}; those decisions are then
+   * found in the store and sent on.
+   */
+  noteOpenRequests(): void {
+    this.#openBefore = this.#o.store.listPending();
+  }
+
   /** Restore remembered sessions, listen to the bus and to people. Call after the bridges started. */
   start(): void {
     this.#running = true;
@@ -124,6 +135,13 @@ export class SessionHub {
         bridge.onDecision((_threadId, requestId, decision) => this.#adoptedDecided(requestId, decision)),
       );
     }
+    // Decided between the bridges' start and now: nobody heard it yet.
+    for (const requestId of [...this.#adopted.keys()]) {
+      const decided = this.#o.store.getPending(requestId)?.decisionJson;
+      if (decided !== undefined && this.#adopted.has(requestId))
+        this.#adoptedDecided(requestId, JSON.parse(decided));
+    }
+    this.#openBefore = [];
     this.#removers.push(this.#o.bus.consume('events', HUB_GROUP, (m) => this.#onEvent(m)));
     for (const bridge of this.#o.router.bridges) {
       this.#removers.push(
@@ -420,7 +438,11 @@ export class SessionHub {
   /** Keep the open cards of a restored session answerable: their answers go to the session's source. */
   #adopt(threads: readonly { bridge: Bridge; threadId: ThreadId }[]): void {
     for (const { bridge, threadId } of threads) {
-      for (const pending of bridge.store.listPending(`${bridge.platform}:${threadId}`)) {
+      const thread = `${bridge.platform}:${threadId}`;
+      const open = new Map(bridge.store.listPending(thread).map((p) => [p.requestId, p]));
+      for (const p of this.#openBefore)
+        if (p.threadId === thread && !open.has(p.requestId)) open.set(p.requestId, p);
+      for (const pending of open.values()) {
         const raw = this.#o.store.getValue(shownKey(pending.requestId.split('@')[0] ?? pending.requestId));
         if (raw !== undefined) this.#adopted.set(pending.requestId, JSON.parse(raw));
       }
@@ -434,7 +456,9 @@ export class SessionHub {
     for (const [id] of this.#adopted) if ((id.split('@')[0] ?? id) === base) this.#adopted.delete(id);
     // The same request's cards on the other platforms show who decided.
     for (const bridge of this.#o.router.bridges) {
+      // The store may be shared by every bridge (it is with several hosts): each settles its own cards only.
       for (const pending of bridge.store.listPending()) {
+        if (pending.platform !== bridge.platform) continue;
         if (pending.requestId !== requestId && (pending.requestId.split('@')[0] ?? '') === base)
           bridge.resolveRequest(pending.requestId, decision as never).catch(() => undefined);
       }

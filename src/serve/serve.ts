@@ -125,6 +125,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       options.holder.hold({
         onAcquired: async () => {
           logger.info('this host now holds the platform connections');
+          hub.noteOpenRequests();
           await router.start();
           hub.start();
         },

@@ -5,7 +5,7 @@
  * the build, `CLI_TEST_BUILT=0` the sources.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { distIsFresh } from '../support/built.js';
@@ -18,6 +18,23 @@ const useBuild = process.env.CLI_TEST_BUILT === '1' || (process.env.CLI_TEST_BUI
 const ENTRY = useBuild
   ? [join(REPO_ROOT, 'dist', 'cli', 'index.js')]
   : ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'index.ts')];
+
+const BUILT_ENTRY = join(REPO_ROOT, 'dist', 'cli', 'index.js');
+
+/**
+ * True when `dist/` was built after the newest change under `src/` (as in CI, which builds before testing): a
+ * test starting several CLIs at once may run the built one, which starts several times faster than through tsx.
+ */
+export function builtCliIsFresh(): boolean {
+  if (!existsSync(BUILT_ENTRY)) return false;
+  const built = statSync(BUILT_ENTRY).mtimeMs;
+  const newest = (dir: string): number =>
+    readdirSync(dir, { withFileTypes: true }).reduce((max, entry) => {
+      const path = join(dir, entry.name);
+      return Math.max(max, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+    }, 0);
+  return newest(join(REPO_ROOT, 'src')) <= built;
+}
 
 /** A running CLI. */
 export interface CliProcess {
@@ -59,9 +76,17 @@ export function createSandbox(): CliSandbox {
   return { dir, configPath, env, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Start `agent-tether <args>` in the repository root. */
-export function startCli(args: readonly string[], env: NodeJS.ProcessEnv): CliProcess {
-  const child = spawn(process.execPath, [...ENTRY, ...args], { cwd: REPO_ROOT, env, stdio: 'pipe' });
+/**
+ * Start `agent-tether <args>` in the repository root.
+ * @param options.preferBuilt - run the built CLI when {@link builtCliIsFresh}.
+ */
+export function startCli(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  options: { preferBuilt?: boolean } = {},
+): CliProcess {
+  const entry = options.preferBuilt && builtCliIsFresh() ? [BUILT_ENTRY] : ENTRY;
+  const child = spawn(process.execPath, [...entry, ...args], { cwd: REPO_ROOT, env, stdio: 'pipe' });
   let out = '';
   let err = '';
   const wakers = new Set<() => void>();
@@ -118,8 +143,9 @@ export function startCli(args: readonly string[], env: NodeJS.ProcessEnv): CliPr
 export async function runCli(
   args: readonly string[],
   env: NodeJS.ProcessEnv,
+  options: { preferBuilt?: boolean } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const cli = startCli(args, env);
+  const cli = startCli(args, env, options);
   cli.child.stdin?.end();
   const code = await cli.exited;
   return { code, stdout: cli.stdout(), stderr: cli.stderr() };
