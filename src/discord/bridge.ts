@@ -3,6 +3,7 @@
  * `@discordjs/core` + `@discordjs/rest` + `@discordjs/ws` (JSON gateway, no compression).
  * @module
  */
+
 import { clearTimeout, setTimeout } from 'node:timers';
 import type { API } from '@discordjs/core';
 import { GatewayDispatchEvents } from '@discordjs/core';
@@ -28,6 +29,7 @@ import type { ChatUser, ThreadId } from '../core/types.js';
 import { escapeDiscordText } from '../format/index.js';
 import { type DiscordConnection, openDiscordConnection } from './connection.js';
 import { MESSAGE_CONTENT_FIX, toTetherError } from './errors.js';
+import { incomingFiles } from './incoming-files.js';
 import { DiscordMessageFeed, RecentIds } from './message-feed.js';
 import { CONTROL_CHANNEL_KEY, DiscordPairingCommands } from './pairing-commands.js';
 import {
@@ -289,6 +291,10 @@ export class DiscordBridge extends Bridge {
           `discord: a message arrived with empty content: ${MESSAGE_CONTENT_FIX}`,
         );
       }
+      return;
+    }
+    if (message.attachments.length > 0 && this.getThread(channelId) !== undefined) {
+      for (const file of incomingFiles(message, channelId, user)) await this.handleFile(file);
       return;
     }
     const command = parseCommand(text);

@@ -164,7 +164,7 @@ export class FakeDiscordModel {
     flags?: number;
     allowedMentions?: APIAllowedMentions | undefined;
     webhookId?: string;
-    attachments?: { filename: string; content: Buffer }[];
+    attachments?: { filename: string; content: Buffer; contentType?: string }[];
   }): StoredMessage {
     const message: StoredMessage = {
       id: this.ids.next(),
@@ -187,6 +187,7 @@ export class FakeDiscordModel {
         filename: file.filename,
         size: file.content.length,
         content: file.content,
+        ...(file.contentType !== undefined ? { contentType: file.contentType } : {}),
       })),
     };
     fields.channel.messages.set(message.id, message);

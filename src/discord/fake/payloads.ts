@@ -18,6 +18,7 @@ import type {
   GuildSystemChannelFlags,
   Locale,
 } from 'discord-api-types/v10';
+import { attachmentUrl } from './cdn.js';
 import type {
   FakeDiscordModel,
   StoredChannel,
@@ -142,7 +143,8 @@ export function apiMessage(
       id: file.id,
       filename: file.filename,
       size: file.size,
-      url: `https://cdn.discordapp.com/attachments/${message.channelId}/${file.id}/${file.filename}`,
+      url: attachmentUrl(model, message.channelId, file.id, file.filename),
+      ...(file.contentType !== undefined ? { content_type: file.contentType } : {}),
       proxy_url: `https://media.discordapp.net/attachments/${message.channelId}/${file.id}/${file.filename}`,
     })),
     embeds: hide ? [] : message.embeds,

@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { cdnBase, serveAttachment } from './cdn.js';
 import { dispatchChannelCreate, dispatchChannelUpdate, dispatchMessageCreate } from './dispatches.js';
 import { FakeGateway, GATEWAY_PATH, Intent } from './gateway.js';
 import { FaultQueue, RateLimiter } from './limits.js';
@@ -122,6 +123,7 @@ export class FakeDiscordServer {
       onChange: () => this.#waiters.notify(),
     });
     const server = createServer((request, response) => {
+      if (serveAttachment(this.#model, request, response)) return;
       front.handle(request, response).catch(() => response.destroy());
     });
     server.on('upgrade', (request, socket, head) => {
@@ -134,6 +136,7 @@ export class FakeDiscordServer {
     });
     this.#server = server;
     this.#port = (server.address() as AddressInfo).port;
+    cdnBase.set(this.#model, `http://127.0.0.1:${this.#port}`);
   }
 
   /** Closes every socket and the server, and cancels pending clicks. Idempotent. */
@@ -264,7 +267,13 @@ export class FakeDiscordServer {
   }
 
   /** A person writes in a channel or thread (MESSAGE_CREATE); returns the message. */
-  userSays(options: { channelId: string; author: FakePerson; content: string }): FakeMessageView {
+  userSays(options: {
+    channelId: string;
+    author: FakePerson;
+    content: string;
+    /** Files the person attaches (served at the message's attachment URLs). */
+    attachments?: { filename: string; content: Buffer; contentType?: string }[];
+  }): FakeMessageView {
     const channel = this.#model.liveChannel(options.channelId);
     if (!channel) throw new Error(`FakeDiscordServer.userSays: unknown channel ${options.channelId}`);
     if (channel.archived) {
@@ -276,6 +285,7 @@ export class FakeDiscordServer {
       channel,
       author: { id: options.author.id, username: options.author.username, bot: false },
       content: options.content,
+      ...(options.attachments ? { attachments: options.attachments } : {}),
     });
     dispatchMessageCreate(this.#runtimeContext(), message);
     return messageView(message);

@@ -114,6 +114,8 @@ export interface FakeAttachmentView {
   readonly filename: string;
   readonly size: number;
   readonly content: Buffer;
+  /** The MIME type a person's client reports (e.g. `image/png`). */
+  readonly contentType?: string;
 }
 
 /** A thread as a person sees it in the channel list. */
