@@ -144,28 +144,34 @@ export interface DiscordSettings {
   readonly api?: string;
 }
 
-function missing(platform: PlatformName, what: string, key: string): CliError {
+/** How the person can give a missing setting: `init` (any command), or the flags of `init --non-interactive`. */
+export type SettingHelp = 'init' | 'flags';
+
+function missing(platform: PlatformName, what: string, key: string, help: SettingHelp): CliError {
   const field = SETTING_FIELDS.find((f) => f.key === key);
-  const ways = [field?.env ? `set ${field.env}` : undefined].filter((w) => w !== undefined).join(', ');
+  const env = field?.env ? `set ${field.env}` : undefined;
+  if (help === 'flags' && field?.flag)
+    return new CliError(`${platform} needs ${what}: pass ${field.flag}${env ? `, or ${env}` : ''}`);
   return new CliError(
-    `${platform} needs ${what}: run \`agent-tether init --platform ${platform}\`${ways ? `, or ${ways}` : ''}`,
+    `${platform} needs ${what}: run \`agent-tether init --platform ${platform}\`${env ? `, or ${env}` : ''}`,
   );
 }
 
 /** The Telegram settings, or a one-line error saying what is missing and how to set it. */
-export function requireTelegram(config: TetherConfig): TelegramSettings {
+export function requireTelegram(config: TetherConfig, help: SettingHelp = 'init'): TelegramSettings {
   const t = config.telegram ?? {};
-  if (t.token === undefined) throw missing('telegram', 'a bot token', 'telegram.token');
-  if (t.forumGroupId === undefined) throw missing('telegram', 'the forum group id', 'telegram.forumGroupId');
+  if (t.token === undefined) throw missing('telegram', 'a bot token', 'telegram.token', help);
+  if (t.forumGroupId === undefined)
+    throw missing('telegram', 'the forum group id (-100…)', 'telegram.forumGroupId', help);
   return withoutUndefined({ ...t, token: t.token, forumGroupId: t.forumGroupId }) as TelegramSettings;
 }
 
 /** The Slack settings, or a one-line error saying what is missing and how to set it. */
-export function requireSlack(config: TetherConfig): SlackSettings {
+export function requireSlack(config: TetherConfig, help: SettingHelp = 'init'): SlackSettings {
   const s = config.slack ?? {};
-  if (s.botToken === undefined) throw missing('slack', 'a bot token (xoxb-…)', 'slack.botToken');
-  if (s.appToken === undefined) throw missing('slack', 'an app-level token (xapp-…)', 'slack.appToken');
-  if (s.channelId === undefined) throw missing('slack', 'a channel id', 'slack.channelId');
+  if (s.botToken === undefined) throw missing('slack', 'a bot token (xoxb-…)', 'slack.botToken', help);
+  if (s.appToken === undefined) throw missing('slack', 'an app-level token (xapp-…)', 'slack.appToken', help);
+  if (s.channelId === undefined) throw missing('slack', 'a channel id', 'slack.channelId', help);
   return withoutUndefined({
     ...s,
     botToken: s.botToken,
@@ -175,8 +181,8 @@ export function requireSlack(config: TetherConfig): SlackSettings {
 }
 
 /** The Discord settings, or a one-line error saying what is missing and how to set it. */
-export function requireDiscord(config: TetherConfig): DiscordSettings {
+export function requireDiscord(config: TetherConfig, help: SettingHelp = 'init'): DiscordSettings {
   const d = config.discord ?? {};
-  if (d.token === undefined) throw missing('discord', 'a bot token', 'discord.token');
+  if (d.token === undefined) throw missing('discord', 'a bot token', 'discord.token', help);
   return withoutUndefined({ ...d, token: d.token }) as DiscordSettings;
 }

@@ -45,7 +45,7 @@ export async function checkToken(
   } catch (error) {
     if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404)) {
       throw new ConfigError(
-        'Telegram rejected the bot token: check TELEGRAM_BOT_TOKEN from @BotFather (it looks like 123456789:AA…)',
+        'Telegram rejected the bot token: check TELEGRAM_BOT_TOKEN from @BotFather (digits, a colon, then about 35 letters, digits, - and _)',
       );
     }
     const mapped = toTetherError(error, 'getMe', { token });

@@ -155,6 +155,38 @@ describe('the first ten minutes with the CLI', () => {
     );
   });
 
+  it('`init` with a wrong token from a flag: said once, names the flag, shows no token; a missing group names --telegram-group-id', async () => {
+    await using fake = new FakeTelegramServer({ rateLimits: false });
+    const apiRoot = await fake.start();
+    const groupId = fake.createForumGroup({ title: 'Agents' });
+    const wrong = '999999:WRONG-secret-part-of-the-token';
+    const init = (...flags: string[]) =>
+      runCli(
+        ['init', '--non-interactive', '--platform', 'telegram', '--telegram-api-root', apiRoot, ...flags],
+        {
+          ...sandbox.env,
+          TELEGRAM_BOT_TOKEN: '',
+          TELEGRAM_FORUM_GROUP_ID: '',
+        },
+      );
+    const rejected = await init('--telegram-token', wrong, '--telegram-group-id', String(groupId));
+    expect(rejected.code).toBe(1);
+    const all = rejected.stdout + rejected.stderr;
+    expect(all.match(/rejected the bot token/g)).toHaveLength(1);
+    expect(rejected.stderr.trim()).toMatch(
+      /rejected the bot token: check --telegram-token from @BotFather.*nothing was written/,
+    );
+    expect(all).not.toContain('TELEGRAM_BOT_TOKEN');
+    expect(all).not.toContain('WRONG-secret');
+    expect(all).not.toContain('[redacted]');
+
+    const noGroup = await init('--telegram-token', fake.token);
+    expect(noGroup.code).toBe(1);
+    expect(noGroup.stderr.trim()).toMatch(
+      /telegram needs the forum group id \(-100…\): pass --telegram-group-id, or set TELEGRAM_FORUM_GROUP_ID$/,
+    );
+  });
+
   it('`init --config FILE`: the "Next:" hint keeps --config, and updating an existing file says so', async () => {
     const file = join(sandbox.dir, 'my config.json');
     const args = ['init', '--non-interactive', '--offline', '--platform', 'web', '--config', file];

@@ -8,7 +8,7 @@ import { formatCheckLine } from '../checks/check-line.js';
 import { checkDiscord } from '../checks/discord.js';
 import { checkSlack } from '../checks/slack.js';
 import { checkTelegram } from '../checks/telegram.js';
-import { PLATFORM_NAMES, type PlatformName, type TetherConfig } from '../config.js';
+import { PLATFORM_NAMES, type PlatformName, SETTING_FIELDS, type TetherConfig } from '../config.js';
 import { configFilePath, readConfigFile, writeConfigFile } from '../config-file.js';
 import { CliError, UsageError } from '../errors.js';
 import { Prompter } from '../prompter.js';
@@ -55,6 +55,7 @@ async function verifyOnline(
   platform: PlatformName,
   settings: TetherConfig,
   io: CommandContext['io'],
+  given: InitOptions,
 ): Promise<void> {
   let lines: CheckLine[];
   switch (platform) {
@@ -74,16 +75,32 @@ async function verifyOnline(
       throw new CliError(`Unknown platform ${String(never)}`);
     }
   }
-  for (const line of lines) io.out(formatCheckLine(line));
+  // The failure is said once, on stderr; the lines that passed before it are printed.
   const failure = lines.find((line) => line.status === 'fail');
-  if (failure) throw new CliError(`${failure.text} (nothing was written)`);
+  for (const line of lines) if (line !== failure) io.out(formatCheckLine(line));
+  if (failure) throw new CliError(`${namedAsGiven(failure.text, given)} (nothing was written)`);
+}
+
+/**
+ * A check's fix names the environment variable (`check TELEGRAM_BOT_TOKEN`); when the value came from a flag,
+ * name the flag the person typed instead.
+ */
+function namedAsGiven(text: string, given: InitOptions): string {
+  let named = text;
+  for (const field of SETTING_FIELDS) {
+    if (field.env === undefined || field.flag === undefined || field.option === undefined) continue;
+    if ((given as Record<string, unknown>)[field.option] === undefined) continue;
+    named = named.replaceAll(field.env, field.flag);
+  }
+  return named;
 }
 
 /** Ensure the chosen platform has what it needs (offline check); throws naming the missing setting. */
 function requireComplete(platform: PlatformName, settings: TetherConfig): void {
-  if (platform === 'telegram') requireTelegram(settings);
-  if (platform === 'slack') requireSlack(settings);
-  if (platform === 'discord') requireDiscord(settings);
+  // Non-interactive init is set up by flags: the error names the flag (and the variable).
+  if (platform === 'telegram') requireTelegram(settings, 'flags');
+  if (platform === 'slack') requireSlack(settings, 'flags');
+  if (platform === 'discord') requireDiscord(settings, 'flags');
 }
 
 /**
@@ -103,7 +120,7 @@ export async function initCommand(options: InitOptions, context: CommandContext)
     }
     given = mergeSettings(existing.config, given);
     requireComplete(platform, given);
-    if (!options.offline) await verifyOnline(platform, given, io);
+    if (!options.offline) await verifyOnline(platform, given, io, options);
   } else {
     const prompter = new Prompter();
     try {
