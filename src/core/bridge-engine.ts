@@ -1,6 +1,6 @@
 /**
- * Wires the parts of a bridge together when it starts: the platform transport, the outbox, the approval
- * flow and inbound dispatch.
+ * Wires the platform-neutral parts of a bridge together when it is constructed: the approval flow and inbound
+ * dispatch (so commands are listed before `start()`). The platform transport and the outbox are made at start.
  * @module
  */
 import type { Card } from './approvals/cards.js';
@@ -10,9 +10,7 @@ import { BridgeInbound, type InboundDeps } from './bridge-inbound.js';
 import type { BridgeOptions } from './bridge-options.js';
 import type { CommandRegistry } from './commands.js';
 import type { HandlerSet } from './handlers.js';
-import { Outbox, type OutboxTransport, type OutgoingMessage } from './outbox.js';
 import type { OutgoingFile } from './outgoing-file.js';
-import type { RateLimit } from './rate-limiter.js';
 import { rulesCommand } from './rules/rules-command.js';
 import type { AuditEntry, Store } from './store/types.js';
 import type { Clock, Logger, ThreadId } from './types.js';
@@ -27,15 +25,16 @@ export interface BridgeEngineDeps {
   readonly handlers: HandlerSet;
   readonly commands: CommandRegistry;
   readonly auth: Authorizer;
-  readonly transport: OutboxTransport;
-  readonly rateLimits: { perChat?: RateLimit | readonly RateLimit[]; global?: RateLimit };
   readonly prefix: string;
   readonly bridge: InboundDeps['bridge'];
   readonly hooks: {
     key(threadId: ThreadId): string;
     threadIdOf(key: string): ThreadId;
     directoryOf(threadId: ThreadId): string | undefined;
-    renderCard(threadId: ThreadId, card: Card): OutgoingMessage;
+    /** Post a card ahead of queued output; resolves with its message id. */
+    postCard(threadId: ThreadId, card: Card): Promise<string>;
+    /** Replace a card (its outcome) ahead of queued output. */
+    editCard(threadId: ThreadId, messageId: string, card: Card): Promise<void>;
     postMarkdown(threadId: ThreadId, markdown: string): Promise<void>;
     postFile(threadId: ThreadId, file: OutgoingFile): Promise<void>;
     stopTyping(threadId: ThreadId): void;
@@ -44,18 +43,15 @@ export interface BridgeEngineDeps {
   };
 }
 
-/** The started parts of a bridge. */
+/** The platform-neutral parts of a bridge. */
 export interface BridgeEngine {
-  readonly transport: OutboxTransport;
-  readonly outbox: Outbox;
   readonly flow: ApprovalFlow;
   readonly inbound: BridgeInbound;
 }
 
-/** Build the outbox, the approval flow and inbound dispatch of a bridge. */
+/** Build the approval flow and inbound dispatch of a bridge, and register the built-in commands. */
 export function createBridgeEngine(d: BridgeEngineDeps): BridgeEngine {
-  const { transport, hooks, options } = d;
-  const outbox = new Outbox({ transport, clock: d.clock, logger: d.logger, ...d.rateLimits });
+  const { hooks, options } = d;
   const flow = new ApprovalFlow(
     {
       platform: d.platform,
@@ -64,10 +60,8 @@ export function createBridgeEngine(d: BridgeEngineDeps): BridgeEngine {
       key: hooks.key,
       threadIdOf: hooks.threadIdOf,
       directoryOf: hooks.directoryOf,
-      // Cards and their outcomes go ahead of queued output: a person must see a question promptly.
-      postCard: (id, card) => outbox.post(id, hooks.renderCard(id, card), { priority: true }),
-      editCard: (id, messageId, card) =>
-        outbox.edit(id, messageId, hooks.renderCard(id, card), { priority: true }),
+      postCard: hooks.postCard,
+      editCard: hooks.editCard,
       postText: hooks.postMarkdown,
       postFile: hooks.postFile,
       stopTyping: hooks.stopTyping,
@@ -110,5 +104,5 @@ export function createBridgeEngine(d: BridgeEngineDeps): BridgeEngine {
       }),
     );
   }
-  return { transport, outbox, flow, inbound };
+  return { flow, inbound };
 }

@@ -68,6 +68,17 @@ describe('stopping a bridge', () => {
   });
 });
 
+describe('a bridge before start()', () => {
+  it('already lists its commands: the built-ins, the rules command and the custom ones', () => {
+    const bridge = new MemoryBridge({
+      commands: { deploy: { description: 'Deploy staging', handler: () => 'Deploying…' } },
+    });
+    const names = bridge.commands.list().map((c) => c.name);
+    expect(names).toEqual(expect.arrayContaining(['help', 'status', 'stop', 'rules', 'deploy']));
+    expect(bridge.commands.helpText()).toContain('/deploy — Deploy staging');
+  });
+});
+
 describe('a tap whose handling throws', () => {
   it('is still answered: the person is told something went wrong', async () => {
     class FailingDecisionStore extends MemoryStore {

@@ -19,7 +19,7 @@ import { ConfigError, TetherError, UnknownThreadError } from './errors.js';
 import { HandlerSet } from './handlers.js';
 import { InboundFiles, type IncomingFile } from './inbound-files.js';
 import { type Deferred, deferred, settleWithin } from './lifecycle.js';
-import type { Outbox, OutboxTransport, OutgoingMessage } from './outbox.js';
+import { Outbox, type OutboxTransport, type OutgoingMessage } from './outbox.js';
 import { fileBytes, type OutgoingFile, safeFileName } from './outgoing-file.js';
 import type { RateLimit } from './rate-limiter.js';
 import { OutgoingSecrets } from './secrets/outgoing.js';
@@ -72,7 +72,10 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
   readonly #typing: TypingIndicators;
   readonly #threads: ThreadBook;
   readonly #secrets: OutgoingSecrets;
-  #engine: BridgeEngine | undefined;
+  /** The approval flow and inbound dispatch: built in the constructor, so commands are listed before start. */
+  readonly #engine: BridgeEngine;
+  /** The platform transport and the outbox: made by the first `start()`. */
+  #delivery: { transport: OutboxTransport; outbox: Outbox } | undefined;
   #inboundFiles: InboundFiles | undefined;
   #state: 'idle' | 'starting' | 'running' | 'stopping' = 'idle';
   #starting: Promise<void> | undefined;
@@ -113,6 +116,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
       (threadId) => this.typingPing(threadId),
       () => this.typingIntervalMs(),
     );
+    this.#engine = this.#createEngine(platform);
   }
 
   // ---------------------------------------------------------------- platform hooks
@@ -164,7 +168,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
     if (this.#stopped.settled) this.#stopped = deferred();
     this.#starting = (async () => {
       try {
-        this.#setupEngine();
+        this.#setupDelivery();
         this.#threads.load();
         // Restore first: a push platform may deliver a tap on an old card as soon as it is connected.
         this.flow.restore();
@@ -224,7 +228,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
     if (this.#starting) await this.#starting.catch(() => undefined);
     this.#state = 'stopping';
     this.#typing.stopAll();
-    this.#engine?.flow.dispose();
+    this.#engine.flow.dispose();
     await this.#drainBounded();
     try {
       await this.disconnect();
@@ -294,9 +298,9 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
     }
     this.stopTyping(threadId);
     this.#debouncer.removeThread(threadId);
-    this.#engine?.inbound.forgetThread(threadId);
-    this.#engine?.flow.forgetThread(threadId);
-    this.outbox.forget(threadId);
+    this.#engine.inbound.forgetThread(threadId);
+    this.#engine.flow.forgetThread(threadId);
+    this.#delivery?.outbox.forget(threadId);
     this.#secrets.forget(threadId);
     this.#threads.remove(threadId);
   }
@@ -326,7 +330,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
     if (state === 'error' && !this.#debouncer.shouldSend(threadId)) return;
     if (state !== 'running') this.stopTyping(threadId);
     // Auto-approve notices still held back for batching happened before this status: they go first.
-    this.#engine?.flow.flushNotices(threadId);
+    this.#engine.flow.flushNotices(threadId);
     const text = `${STATE_EMOJI[state]} Status: ${state.replace('_', ' ')}${detail ? ` — ${detail}` : ''}`;
     await this.postMarkdown(threadId, text);
   }
@@ -558,27 +562,34 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
     return this.#secrets.text(threadId, text);
   }
 
-  /** The approval flow (created at start). */
+  /** The approval flow. */
   protected get flow(): ApprovalFlow {
-    return this.#started().flow;
+    return this.#engine.flow;
   }
 
-  /** Inbound dispatch (created at start). */
+  /** Inbound dispatch. */
   protected get inbound(): BridgeInbound {
-    return this.#started().inbound;
+    return this.#engine.inbound;
   }
 
-  #started(): BridgeEngine {
-    if (!this.#engine) throw new TetherError('NOT_STARTED', `${this.platform}: call start() first`);
-    return this.#engine;
+  #started(): { transport: OutboxTransport; outbox: Outbox } {
+    if (!this.#delivery) throw new TetherError('NOT_STARTED', `${this.platform}: call start() first`);
+    return this.#delivery;
   }
 
   // ---------------------------------------------------------------- internals
 
-  #setupEngine(): void {
-    if (this.#engine) return;
-    this.#engine = createBridgeEngine({
-      platform: this.platform,
+  /** The transport and the outbox, made once, at the first start (a subclass is fully constructed by then). */
+  #setupDelivery(): void {
+    if (this.#delivery) return;
+    const transport = this.createTransport();
+    const outbox = new Outbox({ transport, clock: this.clock, logger: this.logger, ...this.rateLimits() });
+    this.#delivery = { transport, outbox };
+  }
+
+  #createEngine(platform: string): BridgeEngine {
+    return createBridgeEngine({
+      platform,
       options: this.options,
       store: this.#store,
       clock: this.clock,
@@ -586,15 +597,16 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
       handlers: this.handlers,
       commands: this.commands,
       auth: this.auth,
-      transport: this.createTransport(),
-      rateLimits: this.rateLimits(),
       prefix: this.commandPrefix(),
       bridge: this,
       hooks: {
         key: (id) => this.key(id),
         threadIdOf: (key) => this.#threads.threadIdOf(key),
         directoryOf: (id) => this.#threads.get(id)?.directory,
-        renderCard: (id, card) => this.renderCard(this.#secrets.card(id, card)),
+        // Cards and their outcomes go ahead of queued output: a person must see a question promptly.
+        postCard: (id, card) => this.outbox.post(id, this.#cardMessage(id, card), { priority: true }),
+        editCard: (id, messageId, card) =>
+          this.outbox.edit(id, messageId, this.#cardMessage(id, card), { priority: true }),
         postMarkdown: (id, markdown) => this.postMarkdown(id, markdown),
         postFile: (id, file) => this.sendFile(id, file),
         stopTyping: (id) => this.stopTyping(id),
@@ -602,6 +614,10 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
         reply: (id, markdown) => this.#reply(id, markdown),
       },
     });
+  }
+
+  #cardMessage(threadId: ThreadId, card: Card): OutgoingMessage {
+    return this.renderCard(this.#secrets.card(threadId, card));
   }
 
   async #reply(threadId: ThreadId | undefined, markdown: string): Promise<void> {
@@ -634,13 +650,13 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
 
   /** Wait for queued output, at most `stopDrainMs` on the bridge's clock. */
   async #drainBounded(): Promise<void> {
-    const outbox = this.#engine?.outbox;
+    const outbox = this.#delivery?.outbox;
     if (!outbox) return;
     const ms = this.options.stopDrainMs ?? BRIDGE_DEFAULTS.stopDrainMs;
     // Outcome cards of decisions just made are queued first (flow.idle()), then everything is delivered.
-    const flow = this.#engine?.flow;
+    const flow = this.#engine.flow;
     const drained = await settleWithin(
-      Promise.allSettled([flow?.idle()]).then(() => outbox.drain().catch(() => undefined)),
+      Promise.allSettled([flow.idle()]).then(() => outbox.drain().catch(() => undefined)),
       ms,
       this.clock,
     );
