@@ -3,9 +3,9 @@ import { activityLine, inlineCode, MAX_ACTIVITY_DETAIL } from './activity-line.j
 
 describe('activityLine: what a person reads for a tool the agent uses', () => {
   it('shows the tool literally and the detail as code the agent cannot break out of', () => {
-    expect(activityLine('Bash', 'npm test')).toBe('[tool: Bash] `npm test`');
-    expect(activityLine('a*b_c', undefined)).toBe('[tool: a\\*b\\_c]');
-    expect(activityLine('Bash', 'echo `id` ``x``')).toBe('[tool: Bash] ``` echo `id` ``x`` ```');
+    expect(activityLine('Bash', 'npm test')).toBe('🔧 Bash `npm test`');
+    expect(activityLine('a*b_c', undefined)).toBe('🔧 a\\*b\\_c');
+    expect(activityLine('Bash', 'echo `id` ``x``')).toBe('🔧 Bash ``` echo `id` ``x`` ```');
     expect(inlineCode('two\nlines')).toBe('`two lines`');
     expect(inlineCode('`edge`')).toBe('`` `edge` ``');
   });

@@ -129,7 +129,7 @@ describe('AcpRunner specifics', () => {
     const request = await events.waitFor('onPermissionRequest');
     expect(events.of('onOutput').map((e) => e.args[1])).toEqual([
       'Working on it.',
-      '[tool: Bash] `echo ran > marker`',
+      '🔧 Bash `echo ran > marker`',
     ]);
     expect((request.args[0] as { toolInput: unknown }).toolInput).toEqual({
       command: 'echo ran > marker',

@@ -54,8 +54,12 @@ describe.skipIf(!hasBinary)('ClaudeRunner with the real Claude Code against Fake
       return {
         createRunner: (events) => claude.runner(events),
         prompt: 'Leave a marker file, please.',
-        expectToolRan: () =>
-          waitUntil(() => existsSync(markerPath), 'the Bash command wrote the marker file'),
+        expectToolRan: async (events) => {
+          await waitUntil(() => existsSync(markerPath), 'the Bash command wrote the marker file');
+          // The person reads what the agent does, not a bare "[tool: Bash]" marker.
+          expect(events.transcript()).toContain('🔧 Bash `echo ran > marker`');
+          expect(events.transcript()).not.toContain('[tool:');
+        },
         expectDenialReached: async (_events, reason) => {
           await waitUntil(
             () => claude.fake.toolResults().some((r) => r.is_error && r.content.includes(reason)),

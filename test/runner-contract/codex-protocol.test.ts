@@ -64,7 +64,7 @@ describe('CodexRunner protocol edges', () => {
         '+hello',
       ].join('\n'),
     );
-    expect(events.transcript()).toContain('[tool: Edit] `src/app.ts, NOTES.md`');
+    expect(events.transcript()).toContain('🔧 Edit `src/app.ts, NOTES.md`');
 
     await runner.respondToPermission('p', asked.requestId, {
       behavior: 'deny',

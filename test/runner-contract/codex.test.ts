@@ -114,7 +114,7 @@ describe.skipIf(!hasBinary)('CodexRunner with the real Codex against FakeOpenAIS
         approval: 'untrusted',
         cwd: codex.project,
       });
-      expect(events.transcript()).toContain('[tool: Bash] `touch never-made`');
+      expect(events.transcript()).toContain('🔧 Bash `touch never-made`');
 
       expect(await runner.stop('c')).toBe(0);
       const resolved = events.of('onPermissionResolved')[0];

@@ -4,6 +4,7 @@
  */
 
 import type { SDKMessage } from '@anthropic-ai/claude-agent-sdk';
+import { activityDetailOfInput, activityLine } from '../activity-line.js';
 import type { RunnerEvents } from '../types.js';
 
 /** What the translation remembers across the messages of one session. */
@@ -18,7 +19,7 @@ export type MessageOutcome = 'none' | 'turn-succeeded' | 'turn-failed';
 /**
  * Emit the events for one SDK message, in order.
  * - `system/init` → `onHeader` (model, cwd, permission mode, Claude Code version), once per session
- * - `assistant` → `onOutput` for text (subagent text as `step`), `[tool: Name]` steps for tool calls
+ * - `assistant` → `onOutput` for text (subagent text as `step`), `🔧 Name detail` steps for tool calls
  * - `result` → `onMetadata` `usage`, `cost`, `duration`; failures → `onError`
  * @returns whether the message ended a turn, and how.
  */
@@ -48,7 +49,8 @@ export async function emitSdkMessage(
         if (block.type === 'text' && block.text.trim() !== '') {
           await events.onOutput(sessionId, 'combined', block.text, { kind: subagent ? 'step' : 'final' });
         } else if (block.type === 'tool_use') {
-          await events.onOutput(sessionId, 'combined', `[tool: ${block.name}]`, { kind: 'step' });
+          const line = activityLine(block.name, activityDetailOfInput(block.input));
+          await events.onOutput(sessionId, 'combined', line, { kind: 'step' });
         }
       }
       if (message.error !== undefined)
