@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one class is the whole API every platform inherits; its parts live in bridge-engine.ts, bridge-inbound.ts, lifecycle.ts.
 /**
  * The abstract `Bridge`: everything platform-neutral about connecting agents to people — lifecycle,
  * threads, output through the outbox, status, typing, approvals and choices, commands, authorization,

@@ -1,3 +1,4 @@
+// Over 400 lines: one runner — spawning, the JSON-lines protocol, permission answers and process-group stop belong together.
 /**
  * A runner for any command that speaks the JSON-lines protocol of `subprocess-protocol.ts`.
  * @module

@@ -1,3 +1,4 @@
+// Over 400 lines: the Telegram bridge itself (polling, topics, taps, files); startup, transport, inbound and cards already live beside it.
 /**
  * `TelegramBridge`: agent threads as forum topics of one Telegram supergroup, on grammY long polling.
  * Output goes through the outbox (coalesced, rate-limited, 429s waited out); approval cards are messages with

@@ -42,6 +42,7 @@ async function act(who: { id: string }, action: (p: WebPageClient) => Promise<st
 }
 
 const harness: BridgeHarness = {
+  commandPrefix: '/',
   get owner() {
     return { id: page?.userId ?? 'web:not-open-yet', name: 'you' };
   },

@@ -18,6 +18,8 @@ export interface BridgeHarness {
   setup(options: { handlers: Handlers; allowedUserIds: string[] }): Promise<Bridge>;
   readonly owner: ContractPerson;
   readonly stranger: ContractPerson;
+  /** The prefix people type before a command on this platform (`/` or `!`). */
+  readonly commandPrefix: '/' | '!';
   says(threadId: string, text: string, who: ContractPerson): Promise<void>;
   /** Tap the newest button with this label; returns the short answer the person sees (if the platform shows one). */
   taps(threadId: string, label: string, who: ContractPerson): Promise<string | undefined>;
@@ -188,11 +190,7 @@ export function describeBridgeContract(name: string, harness: BridgeHarness): vo
       await eventually(() =>
         expect(inputs).toEqual([{ threadId: thread, text: 'add a login page', userId: harness.owner.id }]),
       );
-      await harness.says(
-        thread,
-        `${name === 'telegram' || name === 'memory' || name === 'web' ? '/' : '!'}status`,
-        harness.owner,
-      );
+      await harness.says(thread, `${harness.commandPrefix}status`, harness.owner);
       await eventually(async () =>
         expect((await harness.visible(thread)).some((m) => m.text.includes('All agents nominal'))).toBe(true),
       );

@@ -5,6 +5,7 @@ import { describeSecretMasking } from './secret-masking-contract.js';
 let current: MemoryBridge | undefined;
 
 const harness: BridgeHarness = {
+  commandPrefix: '/',
   owner: { id: 'owner-1', name: 'olivia' },
   stranger: { id: 'stranger-9', name: 'mallory' },
   async setup(options) {

@@ -10,6 +10,7 @@ function current(): DiscordWorld {
 }
 
 const harness: BridgeHarness = {
+  commandPrefix: '!',
   owner: { id: owner.id, name: owner.username },
   stranger: { id: stranger.id, name: stranger.username },
   async setup({ handlers, allowedUserIds }) {

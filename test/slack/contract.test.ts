@@ -12,6 +12,7 @@ function current(): { fixture: SlackFixture; bridge: SlackBridge } {
 }
 
 const harness: BridgeHarness = {
+  commandPrefix: '!',
   owner: { id: 'U0OWNER', name: 'owner' },
   stranger: { id: 'U0STRANGER', name: 'stranger' },
   async setup({ handlers, allowedUserIds }) {

@@ -16,6 +16,7 @@ const person = (who: { id: string; name: string }) => ({
 });
 
 const harness: BridgeHarness = {
+  commandPrefix: '/',
   owner: { id: '1001', name: 'olivia' },
   stranger: { id: '6666', name: 'mallory' },
   async setup(options) {

@@ -1,3 +1,4 @@
+// Over 400 lines: one ACP runner; its session bookkeeping, shared in shape with codex-runner.ts, is still to be extracted (issue 12).
 /**
  * `AcpRunner`: supervises any agent that speaks the Agent Client Protocol over stdio (`gemini --acp`,
  * `opencode acp`, `goose acp`, …), as an ACP client built on `@agentclientprotocol/sdk`. Over 400 lines because

@@ -1,3 +1,4 @@
+// Over 400 lines: one Codex app-server runner; its session bookkeeping, shared in shape with acp-runner.ts, is still to be extracted (issue 12).
 /**
  * `CodexRunner`: drives the Codex CLI through `codex app-server` (JSON-RPC over stdio), the only Codex
  * interface with mid-run approvals. Over 400 lines because it is one session life cycle (start, turns, steer,
