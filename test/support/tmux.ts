@@ -3,6 +3,7 @@
  * type, press keys, read the screen.
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 /** Whether tmux is installed. */
 export function hasTmux(): boolean {
@@ -72,12 +73,42 @@ export class TmuxTerminal {
     }
   }
 
-  /** End the program and its tmux server. */
+  /**
+   * End the program and its tmux server, and wait (at most 10 s, then SIGKILL) until the program is gone, so
+   * a test can delete the directories it was writing to.
+   */
   kill(): void {
+    let pid: number | undefined;
     try {
+      pid = Number(
+        execFileSync('tmux', ['-L', this.#socket, 'display-message', '-p', '-t', 'main', '#{pane_pid}'], {
+          encoding: 'utf8',
+        }).trim(),
+      );
       execFileSync('tmux', ['-L', this.#socket, 'kill-server'], { stdio: 'ignore' });
     } catch {
       // already gone
     }
+    if (!pid) return;
+    const sleeper = new Int32Array(new SharedArrayBuffer(4));
+    for (let waited = 0; isAlive(pid) && waited < 12_000; waited += 50) {
+      if (waited === 10_000) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // it ended meanwhile
+        }
+      }
+      Atomics.wait(sleeper, 0, 0, 50);
+    }
+  }
+}
+
+/** Whether a process runs (a zombie waiting for its new parent to reap it counts as gone). */
+function isAlive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
   }
 }
