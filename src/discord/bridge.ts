@@ -4,10 +4,10 @@
  * @module
  */
 
-import { clearTimeout, setTimeout } from 'node:timers';
+import { clearTimeout, setImmediate, setTimeout } from 'node:timers';
 import type { API } from '@discordjs/core';
 import { GatewayDispatchEvents } from '@discordjs/core';
-import { WebSocketShardEvents } from '@discordjs/ws';
+import { type SessionInfo, WebSocketShardEvents } from '@discordjs/ws';
 import {
   type APIInteraction,
   type APIMessage,
@@ -27,7 +27,7 @@ import type { RateLimit } from '../core/rate-limiter.js';
 import type { StoredThread } from '../core/store/types.js';
 import type { ChatUser, ThreadId } from '../core/types.js';
 import { escapeDiscordText } from '../format/index.js';
-import { type DiscordConnection, openDiscordConnection } from './connection.js';
+import { type DiscordConnection, type GatewaySessionKeeper, openDiscordConnection } from './connection.js';
 import { MESSAGE_CONTENT_FIX, toTetherError } from './errors.js';
 import { incomingFiles } from './incoming-files.js';
 import { DiscordMessageFeed, RecentIds } from './message-feed.js';
@@ -64,7 +64,17 @@ export interface DiscordBridgeConfig extends BridgeOptions {
   readonly rateLimits?: { readonly perChannel?: RateLimit; readonly global?: RateLimit };
   /** A click is answered within this time, or deferred and answered when ready (Discord allows 3 s). @defaultValue 2000 */
   readonly interactionReplyMs?: number;
+  /**
+   * Several hosts, one bot: keep the gateway session (id, sequence, resume URL) in the store, so the host that
+   * takes the connection over RESUMEs it — Discord replays what was dispatched since the last event the previous
+   * host received, and nothing before it.
+   * @defaultValue false
+   */
+  readonly rememberGatewaySession?: boolean;
 }
+
+/** Store key of the gateway session (see `rememberGatewaySession`). */
+export const DISCORD_GATEWAY_SESSION_KEY = 'discord.gatewaySession';
 
 /**
  * A bridge to Discord.
@@ -148,7 +158,39 @@ export class DiscordBridge extends Bridge {
     });
   }
 
+  /** The gateway session kept in the store: one value per bot, `{ [shardId]: SessionInfo }`. */
+  #storedGatewaySession(): GatewaySessionKeeper {
+    const read = (): Record<string, SessionInfo> => {
+      try {
+        return JSON.parse(this.store.getValue(DISCORD_GATEWAY_SESSION_KEY) ?? '{}') as Record<
+          string,
+          SessionInfo
+        >;
+      } catch {
+        return {};
+      }
+    };
+    return {
+      retrieve: (shardId) => read()[shardId] ?? null,
+      update: (shardId, info) => {
+        const all = read();
+        if (info) all[shardId] = info;
+        else delete all[shardId];
+        try {
+          this.store.setValue(DISCORD_GATEWAY_SESSION_KEY, JSON.stringify(all));
+        } catch (error) {
+          // A host that lost its lease may no longer write (fenced): its successor keeps the session now.
+          this.logger.debug({ err: error }, 'discord: could not remember the gateway session');
+        }
+      },
+    };
+  }
+
   protected override async connect(signal: AbortSignal): Promise<void> {
+    // Listen before connecting: a RESUME replays what was missed before it reports RESUMED. What arrives while
+    // the bridge is starting is handled once it runs.
+    let early: (() => void)[] | undefined = [];
+    const handle = (fn: () => void) => (early ? early.push(fn) : fn());
     const connection = await openDiscordConnection({
       token: this.#token,
       logger: this.logger,
@@ -156,14 +198,25 @@ export class DiscordBridge extends Bridge {
       ...(this.#config.api !== undefined ? { api: this.#config.api } : {}),
       ...(this.#config.gatewayUrl !== undefined ? { gatewayUrl: this.#config.gatewayUrl } : {}),
       ...(this.#config.fastIdentify ? { fastIdentify: true } : {}),
+      ...(this.#config.rememberGatewaySession ? { sessionInfo: this.#storedGatewaySession() } : {}),
+      beforeConnect: (client) => {
+        client.on(GatewayDispatchEvents.MessageCreate, ({ data }) => handle(() => this.#feed.accept(data)));
+        client.on(GatewayDispatchEvents.InteractionCreate, ({ data }) =>
+          handle(() => {
+            this.#onInteraction(data).catch((error: unknown) =>
+              this.logger.error({ err: error }, 'discord: answering a click failed'),
+            );
+          }),
+        );
+      },
     });
     this.#connection = connection;
     this.#controlChannel = this.#config.channelId ?? this.store.getValue(CONTROL_CHANNEL_KEY);
-    connection.client.on(GatewayDispatchEvents.MessageCreate, ({ data }) => this.#feed.accept(data));
-    connection.client.on(GatewayDispatchEvents.InteractionCreate, ({ data }) => {
-      this.#onInteraction(data).catch((error: unknown) =>
-        this.logger.error({ err: error }, 'discord: answering a click failed'),
-      );
+    // Handled once start() has marked the bridge running (it does so as soon as this returns).
+    setImmediate(() => {
+      const queued = early ?? [];
+      early = undefined;
+      for (const fn of queued) fn();
     });
     // Every READY after the first is a fresh session: Discord replays nothing, so fetch the gap.
     connection.manager.on(WebSocketShardEvents.Ready, () => {

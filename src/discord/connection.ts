@@ -47,6 +47,20 @@ export interface DiscordConnectionOptions {
   readonly fastIdentify?: boolean;
   readonly logger: Logger;
   readonly signal: AbortSignal;
+  /**
+   * Where the gateway session (id, sequence, resume URL) is kept between connections. Kept somewhere shared, it
+   * lets another process RESUME this one's session: Discord then replays what was dispatched since.
+   * @defaultValue in this connection's memory
+   */
+  readonly sessionInfo?: GatewaySessionKeeper;
+  /** Called with the client before the gateway connects (attach dispatch listeners here). */
+  readonly beforeConnect?: (client: Client) => void;
+}
+
+/** Keeps the gateway session of each shard (see {@link DiscordConnectionOptions.sessionInfo}). */
+export interface GatewaySessionKeeper {
+  retrieve(shardId: number): SessionInfo | null;
+  update(shardId: number, info: SessionInfo | null): void;
 }
 
 /** A live connection. */
@@ -102,17 +116,21 @@ export async function openDiscordConnection(options: DiscordConnectionOptions): 
   }
 
   const sessions = new Map<number, SessionInfo>();
+  const keeper: GatewaySessionKeeper = options.sessionInfo ?? {
+    retrieve: (shardId) => sessions.get(shardId) ?? null,
+    update: (shardId, info) => {
+      if (info) sessions.set(shardId, info);
+      else sessions.delete(shardId);
+    },
+  };
   const managerOptions: ConstructorParameters<typeof WebSocketManager>[0] = {
     token: options.token,
     intents: DISCORD_INTENTS,
     rest,
     compression: null,
     encoding: Encoding.JSON,
-    retrieveSessionInfo: (shardId) => sessions.get(shardId) ?? null,
-    updateSessionInfo: (shardId, info) => {
-      if (info) sessions.set(shardId, info);
-      else sessions.delete(shardId);
-    },
+    retrieveSessionInfo: (shardId) => keeper.retrieve(shardId),
+    updateSessionInfo: (shardId, info) => keeper.update(shardId, info),
     ...(options.fastIdentify ? { buildIdentifyThrottler: () => noWaitThrottler } : {}),
   };
   const manager =
@@ -120,6 +138,7 @@ export async function openDiscordConnection(options: DiscordConnectionOptions): 
       ? new PinnedGatewayManager(options.gatewayUrl, managerOptions)
       : new WebSocketManager(managerOptions);
   const client = new Client({ rest, gateway: manager });
+  options.beforeConnect?.(client);
   manager.on(WebSocketShardEvents.Error, (error) =>
     options.logger.warn({ err: error.message }, 'discord gateway error'),
   );

@@ -23,6 +23,7 @@ export interface MultiHostServe {
   readonly bridgeOptions: Omit<BridgeOptions, 'logger' | 'store' | 'dataDir'> & {
     rememberHandledUpdates: true;
     rememberHandledEnvelopes: true;
+    rememberGatewaySession: true;
   };
   close(): Promise<void>;
 }
@@ -51,6 +52,7 @@ export async function connectMultiHost(options: {
     bridgeOptions: {
       rememberHandledUpdates: true,
       rememberHandledEnvelopes: true,
+      rememberGatewaySession: true,
       endOrphanedRequests: false,
     },
     async close() {
