@@ -24,7 +24,13 @@ import {
   parseAgentLine,
   type RunnerMessage,
 } from './subprocess-protocol.js';
-import { type ApprovalChoice, permissionModeName, type Runner, type RunnerEvents } from './types.js';
+import {
+  type ApprovalChoice,
+  permissionModeName,
+  type Runner,
+  type RunnerEvents,
+  type RunnerHeader,
+} from './types.js';
 
 /** Options of {@link SubprocessRunner}. */
 export interface SubprocessRunnerOptions {
@@ -60,7 +66,12 @@ interface ChildSession {
   agentExitCode: number | undefined;
   exitCode: number | null | undefined;
   heartbeat: ReturnType<typeof setInterval> | undefined;
+  /** The header to show, until shown: the agent's own first `header` line fills it in (one header, not two). */
+  header: RunnerHeader | undefined;
 }
+
+/** How long the default header waits for the agent's own `header` line. */
+const HEADER_WAIT_MS = 1000;
 
 /** Event callbacks a session may have queued before its agent's pipes stop being read; reading resumes at LOW. */
 const EVENT_BACKLOG_HIGH = 1000;
@@ -131,12 +142,9 @@ export class SubprocessRunner implements Runner {
     }
     if (child.pid !== undefined) this.#groups?.add(child.pid, sessionId);
     const session = this.#track(sessionId, child);
-    await session.seq.emit(() =>
-      this.#events.onHeader(sessionId, {
-        title: basename(command),
-        approval: permissionModeName(approvalChoice),
-      }),
-    );
+    session.header = { title: basename(command), approval: permissionModeName(approvalChoice) };
+    // Shown with the agent's first line (merged with its `header` line if that comes first), or after a second.
+    setTimeout(() => this.#showHeader(sessionId, session), HEADER_WAIT_MS).unref();
     if (prompt !== '') this.#write(session, { type: 'input', text: prompt });
   }
 
@@ -245,6 +253,7 @@ export class SubprocessRunner implements Runner {
       agentExitCode: undefined,
       exitCode: undefined,
       heartbeat: undefined,
+      header: undefined,
     };
     this.#sessions.set(sessionId, session);
     const elapsedS = () => (Date.now() - session.startedAt) / 1000;
@@ -290,6 +299,7 @@ export class SubprocessRunner implements Runner {
     readLines(
       child.stderr,
       (line) => {
+        this.#showHeader(sessionId, session);
         void session.seq.emit(() => this.#events.onOutput(sessionId, 'stderr', line, { kind: 'step' }));
       },
       tooLong('stderr'),
@@ -307,6 +317,7 @@ export class SubprocessRunner implements Runner {
     });
     child.once('close', (code) => {
       if (session.heartbeat !== undefined) clearInterval(session.heartbeat);
+      this.#showHeader(sessionId, session);
       const exitCode = session.agentExitCode ?? code;
       session.exitCode = exitCode;
       for (const requestId of session.pending) {
@@ -323,8 +334,18 @@ export class SubprocessRunner implements Runner {
     return session;
   }
 
+  /** Show the session's header once; `own` is the agent's `header` line, merged into the default. */
+  #showHeader(sessionId: string, session: ChildSession, own?: Partial<RunnerHeader>): void {
+    const header = session.header;
+    if (header === undefined) return;
+    session.header = undefined;
+    const shown = { ...header, ...own };
+    void session.seq.emit(() => this.#events.onHeader(sessionId, shown));
+  }
+
   #handle(sessionId: string, session: ChildSession, message: AgentMessage): void {
     const events = this.#events;
+    if (message.type !== 'header') this.#showHeader(sessionId, session);
     switch (message.type) {
       case 'output': {
         const options = message.kind === undefined ? {} : { kind: message.kind };
@@ -369,7 +390,8 @@ export class SubprocessRunner implements Runner {
           ...(message.model === undefined ? {} : { model: message.model }),
           ...(message.provider === undefined ? {} : { provider: message.provider }),
         };
-        void session.seq.emit(() => events.onHeader(sessionId, header));
+        if (session.header !== undefined) this.#showHeader(sessionId, session, header);
+        else void session.seq.emit(() => events.onHeader(sessionId, header));
         return;
       }
       case 'error':

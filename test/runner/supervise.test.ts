@@ -51,8 +51,11 @@ describe('supervise(): a runner under supervision', () => {
     const id = thread?.threadId ?? '';
     expect(b.getThread(id)?.name).toBe('Fix the cart total');
     await eventually(() => expect(b.messages(id).some((m) => m.buttons.flat().includes('Allow'))).toBe(true));
-    expect(visible(b, id)).toMatch(
-      /Scripted agent[\s\S]*Directory: \/home\/me\/shop[\s\S]*Looking at cart.ts/,
+    // The card may overtake output still being rendered (cards go first); the output follows.
+    await eventually(() =>
+      expect(visible(b, id)).toMatch(
+        /Scripted agent[\s\S]*Directory: \/home\/me\/shop[\s\S]*Looking at cart.ts/,
+      ),
     );
     await b.userTaps(id, 'Allow');
     await eventually(() => expect(visible(b, id)).toContain('tests ran: 12 passed'));
@@ -86,6 +89,10 @@ describe('supervise(): a runner under supervision', () => {
         expect(b.messages(id).some((m) => m.buttons.flat().includes('Allow'))).toBe(true),
       );
       expect(visible(b, id)).toContain('echo hello');
+      // One header for the session: the agent's own header line fills in the runner's.
+      const headers = b.texts(id).filter((t) => t.startsWith('🤖'));
+      expect(headers).toHaveLength(1);
+      expect(headers[0]).toMatch(/jsonl-agent[\s\S]*Model: none[\s\S]*Approval: ask/);
       await b.userTaps(id, answer);
       if (answer === 'Allow') await eventually(() => expect(visible(b, id)).toMatch(/hello/));
       else await eventually(() => expect(visible(b, id)).toMatch(/denied/i));
