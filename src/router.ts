@@ -214,6 +214,7 @@ export class BridgeRouter {
     // The first answer from any platform wins; a platform that fails to show the card does not block the others.
     const first = await Promise.any(asks)
       .catch((error: unknown) => {
+        for (const controller of controllers) controller.abort();
         throw error instanceof AggregateError ? (error.errors[0] as Error) : error;
       })
       .finally(() => {
@@ -224,6 +225,8 @@ export class BridgeRouter {
         threads.map((t, i) => (i === first.i ? undefined : t.bridge.resolveRequest(ids[i] ?? base, first.d))),
       );
     }
+    // Every copy is settled now: release each platform's signal (and its listener on the caller's signal).
+    for (const controller of controllers) controller.abort();
     for (const rest of asks)
       rest.catch((error: unknown) => this.#logger.warn({ err: error }, 'routed request failed'));
     return first.d;
