@@ -175,4 +175,18 @@ describe.skipIf(!hasChromium)('the web page on a phone (Chromium, 390×844)', ()
     await page.getByText('🛑 Stopping the agent…').waitFor();
     expect(stops).toBe(1);
   });
+
+  it('General does not say "No agent sessions yet" while a session exists; a decided card names "you (web page)"', async () => {
+    const { page, web, thread } = await openPhone();
+    const decision = web.requestApproval(thread, { toolName: 'Bash', input: { command: 'npm test' } });
+    await page.getByRole('button', { name: 'Allow', exact: true }).tap();
+    await decision;
+    await page.getByText('Allowed — you (web page)').waitFor();
+    await page.screenshot({ path: `${ARTIFACTS}/phone-decided-card.png` });
+    await page.getByRole('button', { name: /^General/ }).tap();
+    const empty = page.locator('#messages .empty');
+    await empty.waitFor();
+    expect(await empty.textContent()).toBe('Agent sessions are listed above. Commands work here too.');
+    await page.screenshot({ path: `${ARTIFACTS}/phone-general.png` });
+  });
 });
