@@ -32,6 +32,12 @@ export interface RouterEscalation {
   readonly to: readonly Bridge[];
   /** How long the other platforms have to answer first. */
   readonly afterMs: number;
+  /**
+   * People called by name once a request has waited `afterMs`: a new message in the session's thread on their
+   * bridge mentions them (a real mention on Discord, Slack and Telegram). Works with or without `to`.
+   * @example [{ bridge: discord, userId: '123456789012345678' }]
+   */
+  readonly notify?: readonly { readonly bridge: Bridge; readonly userId: string }[];
 }
 
 /** Options of {@link BridgeRouter}. */
@@ -58,11 +64,13 @@ export class BridgeRouter {
     const escalation = options.escalation;
     if (
       escalation &&
-      (escalation.to.some((b) => !bridges.includes(b)) || escalation.to.length >= bridges.length)
+      (escalation.to.some((b) => !bridges.includes(b)) ||
+        escalation.to.length >= bridges.length ||
+        escalation.notify?.some((n) => !bridges.includes(n.bridge)))
     ) {
       throw new TetherError(
         'CONFIG',
-        "BridgeRouter escalation: `to` must list some of the router's bridges, leaving at least one to ask first",
+        "BridgeRouter escalation: `to` must list some of the router's bridges, leaving at least one to ask first, and `notify` only people on the router's bridges",
       );
     }
     this.bridges = bridges;
@@ -211,6 +219,26 @@ export class BridgeRouter {
         pendingEscalations.push({ handle, clock });
       });
     });
+    const notify = escalation?.notify ?? [];
+    if (clock && escalation && notify.length > 0) {
+      const handle = clock.setTimeout(() => {
+        const minutes = Math.round(escalation.afterMs / 60_000);
+        for (const { bridge, userId } of notify) {
+          const thread = threads.find((t) => t.bridge === bridge);
+          if (!thread) continue;
+          bridge
+            .notifyPerson(
+              thread.threadId,
+              userId,
+              `🔔 A request in this session has waited ${minutes} min without an answer: please have a look.`,
+            )
+            .catch((error: unknown) =>
+              this.#logger.warn({ err: error, sessionId }, 'could not call a person'),
+            );
+        }
+      }, escalation.afterMs);
+      pendingEscalations.push({ handle, clock });
+    }
     // The first answer from any platform wins; a platform that fails to show the card does not block the others.
     const first = await Promise.any(asks)
       .catch((error: unknown) => {

@@ -10,6 +10,7 @@ import type { Store } from '../core/store/types.js';
 import { remindersFromConfig, rulesFromConfig } from './approval-config.js';
 import type { PlatformName, TetherConfig } from './config.js';
 import { CliError } from './errors.js';
+import { filesFromConfig } from './files-config.js';
 import type { CliLogger } from './logger.js';
 import { secretMaskingFromConfig } from './secrets-config.js';
 import { requireDiscord, requireSlack, requireTelegram } from './settings.js';
@@ -85,6 +86,7 @@ export async function createBridge(
     ...(config.rules === undefined ? {} : { rules: rulesFromConfig(config.rules) }),
     ...(config.reminders === undefined ? {} : { reminders: remindersFromConfig(config.reminders) }),
     ...(config.secrets === undefined ? {} : { secretMasking: secretMaskingFromConfig(config.secrets) }),
+    ...filesFromConfig(config),
     ...(options.store === undefined ? {} : { store: options.store }),
   };
   switch (platform) {

@@ -18,6 +18,8 @@
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { remindersSchema, rulesSchema } from './approval-config.js';
+import { escalationSchema } from './escalation-config.js';
+import { attachmentsSchema, transcriberSchema } from './files-config.js';
 import { secretsSchema } from './secrets-config.js';
 
 /** The platforms the CLI can bridge to. */
@@ -94,6 +96,12 @@ export const configSchema = z.strictObject({
   rules: rulesSchema.optional(),
   /** Reminders for unanswered approvals (see the README's "Reminders"). */
   reminders: remindersSchema.optional(),
+  /** `serve`: platforms asked only after `afterMinutes`, and people called by name then (see the README's "Escalation"). */
+  escalation: escalationSchema.optional(),
+  /** Files people send: where they are kept and how big (see the README's "Files and voice notes from people"). */
+  attachments: attachmentsSchema.optional(),
+  /** The local command that transcribes voice notes; `{file}` is the audio file. */
+  transcriber: transcriberSchema.optional(),
   /** Secret masking: extra names and patterns, an allowlist, or `enabled: false` (see the README's "Secrets are masked"). */
   secrets: secretsSchema.optional(),
   /** `agent-tether serve`: control port (default 8788), platforms (default: every configured one), `/new`'s runner. */

@@ -461,6 +461,20 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
   }
 
   /**
+   * Call a person's attention in a thread: a new message that mentions them where the platform has mentions
+   * (escalation). `userId` is the platform's user id.
+   */
+  async notifyPerson(threadId: ThreadId, userId: string, markdown: string): Promise<void> {
+    this.#requireThread(threadId);
+    await this.postMention(threadId, userId, this.#secrets.text(threadId, markdown));
+  }
+
+  /** Post `markdown` mentioning `userId`. The default names the id in plain text (platforms override). */
+  protected async postMention(threadId: ThreadId, userId: string, markdown: string): Promise<void> {
+    await this.postMarkdown(threadId, `${escapeMarkdown(userId)}: ${markdown}`, true);
+  }
+
+  /**
    * Deliver a file a person sent (photo, document, voice note): saved in the thread's attachment directory and
    * given to `onAttachment`, or transcribed into input. Only authorized people's files are downloaded.
    */

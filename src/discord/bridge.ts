@@ -310,6 +310,21 @@ export class DiscordBridge extends Bridge {
     }
   }
 
+  /** A message that pings exactly this user (`allowed_mentions.users`), never anyone else. */
+  protected override async postMention(threadId: ThreadId, userId: string, markdown: string): Promise<void> {
+    if (!/^\d{5,25}$/.test(userId))
+      throw new ConfigError(`discord: "${userId}" is not a user id (a number like 123456789012345678)`);
+    const [text = ''] = renderDiscordChunks(markdown);
+    try {
+      await this.#api.channels.createMessage(threadId, {
+        content: `<@${userId}> ${text}`.slice(0, 2000),
+        allowed_mentions: { parse: [], users: [userId] },
+      });
+    } catch (error) {
+      throw toTetherError(error, 'POST channels/:id/messages (mention)');
+    }
+  }
+
   protected override async postGeneral(markdown: string): Promise<void> {
     const channel = this.#controlChannel;
     if (channel === undefined) {

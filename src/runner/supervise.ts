@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Bridge } from '../core/bridge.js';
 import type { Logger } from '../core/types.js';
-import { BridgeRouter } from '../router.js';
+import { BridgeRouter, type RouterEscalation } from '../router.js';
 import { sendAttachmentTo } from './attachment-input.js';
 import { SessionSubscriber } from './subscriber.js';
 import { type ApprovalChoice, ApprovalChoices, type Runner, type RunnerEvents } from './types.js';
@@ -28,6 +28,8 @@ export interface SuperviseOptions {
   readonly sessionId?: string;
   /** Time a person has to answer an approval. @defaultValue the bridges' own */
   readonly approvalTimeoutMs?: number;
+  /** With several bridges: platforms asked only once a request has waited, and people called by name then. */
+  readonly escalation?: RouterEscalation;
   readonly logger?: Logger;
 }
 
@@ -76,7 +78,10 @@ export async function supervise(options: SuperviseOptions): Promise<SupervisedSe
   const bridges = Array.isArray(options.bridges)
     ? (options.bridges as readonly Bridge[])
     : [options.bridges as Bridge];
-  const router = new BridgeRouter(bridges, options.logger ? { logger: options.logger } : {});
+  const router = new BridgeRouter(bridges, {
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.escalation ? { escalation: options.escalation } : {}),
+  });
   await router.start();
   const sessionId = options.sessionId ?? randomUUID();
   let resolveDone!: (code: number | null) => void;

@@ -10,7 +10,7 @@ import { prepareDataDir } from '../core/store/data-dir.js';
 import type { Store } from '../core/store/types.js';
 import type { Logger, ThreadId } from '../core/types.js';
 import { silentLogger } from '../core/types.js';
-import { BridgeRouter } from '../router.js';
+import { BridgeRouter, type RouterEscalation } from '../router.js';
 import type { RunnerRegistry } from '../runner/registry.js';
 import { MemorySessionBus, type SessionBus } from './bus.js';
 import { ControlEndpoint } from './control-endpoint.js';
@@ -41,6 +41,8 @@ export interface ServeOptions {
   readonly bus?: SessionBus;
   /** Time a person has to answer. @defaultValue the bridges' own */
   readonly approvalTimeoutMs?: number;
+  /** Platforms asked only once a request has waited, and people called by name then. @defaultValue none */
+  readonly escalation?: RouterEscalation;
   /** A link to a thread for `/sessions`. */
   readonly threadLink?: (platform: string, threadId: ThreadId) => string | undefined;
   readonly logger?: Logger;
@@ -82,7 +84,10 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   prepareDataDir(options.dataDir);
   const lock = acquireLock(options.dataDir);
   const bus = options.bus ?? new MemorySessionBus();
-  const router = new BridgeRouter(options.bridges, { logger });
+  const router = new BridgeRouter(options.bridges, {
+    logger,
+    ...(options.escalation ? { escalation: options.escalation } : {}),
+  });
   const hub = new SessionHub({
     router,
     bus,

@@ -14,6 +14,7 @@ import { startServe } from '../../serve/serve.js';
 import { createBridge } from '../bridge-factory.js';
 import { PLATFORM_NAMES, type PlatformName, type TetherConfig } from '../config.js';
 import { UsageError } from '../errors.js';
+import { escalationFromConfig } from '../escalation-config.js';
 import { loadSettings } from '../load-settings.js';
 import { ShutdownSignals } from '../shutdown.js';
 import { printWebAccess } from '../terminal.js';
@@ -125,6 +126,7 @@ export async function serveCommand(options: ServeCommandOptions, context: Comman
       registry,
       defaultRunner: runner,
       projects: settings.projects ?? {},
+      ...(settings.escalation ? { escalation: escalationFromConfig(settings.escalation, bridges) } : {}),
       logger,
       ...(multi ? { bus: multi.bus, holder: multi.holder, sourceStore: multi.sourceStore } : {}),
       threadLink: (platform, threadId) =>
