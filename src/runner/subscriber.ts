@@ -129,8 +129,16 @@ export class SessionSubscriber implements RunnerEvents {
     this.#o.router.sendFile(sessionId, file).catch((error: unknown) => this.#warn(error));
   }
 
+  /** A person's message went to the agent: a later "awaiting input" is news again. */
+  inputSent(sessionId: string): void {
+    const info = this.sessions.get(sessionId);
+    if (info?.state === 'awaiting_input') info.state = 'running';
+  }
+
   onAwaitingInput(sessionId: string): void {
     const info = this.#info(sessionId);
+    // Said once: nothing happened since the last "awaiting input" (no output, no message from a person).
+    if (info.state === 'awaiting_input') return;
     info.state = 'awaiting_input';
     this.#o.router.stopTyping(sessionId);
     this.#o.router

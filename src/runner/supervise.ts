@@ -120,6 +120,7 @@ export async function supervise(options: SuperviseOptions): Promise<SupervisedSe
           return;
         }
         router.sendTyping(sessionId);
+        subscriber.inputSent(sessionId);
         await runner.sendInput(sessionId, text);
       },
       onAttachment: async (threadId, attachment) => {
@@ -129,6 +130,7 @@ export async function supervise(options: SuperviseOptions): Promise<SupervisedSe
           return;
         }
         router.sendTyping(sessionId);
+        subscriber.inputSent(sessionId);
         await sendAttachmentTo(runner, sessionId, attachment);
       },
       onStopRequest: async (threadId) => {

@@ -101,6 +101,29 @@ describe('supervise(): a runner under supervision', () => {
     }
   });
 
+  it('an agent that says "awaiting input" twice in a row is shown it once; after a message, again', async () => {
+    const agent = [
+      "const send = (m) => process.stdout.write(JSON.stringify(m) + '\\n');",
+      "send({ type: 'output', text: 'Done for now.' });",
+      "send({ type: 'awaiting_input' });",
+      "send({ type: 'awaiting_input' });",
+      "process.stdin.on('data', () => send({ type: 'awaiting_input' }));",
+    ].join('\n');
+    const b = bridge();
+    const session = await supervise({
+      bridges: b,
+      prompt: 'hello',
+      runner: (events) => new SubprocessRunner(events, { command: process.execPath, args: ['-e', agent] }),
+    });
+    const id = session.threads[0]?.threadId ?? '';
+    const waiting = () => b.texts(id).filter((t) => t.includes('Status: awaiting input')).length;
+    await eventually(() => expect(waiting()).toBe(1));
+    await b.userSays(id, 'one more thing');
+    await eventually(() => expect(waiting()).toBe(2));
+    await session.stop();
+    await session.done;
+  });
+
   it('two bridges: the first answer wins and the other card shows who decided', async () => {
     const a = bridge();
     const c = bridge({ allowedUserIds: ['user-1'] });
