@@ -30,7 +30,9 @@ async function printUntilBudgetIsUsed(threads: readonly string[]): Promise<void>
     const thread = threads[i % threads.length] as string;
     const shown = bridge.sendOutput(thread, `line ${i}`);
     clock.advance(1100);
-    await Promise.race([shown, new Promise((resolve) => setTimeout(resolve, 300))]);
+    // The first 16 fit the output's share of the minute; the rest may wait for the window.
+    if (i < 16) await shown;
+    else await Promise.race([shown, new Promise((resolve) => setTimeout(resolve, 300))]);
   }
 }
 
@@ -61,7 +63,7 @@ describe('replies to a person on a busy Telegram group', () => {
     clock.advance(1100);
     await world.fake.waitFor(() => texts(agent).some((t) => t.includes('🛑 Stopping the agent.')), {
       what: 'the answer to /stop within a second of fake time',
-      timeoutMs: 3000,
+      timeoutMs: 10_000,
     });
     expect(texts(agent).join('\n')).not.toContain('still printing');
 
@@ -85,7 +87,7 @@ describe('replies to a person on a busy Telegram group', () => {
     clock.advance(1100);
     const decision = bridge.requestApproval(agent, { toolName: 'Bash', input: { command: 'ls' } });
     clock.advance(1100);
-    await waitForButton(world, agent, 'Allow', 3000);
+    await waitForButton(world, agent, 'Allow', 10_000);
     void decision.catch(() => undefined);
   });
 });
