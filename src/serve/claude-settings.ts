@@ -19,6 +19,7 @@ export const HOOK_EVENTS: Readonly<Record<string, number>> = {
   PermissionRequest: 3600,
   PostToolUse: 10,
   Stop: 10,
+  Notification: 10,
   SessionEnd: 10,
 };
 

@@ -6,15 +6,20 @@
  * closes the request (No) or leaves it open and sends the session's next events (Yes) — both withdraw the
  * card ("Answered in the terminal"). A message typed on the phone waits for the turn's end (`Stop` answered
  * `decision: "block"` with the message as the reason); `/stop` denies the next permission request with
- * `interrupt`.
+ * `interrupt`. Over 400 lines because it is one protocol: every hook event of a session and its race with the
+ * terminal.
  * @module
  */
 import { basename } from 'node:path';
+import { escapeMarkdown } from '../core/approvals/cards.js';
 import type { Store } from '../core/store/types.js';
-import type { ApprovalDecision, Logger } from '../core/types.js';
+import type { ApprovalDecision, ChoiceDecision, Logger } from '../core/types.js';
 import { silentLogger } from '../core/types.js';
+import { questionsOf } from '../runner/claude/permission-result.js';
 import { threadNameFromPrompt } from '../runner/supervise.js';
+import type { RunnerPermissionRequest, RunnerQuestion } from '../runner/types.js';
 import type { SessionBus, SessionCommand, SessionEvent, SessionKey } from './bus.js';
+import { type HookAnswer, permissionAnswer, questionAnswer, toHookDecision } from './hook-answers.js';
 import { fileSize, readTranscript } from './transcript.js';
 
 /** Options of {@link HookSessions}. */
@@ -37,14 +42,18 @@ export interface HookSessionsOptions {
   readonly pollMs?: number;
 }
 
-type HookAnswer = Record<string, unknown>;
-
 interface OpenRequest {
   readonly requestId: string;
   readonly toolName: string;
   readonly toolUseId?: string;
+  /** Answer the hook request (a decision, a stop, or a harmless `{}` once the terminal answered). */
   readonly answer: (value: HookAnswer) => void;
+  /** A person picked an option of a question card. */
+  readonly choose: (decision: ChoiceDecision) => void;
 }
+
+/** How an open request ended: the hook's answer, or a person's choice (a question). */
+type Settled = { type: 'hook'; value: HookAnswer } | { type: 'choice'; decision: ChoiceDecision };
 
 interface HookSession {
   readonly key: SessionKey;
@@ -134,6 +143,9 @@ export class HookSessions {
         return {};
       case 'Stop':
         return this.#stopHook(session, body);
+      case 'Notification':
+        this.#notification(session, body);
+        return {};
       case 'SessionEnd':
         this.#settleDangling(session);
         this.#publish(session, {
@@ -146,6 +158,20 @@ export class HookSessions {
         return {};
       default:
         return {};
+    }
+  }
+
+  /**
+   * Sessions restored after a restart whose Claude Code process is gone get their final status (and leave the
+   * live list); their transcript offsets are forgotten.
+   */
+  endGone(ids: readonly string[], reason = 'Claude Code is no longer running'): void {
+    for (const id of ids) {
+      if (this.#sessions.has(id)) continue;
+      this.#o.bus
+        .publish('events', { key: { source: 'hook', id }, event: { type: 'exit', exitCode: null, reason } })
+        .catch((error: unknown) => this.#logger.warn({ err: error }, 'could not end a gone session'));
+      this.#o.store.deleteValue(offsetKey(id));
     }
   }
 
@@ -245,41 +271,86 @@ export class HookSessions {
       body.tool_input !== null && typeof body.tool_input === 'object'
         ? (body.tool_input as Record<string, unknown>)
         : {};
+    if (toolName === 'AskUserQuestion') {
+      const questions = questionsOf(toolInput);
+      if (questions.length > 0) return this.#questions(session, toolInput, questions, signal);
+    }
+    const plan =
+      toolName === 'ExitPlanMode' && typeof toolInput.plan === 'string' ? toolInput.plan : undefined;
+    const settled = await this.#ask(session, signal, {
+      toolName,
+      toolInput,
+      ...(plan !== undefined ? { kind: 'plan' as const, plan } : {}),
+      ...(Array.isArray(body.permission_suggestions) ? { suggestions: body.permission_suggestions } : {}),
+    });
+    return settled?.type === 'hook' ? settled.value : {};
+  }
+
+  /** AskUserQuestion: one choice card per question, in turn; the answers go back as `updatedInput.answers`. */
+  async #questions(
+    session: HookSession,
+    toolInput: Record<string, unknown>,
+    questions: readonly RunnerQuestion[],
+    signal: AbortSignal,
+  ): Promise<HookAnswer> {
+    const choices: ChoiceDecision[] = [];
+    for (const question of questions) {
+      const settled = await this.#ask(session, signal, {
+        toolName: 'AskUserQuestion',
+        toolInput,
+        kind: 'question',
+        question,
+      });
+      if (settled === undefined) return {};
+      if (settled.type === 'hook') return settled.value;
+      choices.push(settled.decision);
+      if (settled.decision.behavior !== 'selected') break;
+    }
+    return questionAnswer(toolInput, questions, choices);
+  }
+
+  /**
+   * Publish one request and wait until it is settled; undefined when Claude Code closed the hook request (the
+   * person answered "No" in the terminal).
+   */
+  #ask(
+    session: HookSession,
+    signal: AbortSignal,
+    request: Omit<RunnerPermissionRequest, 'requestId'>,
+  ): Promise<Settled | undefined> {
     const requestId = `${session.key.id.slice(0, 8)}-${this.#next++}`;
+    const { toolName } = request;
     const toolUseId =
       session.lastPreToolUse?.toolName === toolName ? session.lastPreToolUse.toolUseId : undefined;
-    const answer = await new Promise<HookAnswer | undefined>((resolve) => {
+    return new Promise<Settled | undefined>((resolve) => {
       const onAbort = () => {
         // Claude Code closed the request: the person answered "No" (or Esc) in the terminal.
         if (session.open.delete(requestId))
           this.#publish(session, { type: 'withdrawn', requestId, note: WITHDRAWN });
         resolve(undefined);
       };
+      const settle = (value: Settled) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      };
       session.open.set(requestId, {
         requestId,
         toolName,
         ...(toolUseId ? { toolUseId } : {}),
-        answer: (value) => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(value);
-        },
+        answer: (value) => settle({ type: 'hook', value }),
+        choose: (decision) => settle({ type: 'choice', decision }),
       });
       if (signal.aborted) return onAbort();
       signal.addEventListener('abort', onAbort, { once: true });
-      const plan =
-        toolName === 'ExitPlanMode' && typeof toolInput.plan === 'string' ? toolInput.plan : undefined;
-      this.#publish(session, {
-        type: 'permission',
-        request: {
-          requestId,
-          toolName,
-          toolInput,
-          ...(plan !== undefined ? { kind: 'plan' as const, plan } : {}),
-          ...(Array.isArray(body.permission_suggestions) ? { suggestions: body.permission_suggestions } : {}),
-        },
-      });
+      this.#publish(session, { type: 'permission', request: { ...request, requestId } });
     });
-    return answer ?? {};
+  }
+
+  /** Claude Code's own notices ("Claude is waiting for your input"); a permission prompt's card says it already. */
+  #notification(session: HookSession, body: Record<string, unknown>): void {
+    const message = typeof body.message === 'string' ? body.message.trim() : '';
+    if (!message || (body.notification_type === 'permission_prompt' && session.open.size > 0)) return;
+    this.#publish(session, { type: 'output', text: `🔔 ${escapeMarkdown(message.slice(0, 500))}` });
   }
 
   #stopHook(session: HookSession, body: Record<string, unknown>): HookAnswer {
@@ -312,7 +383,7 @@ export class HookSessions {
         session.open.delete(command.requestId);
         return;
       case 'choice':
-        session.open.get(command.requestId)?.answer({});
+        session.open.get(command.requestId)?.choose(command.decision);
         session.open.delete(command.requestId);
         return;
       case 'input':
@@ -383,32 +454,4 @@ export class HookSessions {
       .publish('events', { key: session.key, event })
       .catch((error: unknown) => this.#logger.warn({ err: error }, 'could not publish a hook event'));
   }
-}
-
-type HookDecision =
-  | { behavior: 'allow'; updatedInput?: Record<string, unknown> }
-  | { behavior: 'deny'; message: string; interrupt?: boolean };
-
-function toHookDecision(decision: ApprovalDecision): HookDecision {
-  switch (decision.behavior) {
-    case 'allow':
-      return { behavior: 'allow', ...(decision.updatedInput ? { updatedInput: decision.updatedInput } : {}) };
-    case 'deny':
-      return {
-        behavior: 'deny',
-        message:
-          decision.reason ??
-          `Denied by ${decision.by.type === 'user' ? decision.by.user.name : 'agent-tether'} from agent-tether.`,
-      };
-    case 'timeout':
-      return { behavior: 'deny', message: 'Nobody answered in time on agent-tether, so it was denied.' };
-    default: {
-      const never: never = decision;
-      return never;
-    }
-  }
-}
-
-function permissionAnswer(decision: HookDecision): HookAnswer {
-  return { hookSpecificOutput: { hookEventName: 'PermissionRequest', decision } };
 }

@@ -3,7 +3,8 @@
  * hooks, a runner started from the phone, a `run` that joined), keyed by (source, id), one thread per session
  * on every bridge. Session events arrive on the {@link SessionBus} and go through the one
  * {@link SessionSubscriber} (cards, timers, output, status): there is no second approval path. People's
- * answers go back on the bus as commands.
+ * answers go back on the bus as commands. Over 400 lines because restoring, adopting and fast-deciding all
+ * need the live-session map it owns.
  * @module
  */
 

@@ -13,6 +13,7 @@ import { silentLogger } from '../core/types.js';
 import { BridgeRouter, type RouterEscalation } from '../router.js';
 import type { RunnerRegistry } from '../runner/registry.js';
 import { MemorySessionBus, type SessionBus } from './bus.js';
+import { defaultClaudeDir, goneClaudeSessions } from './claude-liveness.js';
 import { ControlEndpoint } from './control-endpoint.js';
 import { acquireLock, loadOrCreateSecret } from './daemon-files.js';
 import { HookSessions } from './hook-source.js';
@@ -53,6 +54,11 @@ export interface ServeOptions {
   readonly holder?: PlatformHolder;
   /** The store of this host's own session sources (transcript offsets). @defaultValue `store` */
   readonly sourceStore?: Store;
+  /**
+   * Claude Code's config directory, whose `sessions/` lists the running Claude Code processes: restored terminal
+   * sessions none of them names are ended after a restart. @defaultValue `$CLAUDE_CONFIG_DIR` or `~/.claude`
+   */
+  readonly claudeDir?: string;
 }
 
 /** Who holds the platform connections among several hosts (a `RedisLease`). */
@@ -73,6 +79,17 @@ export interface ServeHandle {
   readonly router: BridgeRouter;
   /** Stop everything (idempotent). Open hook requests are closed: Claude Code carries on by itself. */
   stop(): Promise<void>;
+}
+
+/** After a restart: the restored terminal sessions whose Claude Code process is gone get their final status. */
+function endGoneSessions(hub: SessionHub, hooks: HookSessions, claudeDir: string): void {
+  const restored = hub
+    .list()
+    .filter((s) => s.source === 'hook')
+    .map((s) => s.id);
+  if (restored.length === 0) return;
+  const gone = goneClaudeSessions(claudeDir, restored);
+  if (gone) hooks.endGone(gone);
 }
 
 /**
@@ -143,6 +160,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     } else {
       await router.start();
       hub.start();
+      endGoneSessions(hub, hooks, options.claudeDir ?? defaultClaudeDir());
     }
     hooks.start();
     remote.start();

@@ -5,15 +5,17 @@
  * card, two sessions get two threads, `/stop` denies the next request with an interrupt, and SessionEnd gives
  * the final status.
  */
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readSecret } from '../../src/serve/daemon-files.js';
 import { say, tap } from '../telegram/telegram-world.js';
 import {
+  assistantLine,
+  bash,
+  hook,
   type ServeWorld,
   startServeWorld,
   threadText,
+  transcriptOf,
   waitForCard,
   waitForSessionThread,
   waitForText,
@@ -24,42 +26,6 @@ afterEach(async () => {
   await world?.cleanup();
   world = undefined;
 });
-
-const SESSION = '3f2a9c1e-0b7d-4e55-9a0c-1d2e3f4a5b6c';
-
-function transcriptOf(w: ServeWorld, session = SESSION): string {
-  const dir = join(w.home, '.claude', 'projects', '-shop');
-  mkdirSync(dir, { recursive: true });
-  return join(dir, `${session}.jsonl`);
-}
-
-function assistantLine(text: string): string {
-  return `${JSON.stringify({ type: 'assistant', message: { role: 'assistant', content: [{ type: 'text', text }] } })}\n`;
-}
-
-async function hook(
-  w: ServeWorld,
-  event: string,
-  fields: Record<string, unknown> = {},
-  secret = readSecret(w.dataDir) ?? '',
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  const session = typeof fields.session_id === 'string' ? fields.session_id : SESSION;
-  const response = await fetch(`${w.serve.url}/hooks/claude/${event}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
-    body: JSON.stringify({
-      session_id: session,
-      transcript_path: transcriptOf(w, session),
-      cwd: join(w.home, 'shop'),
-      permission_mode: 'default',
-      hook_event_name: event,
-      ...fields,
-    }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-const bash = (command: string) => ({ tool_name: 'Bash', tool_input: { command } });
 
 describe('serve: the hook protocol', { timeout: 60_000 }, () => {
   it('refuses requests without the secret or with a huge body, without blocking Claude Code (non-2xx)', async () => {

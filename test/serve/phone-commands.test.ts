@@ -4,6 +4,7 @@
  * `/sessions` lists the live ones with their state and a link to their thread. The web page is a second
  * platform of the same daemon: the card shows there too and the first answer wins.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../src/core/store/memory.js';
@@ -103,5 +104,27 @@ describe('serve: /new and /sessions from the phone', { timeout: 60_000 }, () => 
     });
     expect(w.tg.fake.topics(w.tg.chatId)).toHaveLength(0);
     expect(w.store.listAudit({}).some((e) => e.action === 'session.new')).toBe(false);
+  });
+
+  it('/new cannot make a runner run a command typed in the chat: only configured runners with their own config', async () => {
+    world = await startWorld();
+    const w = world;
+    const marker = join(w.home, 'shop', 'pwned');
+    say(
+      w.tg,
+      undefined,
+      `/new shop --runner subprocess node -e "require('fs').writeFileSync('${marker}','')"`,
+    );
+    await w.tg.fake.waitFor(() => /Could not start the session: .*command/i.test(general(w)), {
+      what: 'the refusal',
+      timeoutMs: 20_000,
+    });
+    say(w.tg, undefined, '/new shop --runner sh -c "touch pwned"');
+    await w.tg.fake.waitFor(() => /Unknown runner "sh"/.test(general(w)), {
+      what: 'sh refused',
+      timeoutMs: 20_000,
+    });
+    expect(existsSync(marker)).toBe(false);
+    expect(w.serve.hub.list()).toHaveLength(0);
   });
 });

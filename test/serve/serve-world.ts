@@ -60,6 +60,7 @@ export async function startServeWorld(
       store,
       dataDir,
       registry: createDefaultRunnerRegistry(),
+      claudeDir: join(home, '.claude'),
       ...serveOptions,
       ...extra,
     });
@@ -180,3 +181,44 @@ export function waitForText(world: ServeWorld, threadId: string, pattern: RegExp
     timeoutMs: CLAUDE_WAIT_MS,
   });
 }
+
+/** The session id hook tests send by default. */
+export const SESSION = '3f2a9c1e-0b7d-4e55-9a0c-1d2e3f4a5b6c';
+
+/** Where Claude Code would keep the session's transcript. */
+export function transcriptOf(w: ServeWorld, session = SESSION): string {
+  const dir = join(w.home, '.claude', 'projects', '-shop');
+  mkdirSync(dir, { recursive: true });
+  return join(dir, `${session}.jsonl`);
+}
+
+/** A transcript line of assistant text. */
+export function assistantLine(text: string): string {
+  return `${JSON.stringify({ type: 'assistant', message: { role: 'assistant', content: [{ type: 'text', text }] } })}\n`;
+}
+
+/** Send a hook as Claude Code does (the body's common fields filled in). */
+export async function hook(
+  w: ServeWorld,
+  event: string,
+  fields: Record<string, unknown> = {},
+  secret = readSecret(w.dataDir) ?? '',
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const session = typeof fields.session_id === 'string' ? fields.session_id : SESSION;
+  const response = await fetch(`${w.serve.url}/hooks/claude/${event}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+    body: JSON.stringify({
+      session_id: session,
+      transcript_path: transcriptOf(w, session),
+      cwd: join(w.home, 'shop'),
+      permission_mode: 'default',
+      hook_event_name: event,
+      ...fields,
+    }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** A Bash tool call's fields. */
+export const bash = (command: string) => ({ tool_name: 'Bash', tool_input: { command } });
