@@ -82,6 +82,8 @@ export class HookSessions {
   #next = 1;
   #stopConsuming: (() => void) | undefined;
   #poll: ReturnType<typeof setInterval> | undefined;
+  /** After stop, nothing is read any more (a line read then would be lost: the bus is closed). */
+  #stopped = false;
 
   constructor(options: HookSessionsOptions) {
     this.#o = options;
@@ -103,6 +105,7 @@ export class HookSessions {
 
   /** Stop; open hook requests are left to the endpoint (closing it ends them: non-blocking for Claude Code). */
   stop(): void {
+    this.#stopped = true;
     this.#stopConsuming?.();
     if (this.#poll) clearInterval(this.#poll);
   }
@@ -440,7 +443,7 @@ export class HookSessions {
   }
 
   #tail(session: HookSession): void {
-    if (!session.transcriptPath) return;
+    if (!session.transcriptPath || this.#stopped) return;
     const { outputs, offset } = readTranscript(session.transcriptPath, session.offset);
     if (offset === session.offset) return;
     session.offset = offset;
