@@ -30,6 +30,7 @@ import { mergedAgentEnvironment } from '../agent-environment.js';
 import { RunnerUnavailableError, UnknownSessionError } from '../errors.js';
 import { EventSequence } from '../event-sequence.js';
 import { PendingAnswers, resolutionOf } from '../pending-answers.js';
+import { SessionBook } from '../session-book.js';
 import {
   type ApprovalChoice,
   permissionModeName,
@@ -104,7 +105,7 @@ export class AcpRunner implements Runner {
   readonly #events: RunnerEvents;
   readonly #o: AcpRunnerOptions;
   readonly #logger: Logger;
-  readonly #sessions = new Map<string, AcpSession>();
+  readonly #sessions = new SessionBook<AcpSession>('acp');
 
   /**
    * @param events - Where the sessions report.
@@ -123,8 +124,7 @@ export class AcpRunner implements Runner {
    * @throws RunnerUnavailableError when the command cannot be started or does not speak ACP.
    */
   async start(sessionId: string, prompt: string, approvalChoice: ApprovalChoice): Promise<void> {
-    const running = this.#sessions.get(sessionId);
-    if (running !== undefined && running.exitCode === undefined) return;
+    if (this.#sessions.isAlive(sessionId)) return;
     const { command, args = [] } = this.#o;
     const cwd = this.#o.cwd ?? process.cwd();
     const child = spawn(command, [...args], {
@@ -193,12 +193,10 @@ export class AcpRunner implements Runner {
 
   /** Cancel the turn (`session/cancel`), close the agent's input, and kill it if it does not exit. */
   async stop(sessionId: string): Promise<number | null> {
-    const session = this.#sessions.get(sessionId);
-    if (session === undefined) throw new UnknownSessionError(this.runnerType, sessionId);
-    if (session.exitCode !== undefined) return session.exitCode;
-    session.stopping = true;
+    const stopping = this.#sessions.beginStop(sessionId, 'The session was stopped');
+    if ('exitCode' in stopping) return stopping.exitCode;
+    const { session } = stopping;
     session.queued = [];
-    session.pending.cancelAll('The session was stopped');
     const grace = this.#o.stopGraceMs ?? 5000;
     if (session.turnActive) {
       await session.connection.agent
@@ -229,16 +227,11 @@ export class AcpRunner implements Runner {
     requestId: string,
     decision: ApprovalDecision,
   ): Promise<boolean> {
-    return (
-      this.#sessions.get(sessionId)?.pending.settle(requestId, { type: 'permission', decision }) ?? false
-    );
+    return this.#sessions.respondToPermission(sessionId, requestId, decision);
   }
 
   #running(sessionId: string): AcpSession {
-    const session = this.#sessions.get(sessionId);
-    if (session === undefined || session.exitCode !== undefined || session.stopping)
-      throw new UnknownSessionError(this.runnerType, sessionId);
-    return session;
+    return this.#sessions.running(sessionId);
   }
 
   #track(sessionId: string, child: ChildProcessWithoutNullStreams): AcpSession {
@@ -282,7 +275,7 @@ export class AcpRunner implements Runner {
       exitCode: undefined,
       heartbeat: undefined,
     };
-    this.#sessions.set(sessionId, session);
+    this.#sessions.add(sessionId, session);
     this.#startHeartbeat(sessionId, session);
     return session;
   }

@@ -14,6 +14,7 @@ import { mergedAgentEnvironment } from '../agent-environment.js';
 import { RunnerUnavailableError, UnknownSessionError } from '../errors.js';
 import { EventSequence } from '../event-sequence.js';
 import { PendingAnswers, resolutionOf } from '../pending-answers.js';
+import { SessionBook } from '../session-book.js';
 import type { ApprovalChoice, Runner, RunnerEvents, RunnerPermissionRequest } from '../types.js';
 import { codexAnswerFor, codexPolicyFor, commandRequest, fileChangeRequest } from './approval-mapping.js';
 import { findCodex } from './find-codex.js';
@@ -97,7 +98,7 @@ export class CodexRunner implements Runner {
   readonly #events: RunnerEvents;
   readonly #o: CodexRunnerOptions;
   readonly #logger: Logger;
-  readonly #sessions = new Map<string, CodexSession>();
+  readonly #sessions = new SessionBook<CodexSession>('codex');
 
   /**
    * @param events - Where the sessions report.
@@ -114,8 +115,7 @@ export class CodexRunner implements Runner {
    * @throws RunnerUnavailableError when Codex is not installed or does not start.
    */
   async start(sessionId: string, prompt: string, approvalChoice: ApprovalChoice): Promise<void> {
-    const running = this.#sessions.get(sessionId);
-    if (running !== undefined && running.exitCode === undefined) return;
+    if (this.#sessions.isAlive(sessionId)) return;
     const env = codexEnvironment(this.#o.env);
     const command = findCodex(this.#o.codexPath, env);
     const cwd = this.#o.cwd ?? process.cwd();
@@ -185,12 +185,10 @@ export class CodexRunner implements Runner {
 
   /** Interrupt the running turn (`turn/interrupt`), close Codex's input, and kill it if it does not exit. */
   async stop(sessionId: string): Promise<number | null> {
-    const session = this.#sessions.get(sessionId);
-    if (session === undefined) throw new UnknownSessionError(this.runnerType, sessionId);
-    if (session.exitCode !== undefined) return session.exitCode;
-    session.stopping = true;
+    const stopping = this.#sessions.beginStop(sessionId, 'The session was stopped');
+    if ('exitCode' in stopping) return stopping.exitCode;
+    const { session } = stopping;
     const grace = this.#o.stopGraceMs ?? 5000;
-    session.pending.cancelAll('The session was stopped');
     const turnId = session.turnId;
     if (turnId !== undefined) {
       await settleWithin(
@@ -220,16 +218,11 @@ export class CodexRunner implements Runner {
     requestId: string,
     decision: ApprovalDecision,
   ): Promise<boolean> {
-    return (
-      this.#sessions.get(sessionId)?.pending.settle(requestId, { type: 'permission', decision }) ?? false
-    );
+    return this.#sessions.respondToPermission(sessionId, requestId, decision);
   }
 
   #running(sessionId: string): CodexSession {
-    const session = this.#sessions.get(sessionId);
-    if (session === undefined || session.exitCode !== undefined || session.stopping)
-      throw new UnknownSessionError(this.runnerType, sessionId);
-    return session;
+    return this.#sessions.running(sessionId);
   }
 
   #track(
@@ -271,7 +264,7 @@ export class CodexRunner implements Runner {
       exitCode: undefined,
       heartbeat: undefined,
     };
-    this.#sessions.set(sessionId, session);
+    this.#sessions.add(sessionId, session);
     this.#startHeartbeat(sessionId, session);
     return session;
   }
