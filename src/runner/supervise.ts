@@ -111,28 +111,22 @@ export async function supervise(options: SuperviseOptions): Promise<SupervisedSe
   };
   const mine = (bridge: Bridge, threadId: string | undefined) =>
     threadId !== undefined && router.sessionOf(bridge, threadId) === sessionId;
+  /** Give the agent what a person sent in this session's thread (or say the session has ended). */
+  const deliver = async (bridge: Bridge, threadId: string, send: () => Promise<void>): Promise<void> => {
+    if (!mine(bridge, threadId)) return;
+    if (ended()) {
+      await bridge.sendOutput(threadId, SESSION_ENDED);
+      return;
+    }
+    router.sendTyping(sessionId);
+    subscriber.inputSent(sessionId);
+    await send();
+  };
   for (const bridge of bridges) {
     bridge.use({
-      onInput: async (threadId, text) => {
-        if (!mine(bridge, threadId)) return;
-        if (ended()) {
-          await bridge.sendOutput(threadId, SESSION_ENDED);
-          return;
-        }
-        router.sendTyping(sessionId);
-        subscriber.inputSent(sessionId);
-        await runner.sendInput(sessionId, text);
-      },
-      onAttachment: async (threadId, attachment) => {
-        if (!mine(bridge, threadId)) return;
-        if (ended()) {
-          await bridge.sendOutput(threadId, SESSION_ENDED);
-          return;
-        }
-        router.sendTyping(sessionId);
-        subscriber.inputSent(sessionId);
-        await sendAttachmentTo(runner, sessionId, attachment);
-      },
+      onInput: (threadId, text) => deliver(bridge, threadId, () => runner.sendInput(sessionId, text)),
+      onAttachment: (threadId, attachment) =>
+        deliver(bridge, threadId, () => sendAttachmentTo(runner, sessionId, attachment)),
       onStopRequest: async (threadId) => {
         if (!mine(bridge, threadId)) return undefined;
         if (ended()) return SESSION_ENDED;
