@@ -68,8 +68,21 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** Compiled globs (rules are evaluated on every request; a config has few distinct globs). */
+const compiledGlobs = new Map<string, RegExp>();
+
 /** A glob as a RegExp: `**` any characters, `*` any but `/` (unless `slashes`), `?` one character. */
 function globRegExp(glob: string, slashes: boolean): RegExp {
+  const key = `${slashes ? 1 : 0}${glob}`;
+  const cached = compiledGlobs.get(key);
+  if (cached) return cached;
+  if (compiledGlobs.size >= 1000) compiledGlobs.clear();
+  const compiled = compileGlob(glob, slashes);
+  compiledGlobs.set(key, compiled);
+  return compiled;
+}
+
+function compileGlob(glob: string, slashes: boolean): RegExp {
   let source = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i]!;
