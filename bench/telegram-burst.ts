@@ -105,7 +105,8 @@ function line(name: string, r: Result): string {
 }
 
 const bridge = await bridgeRun();
-const baseline = await baselineRun();
+// `npm run bench` skips the slow baseline (BENCH_QUICK=1): its figure is the bridge's.
+const baseline = process.env.BENCH_QUICK ? undefined : await baselineRun();
 console.log(
   `${EVENTS} events, ${((EVENTS * EVENT_BYTES) / 1e6).toFixed(1)} MB, one topic, Telegram limits, timeScale ${SCALE}`,
 );
@@ -113,7 +114,8 @@ console.log(line('TelegramBridge', bridge));
 console.log(
   `floor ceil(visible chars / 4096) = ${floor} calls; bridge uses ${(bridge.calls / floor).toFixed(2)}x the floor`,
 );
-console.log(line('grammY + auto-retry', baseline));
-console.log(
-  `ratios (baseline / bridge): calls ×${(baseline.calls / bridge.calls).toFixed(1)}, 429s ×${(baseline.rateLimited / Math.max(1, bridge.rateLimited)).toFixed(1)}, time to last text ×${(baseline.realMs / bridge.realMs).toFixed(1)}`,
-);
+if (baseline) console.log(line('grammY + auto-retry', baseline));
+if (baseline)
+  console.log(
+    `ratios (baseline / bridge): calls ×${(baseline.calls / bridge.calls).toFixed(1)}, 429s ×${(baseline.rateLimited / Math.max(1, bridge.rateLimited)).toFixed(1)}, time to last text ×${(baseline.realMs / bridge.realMs).toFixed(1)}`,
+  );
