@@ -13,7 +13,6 @@ import {
   hook,
   type ServeWorld,
   startServeWorld,
-  threadText,
   waitForCard,
   waitForSessionThread,
   waitForText,
