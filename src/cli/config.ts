@@ -79,6 +79,11 @@ const serveSection = z.strictObject({
   agentCmd: z.string().min(1, 'should be an ACP agent command like "gemini --acp"'),
 });
 
+const redisSection = z.strictObject({
+  url: z.string().regex(/^rediss?:\/\/\S+$/, 'should be a Redis URL like redis://redis.lan:6379'),
+  hostName: z.string().regex(/^[\w.-]{1,64}$/, 'should be 1-64 letters, digits, ".", "_" or "-"'),
+});
+
 /**
  * The config file's schema. Every field is optional in the file: environment variables and flags may
  * supply the rest. Unknown keys are refused (a typo would otherwise be silently ignored).
@@ -106,6 +111,8 @@ export const configSchema = z.strictObject({
   secrets: secretsSchema.optional(),
   /** `agent-tether serve`: control port (default 8788), platforms (default: every configured one), `/new`'s runner. */
   serve: serveSection.partial().optional(),
+  /** Several machines, one bot: the Redis every `serve` shares and this machine's name (`serve --redis`). */
+  redis: redisSection.partial().optional(),
   /** Project name → directory: where `/new <project> <prompt>` may start a session (never a typed path). */
   projects: z
     .record(

@@ -158,6 +158,7 @@ export function buildProgram(
     .option('--slack-api-url <url>', 'Slack Web API URL')
     .option('--discord-api <url>', 'Discord REST API URL')
     .option('--agent-cmd <command>', 'also check this ACP agent command, e.g. "gemini --acp"')
+    .option('--redis <url>', "also check the Redis several hosts share (default: the config's redis.url)")
     .action(async (options: DoctorOptions, command: Command) => {
       finish(await doctorCommand(options, contextOf(command)));
     });
@@ -192,6 +193,10 @@ export function buildProgram(
     .command('status')
     .description('is serve running, and its live sessions (source, state, age, directory)')
     .addOption(configOption())
+    .option(
+      '--redis <url>',
+      "with several hosts: list them and who holds the bot (default: the config's redis.url)",
+    )
     .action(async (options: StatusOptions, command: Command) => {
       finish(await statusCommand(options, contextOf(command)));
     });

@@ -12,6 +12,7 @@ export {
   type StreamHandler,
   type StreamMessage,
 } from './bus.js';
+export { type ClusterStatus, type HostBeat, RedisHostBeacon, readClusterStatus } from './hosts.js';
 export { type LeaseEvents, type LeaseHolder, RedisLease, type RedisLeaseOptions } from './lease.js';
 export { RedisSessionBus, type RedisSessionBusOptions } from './session-bus.js';
 export { type FenceToken, REDIS_STORE_DEFAULTS, RedisStore, type RedisStoreOptions } from './store.js';

@@ -362,6 +362,14 @@ export class RedisStore implements Store {
     this.#write('atFencedCall', [this.#k.values], ['HSET', key, value]);
   }
 
+  /**
+   * Set a value only if it has none yet, without the fence (a value every host needs before any holds the lease,
+   * such as the payload secret). @returns whether this call set it.
+   */
+  initValue(key: string, value: string): boolean {
+    return this.#redis.call('HSETNX', this.#k.values, key, value) === 1;
+  }
+
   deleteValue(key: string): void {
     this.#write('atFencedCall', [this.#k.values], ['HDEL', key]);
   }

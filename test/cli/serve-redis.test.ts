@@ -4,7 +4,7 @@
  * holds the connections); the holder is SIGKILLed while a card waits → another host polls within 10 s, the tap on
  * the dead host's card reaches the agent once, and no output is lost or shown twice; Redis restarts (kill and start
  * again on the same port, append-only file kept) → the hosts reconnect and a decision made across the restart
- * arrives. Two hosts racing to settle one request: test/redis/redis-store.test.ts (300 requests, two processes).
+ * arrives; `status` lists the hosts and who holds the bot. Two hosts racing to settle one request: test/redis/redis-store.test.ts (300 requests, two processes).
  */
 
 import { appendFileSync, chmodSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -25,6 +25,7 @@ const SLACK_USER = 'U0OLIVIA1';
 const ENDPOINT = /control endpoint (http:\/\/127\.0\.0\.1:\d+)/;
 const LEASE_KEY = 'agent-tether:lease:platforms';
 const WAIT = { timeoutMs: REAL_PROCESS_WAIT_MS };
+const NAMES = ['laptop', 'desktop', 'cloud'] as const;
 
 /** Poll an async condition every 50 ms until it holds (the fakes' waitFor takes synchronous predicates). */
 async function until<T>(check: () => Promise<T>, what: string, timeoutMs = REAL_PROCESS_WAIT_MS) {
@@ -40,7 +41,7 @@ async function until<T>(check: () => Promise<T>, what: string, timeoutMs = REAL_
 const available = hasRedisServer();
 if (!available) console.warn(NO_REDIS_MESSAGE);
 
-describe('agent-tether serve --redis', { timeout: 90_000 }, () => {
+describe('agent-tether serve --redis', { timeout: 180_000 }, () => {
   const sandboxes: CliSandbox[] = [];
 
   it('an unreachable Redis is one line naming the address and the fix', async () => {
@@ -89,6 +90,8 @@ describe('agent-tether serve --redis', { timeout: 90_000 }, () => {
               apiUrl: slack.apiUrl,
             },
             serve: { port: 0, platforms: ['telegram', 'slack'] },
+            // The first host is started with flags instead (`serve --redis URL --host-name NAME`).
+            ...(i > 0 ? { redis: { url: redis.url, hostName: NAMES[i] } } : {}),
           }),
         );
         chmodSync(box.configPath, 0o600);
@@ -101,10 +104,11 @@ describe('agent-tether serve --redis', { timeout: 90_000 }, () => {
     });
 
     it('sessions of every host on both platforms; the holder SIGKILLed mid-approval; a Redis restart', async () => {
-      const names = ['laptop', 'desktop', 'cloud'] as const;
+      const names = NAMES;
       const hosts = names.map((name, i) => {
         const box = sandboxes[i]!;
-        const cli = startCli(['serve', '--redis', redis.url, '--host-name', name], box.env, {
+        const args = i === 0 ? ['serve', '--redis', redis.url, '--host-name', name] : ['serve'];
+        const cli = startCli(args, box.env, {
           preferBuilt: true,
         });
         clis.push(cli);
@@ -281,7 +285,14 @@ describe('agent-tether serve --redis', { timeout: 90_000 }, () => {
       }
       expect(telegram.topics(chatId)).toHaveLength(3);
       expect(slack.channelMessages(channel).filter((m) => m.botPosted)).toHaveLength(3);
+      const newHolder = (await holderName())!;
       peek.disconnect();
+
+      // --- `status` lists the hosts and who holds the bot (the config's redis.url).
+      const status = await runCli(['status'], other.box.env, { preferBuilt: true });
+      expect(status.stdout).toContain(`Hosts sharing the bot through Redis at ${redis.url}`);
+      expect(status.stdout).toMatch(new RegExp(`${newHolder}\\s+holds the platform connections`));
+      for (const name of NAMES) expect(status.stdout).toContain(name);
       console.log(`serve --redis: failover ${failoverMs} ms (holder SIGKILLed → another host polling)`);
     });
   });

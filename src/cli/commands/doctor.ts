@@ -9,6 +9,7 @@ import { checkAcpCommand } from '../checks/acp.js';
 import { type CheckLine, failed, formatCheckLine, messageOf, note, passed } from '../checks/check-line.js';
 import { checkDiscord } from '../checks/discord.js';
 import { checkClaudeSdk, checkCodex, checkConfigFile, checkStoreDirectory } from '../checks/local.js';
+import { checkRedis } from '../checks/redis.js';
 import { checkServe } from '../checks/serve.js';
 import { checkSlack } from '../checks/slack.js';
 import { checkTelegram } from '../checks/telegram.js';
@@ -29,6 +30,8 @@ export interface DoctorOptions {
   readonly discordApi?: string;
   /** An ACP agent command to check (`--agent-cmd "gemini --acp"`). */
   readonly agentCmd?: string;
+  /** The Redis several hosts share. @defaultValue the config's `redis.url` */
+  readonly redis?: string;
 }
 
 const isSet = (section: object | undefined) =>
@@ -88,6 +91,8 @@ export async function doctorCommand(options: DoctorOptions, context: CommandCont
     print([checkStoreDirectory(settings.dataDir, io.env)]);
     print(await platformLines(settings));
     print(await checkServe(settings.dataDir ?? defaultDataDir(io.env), io.env));
+    const redis = options.redis ?? settings.redis?.url;
+    if (redis !== undefined) print(await checkRedis(redis));
   }
   print([...checkClaudeSdk(io.env), checkCodex(io.env)]);
   if (options.agentCmd !== undefined) print([await checkAcpCommand(options.agentCmd)]);

@@ -4,6 +4,8 @@
  * and commands travel on Redis Streams; this host's own session sources keep their offsets in its local store.
  * @module
  */
+import { randomUUID } from 'node:crypto';
+import { PAYLOAD_CODEC_SECRET_KEY } from '../../core/approvals/codec.js';
 import type { BridgeOptions } from '../../core/bridge-options.js';
 import { SqliteStore } from '../../core/store/sqlite.js';
 import type { Store } from '../../core/store/types.js';
@@ -38,12 +40,16 @@ export async function connectMultiHost(options: {
   dataDir: string;
   logger: Logger;
 }): Promise<MultiHostServe> {
-  const { RedisLease, RedisSessionBus, RedisStore } = await import('../../redis/index.js');
+  const { RedisHostBeacon, RedisLease, RedisSessionBus, RedisStore } = await import('../../redis/index.js');
   const { url, host, logger } = options;
   const lease = await RedisLease.connect({ url, name: 'platforms', host, logger });
   const store = await RedisStore.connect({ url, fence: () => lease.fence() });
+  // Bridges read the payload secret when they are made, before this host may hold the lease (fenced writes).
+  store.initValue(PAYLOAD_CODEC_SECRET_KEY, randomUUID() + randomUUID());
   const bus = await RedisSessionBus.connect({ url, host });
   const sourceStore = SqliteStore.open(options.dataDir);
+  // `agent-tether status` and `doctor` list the hosts from these heartbeats.
+  const beacon = await RedisHostBeacon.start({ url, host });
   return {
     store,
     sourceStore,
@@ -56,6 +62,7 @@ export async function connectMultiHost(options: {
       endOrphanedRequests: false,
     },
     async close() {
+      await beacon.close();
       await lease.close();
       await bus.close();
       store.close();

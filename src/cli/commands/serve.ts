@@ -88,8 +88,14 @@ export async function serveCommand(options: ServeCommandOptions, context: Comman
   );
   const platforms = servePlatforms(options.platform, settings);
   const dataDir = settings.dataDir ?? defaultDataDir(io.env);
-  const multi = options.redis
-    ? await connectMultiHost({ url: options.redis, host: options.hostName ?? hostname(), dataDir, logger })
+  const redisUrl = options.redis ?? settings.redis?.url;
+  const multi = redisUrl
+    ? await connectMultiHost({
+        url: redisUrl,
+        host: options.hostName ?? settings.redis?.hostName ?? hostname(),
+        dataDir,
+        logger,
+      })
     : undefined;
   const store = multi?.store ?? SqliteStore.open(dataDir);
   const agentCmd = settings.serve?.agentCmd;

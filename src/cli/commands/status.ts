@@ -6,12 +6,15 @@ import { defaultDataDir } from '../../core/store/data-dir.js';
 import type { LiveSessionInfo } from '../../serve/hub.js';
 import { findDaemon } from '../../serve/join.js';
 import { formatAge } from '../../serve/phone-commands.js';
+import { statusOfHosts } from '../checks/redis.js';
 import { loadSettings } from '../load-settings.js';
 import type { CommandContext } from './context.js';
 
 /** Options of `agent-tether status`. */
 export interface StatusOptions {
   readonly config?: string;
+  /** The Redis several hosts share. @defaultValue the config's `redis.url` */
+  readonly redis?: string;
 }
 
 const STATE_WORDS = { working: 'working', waiting: 'waiting for approval', idle: 'idle' } as const;
@@ -25,8 +28,11 @@ export async function statusCommand(options: StatusOptions, context: CommandCont
   const { settings } = loadSettings({}, io.env, options.config);
   const dataDir = settings.dataDir ?? defaultDataDir(io.env);
   const daemon = await findDaemon(dataDir);
+  const redis = options.redis ?? settings.redis?.url;
+  const hosts = redis === undefined ? [] : await statusOfHosts(redis);
   if (!daemon) {
     io.out(`agent-tether serve is not running (data dir ${dataDir}): start it with \`agent-tether serve\``);
+    for (const line of hosts) io.out(line);
     return 1;
   }
   const response = await fetch(`${daemon.info.url}/sessions`, {
@@ -37,6 +43,7 @@ export async function statusCommand(options: StatusOptions, context: CommandCont
   io.out(
     `agent-tether serve: pid ${daemon.info.pid}, ${daemon.info.url}, on ${daemon.info.platforms.join(', ')}, up ${formatAge(Date.now() - daemon.info.startedAt)}`,
   );
+  for (const line of hosts) io.out(line);
   if (sessions.length === 0) {
     io.out('No live sessions.');
     return 0;

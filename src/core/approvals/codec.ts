@@ -40,6 +40,9 @@ const CODES: Record<Exclude<CardAction['type'], 'choice'>, string> = {
 };
 const BY_CODE = new Map(Object.entries(CODES).map(([type, code]) => [code, type]));
 const PREFIX = 'at1';
+
+/** Store key of the payload secret (several hosts sharing a store make it once, see `serve --redis`). */
+export const PAYLOAD_CODEC_SECRET_KEY = 'payload-codec-secret';
 const TOKEN_LENGTH = 16;
 
 /** A decoded payload: the action and the request token it names. */
@@ -63,10 +66,10 @@ export class PayloadCodec {
     getValue(key: string): string | undefined;
     setValue(key: string, value: string): void;
   }): PayloadCodec {
-    let secret = store.getValue('payload-codec-secret');
+    let secret = store.getValue(PAYLOAD_CODEC_SECRET_KEY);
     if (!secret) {
       secret = randomUUID() + randomUUID();
-      store.setValue('payload-codec-secret', secret);
+      store.setValue(PAYLOAD_CODEC_SECRET_KEY, secret);
     }
     return new PayloadCodec(secret);
   }
