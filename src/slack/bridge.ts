@@ -5,6 +5,7 @@
  * replies, `!commands` or a slash command. Every envelope is acknowledged at once and handled at most once.
  * @module
  */
+
 import { SocketModeClient } from '@slack/socket-mode';
 import { WebClient } from '@slack/web-api';
 import { type Card, escapeMarkdown } from '../core/approvals/cards.js';
@@ -20,6 +21,7 @@ import { escapeSlackText, renderChunks } from '../format/index.js';
 import { SLACK_BLOCK_LIMITS } from './blocks.js';
 import { SLACK, toTetherError } from './errors.js';
 import { interpretEnvelope, RecentKeys, type SlackEnvelope, type SlackInbound } from './events.js';
+import { incomingSlackFiles } from './incoming-files.js';
 import { slackSdkLogger, startSocket, verifyAppToken, verifyBotToken, verifyChannel } from './startup.js';
 import { createSlackTransport } from './transport.js';
 import { SlackUserNames } from './user-names.js';
@@ -286,6 +288,18 @@ export class SlackBridge extends Bridge {
     switch (inbound.kind) {
       case 'message': {
         const user = await this.#names.user(inbound.userId);
+        const fileThread = inbound.files ? this.#known(inbound.threadTs) : undefined;
+        if (inbound.files && fileThread !== undefined) {
+          for (const file of incomingSlackFiles(
+            inbound.files,
+            inbound.text,
+            fileThread,
+            user,
+            this.#config.botToken,
+          ))
+            await this.handleFile(file);
+          return;
+        }
         await this.handleMessage({ threadId: this.#known(inbound.threadTs), user, text: inbound.text });
         return;
       }

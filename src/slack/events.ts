@@ -13,6 +13,14 @@ export interface SlackEnvelope {
   readonly body: unknown;
 }
 
+/** A file a person shared: download `url` with the bot token. */
+export interface SlackSharedFile {
+  readonly name: string;
+  readonly url: string;
+  readonly mimetype?: string;
+  readonly size?: number;
+}
+
 /** What the bridge learned from an envelope. `key` identifies it across redeliveries. */
 export type SlackInbound =
   | {
@@ -23,6 +31,8 @@ export type SlackInbound =
       readonly ts: string;
       /** The parent's ts for a reply in a thread. */
       readonly threadTs?: string;
+      /** Files the person shared with the message (`subtype: 'file_share'`). */
+      readonly files?: readonly SlackSharedFile[];
     }
   | {
       readonly kind: 'tap';
@@ -71,7 +81,7 @@ export function decodeSlackText(text: string): string {
 }
 
 /** Message subtypes that are still a person writing (everything else is an edit, a join, a bot, …). */
-const PLAIN_SUBTYPES = new Set([undefined, 'thread_broadcast']);
+const PLAIN_SUBTYPES = new Set([undefined, 'thread_broadcast', 'file_share']);
 
 function interpretEvent(payload: Fields, envelopeId: string, ctx: InterpretContext): SlackInbound {
   const key = str(payload.event_id) ?? envelopeId;
@@ -87,8 +97,10 @@ function interpretEvent(payload: Fields, envelopeId: string, ctx: InterpretConte
   const text = typeof event.text === 'string' ? event.text : undefined;
   if (!userId || !ts || text === undefined) return ignored('incomplete message');
   const threadTs = str(event.thread_ts);
+  const files = sharedFiles(event.files);
   return {
     kind: 'message',
+    ...(files.length > 0 ? { files } : {}),
     key,
     userId,
     ts,
@@ -183,4 +195,22 @@ export class RecentKeys {
     }
     return true;
   }
+}
+
+function sharedFiles(value: unknown): SlackSharedFile[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item) => {
+    const file = fields(item);
+    const url = str(file.url_private);
+    if (!url) return [];
+    const mimetype = str(file.mimetype);
+    return [
+      {
+        name: str(file.name) ?? 'file',
+        url,
+        ...(mimetype !== undefined ? { mimetype } : {}),
+        ...(typeof file.size === 'number' ? { size: file.size } : {}),
+      },
+    ];
+  });
 }

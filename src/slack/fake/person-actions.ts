@@ -17,6 +17,7 @@ import {
   type PayloadContext,
   slashCommandPayload,
 } from './person-payloads.js';
+import { messageFiles } from './private-files.js';
 import { RESPONSE_PATH, type ResponseUrlBook } from './response-urls.js';
 import type { SocketModeHub } from './socket-mode.js';
 import type { FakeEnvelopeRecord } from './types.js';
@@ -42,7 +43,13 @@ export class PersonActions {
   }
 
   /** See {@link FakeSlackServer.userPosts}. */
-  posts(options: { channel: string; user: string; text: string; threadTs?: string }): string {
+  posts(options: {
+    channel: string;
+    user: string;
+    text: string;
+    threadTs?: string;
+    files?: readonly { name: string; content: Buffer; mimetype?: string }[];
+  }): string {
     const { workspace } = this.#deps;
     const channel = this.#channelOrThrow(options.channel);
     this.#join(channel, options.user);
@@ -59,10 +66,31 @@ export class PersonActions {
       user: options.user,
       text: options.text,
       blocks: [],
+      ...(options.files
+        ? {
+            files: options.files.map((file, i) => ({
+              id: `F${Date.now().toString(36).toUpperCase()}${i}`,
+              name: file.name,
+              title: file.name,
+              content: file.content,
+              ...(file.mimetype !== undefined ? { mimetype: file.mimetype } : {}),
+            })),
+          }
+        : {}),
     });
     // Slack only sends channel events to apps that are in the channel.
     if (channel.members.has(workspace.botUserId)) {
-      this.#deliverEvent(messageEvent(this.#deps.payloads, message, channel));
+      const event = messageEvent(this.#deps.payloads, message, channel);
+      this.#deliverEvent(
+        message.files
+          ? // A person's file share: the event carries the files (typed loosely by @slack/types).
+            ({
+              ...event,
+              subtype: 'file_share',
+              files: messageFiles(message, this.#deps.baseUrl()),
+            } as unknown as typeof event)
+          : event,
+      );
       if (mentionsBot(message.text, workspace.botUserId)) {
         this.#deliverEvent(appMentionEvent(this.#deps.payloads, message));
       }

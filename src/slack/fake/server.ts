@@ -11,6 +11,7 @@ import { FaultQueue } from './faults.js';
 import { FakeSlackUploads, UPLOAD_PATH } from './file-uploads.js';
 import { viewOf } from './message-view.js';
 import { PersonActions } from './person-actions.js';
+import { servePrivateFile } from './private-files.js';
 import { RateLimiter } from './rate-limits.js';
 import { ResponseUrlBook } from './response-urls.js';
 import { ScaledClock } from './scaled-clock.js';
@@ -126,6 +127,7 @@ export class FakeSlackServer {
         });
         return;
       }
+      if (servePrivateFile(this.#workspace, this.botToken, request, response)) return;
       handler(request, response);
     });
     this.#server.on('upgrade', (request, socket, head) => this.#hub.handleUpgrade(request, socket, head));
@@ -226,7 +228,14 @@ export class FakeSlackServer {
    * `events_api` envelope with the `message` event, then one with `app_mention` when the text has `<@botUserId>`.
    * @returns the new message's ts.
    */
-  userPosts(options: { channel: string; user: string; text: string; threadTs?: string }): string {
+  userPosts(options: {
+    channel: string;
+    user: string;
+    text: string;
+    threadTs?: string;
+    /** Files the person shares with the message (`subtype: 'file_share'`, `url_private` served to the bot token). */
+    files?: readonly { name: string; content: Buffer; mimetype?: string }[];
+  }): string {
     return this.#person.posts(options);
   }
 

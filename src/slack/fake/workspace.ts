@@ -49,6 +49,8 @@ export interface StoredFile {
   readonly name: string;
   readonly title: string;
   readonly content: Buffer;
+  /** The MIME type a person's client reports. */
+  readonly mimetype?: string;
 }
 
 /** What a new message is made of. */
@@ -125,6 +127,17 @@ export class SlackWorkspace {
   }
 
   /** Stores a new message. */
+  /** A file shared in any message, by id. */
+  findFile(id: string): StoredFile | undefined {
+    for (const channel of this.#channels.values()) {
+      for (const message of this.#channelMessages(channel.id).values()) {
+        const file = message.files?.find((f) => f.id === id);
+        if (file) return file;
+      }
+    }
+    return undefined;
+  }
+
   addMessage(input: NewMessage): StoredMessage {
     const message: StoredMessage = {
       channel: input.channel,
