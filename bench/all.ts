@@ -13,6 +13,9 @@ interface Bench {
   readonly figures: readonly (readonly [string, RegExp])[];
 }
 
+/** Seconds a bench may run before it is stopped (reported as failed; its figures so far are kept). */
+const TIMEOUT_S = Number(process.env.BENCH_TIMEOUT_S ?? 300);
+
 const BENCHES: readonly Bench[] = [
   {
     file: 'formatter.ts',
@@ -89,9 +92,12 @@ function run(bench: Bench): Promise<{ output: string; ok: boolean; seconds: numb
       output += chunk.toString('utf8');
       process.stdout.write(chunk);
     });
-    child.on('close', (code) =>
-      resolve({ output, ok: code === 0, seconds: (performance.now() - started) / 1000 }),
-    );
+    // A bench that has not exited by then (e.g. a server left open) is stopped, so the run always ends.
+    const timer = setTimeout(() => child.kill('SIGTERM'), TIMEOUT_S * 1000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ output, ok: code === 0, seconds: (performance.now() - started) / 1000 });
+    });
   });
 }
 
