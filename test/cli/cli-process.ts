@@ -5,7 +5,7 @@
  * the build, `CLI_TEST_BUILT=0` the sources.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { distIsFresh } from '../support/built.js';
@@ -14,27 +14,16 @@ import { REAL_PROCESS_WAIT_MS } from '../support/waits.js';
 /** The repository root. */
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 
-const useBuild = process.env.CLI_TEST_BUILT === '1' || (process.env.CLI_TEST_BUILT !== '0' && distIsFresh());
-const ENTRY = useBuild
-  ? [join(REPO_ROOT, 'dist', 'cli', 'index.js')]
-  : ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'index.ts')];
-
 const BUILT_ENTRY = join(REPO_ROOT, 'dist', 'cli', 'index.js');
 
 /**
- * True when `dist/` was built after the newest change under `src/` (as in CI, which builds before testing): a
- * test starting several CLIs at once may run the built one, which starts several times faster than through tsx.
+ * True when `dist/` is a build of the current sources (as in CI, which builds before testing): a test starting
+ * several CLIs at once may run the built one, which starts several times faster than through tsx.
  */
-export function builtCliIsFresh(): boolean {
-  if (!existsSync(BUILT_ENTRY)) return false;
-  const built = statSync(BUILT_ENTRY).mtimeMs;
-  const newest = (dir: string): number =>
-    readdirSync(dir, { withFileTypes: true }).reduce((max, entry) => {
-      const path = join(dir, entry.name);
-      return Math.max(max, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
-    }, 0);
-  return newest(join(REPO_ROOT, 'src')) <= built;
-}
+export const builtCliIsFresh = distIsFresh;
+
+const useBuild = process.env.CLI_TEST_BUILT === '1' || (process.env.CLI_TEST_BUILT !== '0' && distIsFresh());
+const ENTRY = useBuild ? [BUILT_ENTRY] : ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'index.ts')];
 
 /** A running CLI. */
 export interface CliProcess {
