@@ -140,6 +140,12 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
   protected rateLimits(): { perChat?: RateLimit | readonly RateLimit[]; global?: RateLimit } {
     return {};
   }
+  /** A thread's state changed (`sendStatus`, even when an error notice is debounced). For a list of threads. */
+  protected threadStateChanged(_threadId: ThreadId, _state: ThreadState): void {}
+  /** A thread's typing indicator stopped (output, a card, a status, or `stopTyping`). */
+  protected typingStopped(_threadId: ThreadId): void {}
+  /** A thread was removed (`removeThread`), after the core forgot it. */
+  protected threadRemoved(_threadId: ThreadId): void {}
   /** The command prefix shown in help. */
   protected commandPrefix(): string {
     return '/';
@@ -304,6 +310,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
     this.#delivery?.outbox.forget(threadId);
     this.#secrets.forget(threadId);
     this.#threads.remove(threadId);
+    this.threadRemoved(threadId);
   }
 
   /** Known threads of this bridge. */
@@ -328,6 +335,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
   /** Post a thread status line with its emoji. Error notices are debounced (`errorDebounceMs`). */
   async sendStatus(threadId: ThreadId, state: ThreadState, detail?: string): Promise<void> {
     this.#requireThread(threadId);
+    this.threadStateChanged(threadId, state);
     if (state === 'error' && !this.#debouncer.shouldSend(threadId)) return;
     if (state !== 'running') this.stopTyping(threadId);
     // Auto-approve notices still held back for batching happened before this status: they go first.
@@ -345,6 +353,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
   /** Stop the typing indicator. */
   stopTyping(threadId: ThreadId): void {
     this.#typing.stop(threadId);
+    this.typingStopped(threadId);
   }
 
   /** True while a typing indicator is being renewed. */

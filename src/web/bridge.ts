@@ -269,26 +269,21 @@ export class WebBridge extends Bridge {
     for (const html of renderChunks(markdown, 'web')) this.#publish(null, html, [], false);
   }
 
-  // ---------------------------------------------------------------- overrides that keep the page in sync
+  // ---------------------------------------------------------------- hooks that keep the page in sync
 
-  /** Post the status line and show the state in the page's thread list. */
-  override async sendStatus(threadId: ThreadId, state: ThreadState, detail?: string): Promise<void> {
-    if (this.running && this.getThread(threadId) !== undefined) {
-      const thread = this.#book.setState(threadId, state);
-      if (thread) this.#broadcast({ type: 'thread', thread });
-    }
-    await super.sendStatus(threadId, state, detail);
+  /** Show the state in the page's thread list. */
+  protected override threadStateChanged(threadId: ThreadId, state: ThreadState): void {
+    const thread = this.#book.setState(threadId, state);
+    if (thread) this.#broadcast({ type: 'thread', thread });
   }
 
-  /** Stop the typing indicator, on the page too. */
-  override stopTyping(threadId: ThreadId): void {
-    super.stopTyping(threadId);
+  /** Stop the typing indicator on the page too. */
+  protected override typingStopped(threadId: ThreadId): void {
     if (this.#book.setTyping(threadId, false)) this.#broadcast({ type: 'typing', threadId, typing: false });
   }
 
-  /** Forget a thread; open pages drop it from their list. */
-  override async removeThread(threadId: ThreadId): Promise<void> {
-    await super.removeThread(threadId);
+  /** Open pages drop a removed thread from their list. */
+  protected override threadRemoved(threadId: ThreadId): void {
     if (this.#book.removeThread(threadId)) this.#broadcast({ type: 'threadRemoved', threadId });
   }
 
