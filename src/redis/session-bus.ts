@@ -41,7 +41,13 @@ export class RedisSessionBus implements SessionBus {
     return new RedisSessionBus(streams, options.host);
   }
 
+  /** Publish; a session opened here is marked with this host's name (what `/sessions` shows). */
   publish<T extends SessionTopic>(topic: T, payload: SessionTopics[T]): Promise<string> {
+    const events = payload as SessionTopics['events'];
+    if (topic === 'events' && events.event?.type === 'open' && events.event.host === undefined) {
+      const marked: SessionTopics['events'] = { ...events, event: { ...events.event, host: this.host } };
+      return this.#streams.publish('events', marked);
+    }
     return this.#streams.publish(topic, payload as Topics[T]);
   }
 

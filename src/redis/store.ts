@@ -5,6 +5,8 @@
  * thread that runs ioredis (see {@link SyncRedis}), one round trip each.
  * @module
  */
+import { randomUUID } from 'node:crypto';
+import { PAYLOAD_CODEC_SECRET_KEY } from '../core/approvals/codec.js';
 import type {
   AuditEntry,
   Store,
@@ -115,7 +117,16 @@ export class RedisStore implements Store {
    */
   static async connect(options: RedisStoreOptions): Promise<RedisStore> {
     const redis = await SyncRedis.connect(options.url, RedisStore.#clientOptions(options));
-    return new RedisStore(redis, options);
+    return new RedisStore(redis, options).#prepared();
+  }
+
+  /**
+   * A fenced store cannot write before its host holds the lease, but bridges read (and, the first time, make) the
+   * payload secret when they are constructed: make it now, once across hosts, unfenced.
+   */
+  #prepared(): this {
+    if (this.#fence) this.initValue(PAYLOAD_CODEC_SECRET_KEY, randomUUID() + randomUUID());
+    return this;
   }
 
   static #clientOptions(options: RedisStoreOptions) {
@@ -130,7 +141,7 @@ export class RedisStore implements Store {
 
   static open(options: RedisStoreOptions): RedisStore {
     const redis = SyncRedis.open(options.url, RedisStore.#clientOptions(options));
-    return new RedisStore(redis, options);
+    return new RedisStore(redis, options).#prepared();
   }
 
   // ------------------------------------------------------------------ threads

@@ -36,6 +36,8 @@ export type SessionEvent =
       readonly cwd?: string;
       /** e.g. `claude-code (terminal)`, `subprocess`. */
       readonly runnerType: string;
+      /** The machine the session runs on (several hosts: set by the Redis bus). */
+      readonly host?: string;
     }
   | { readonly type: 'header'; readonly header: RunnerHeader }
   | { readonly type: 'output'; readonly text: string; readonly options?: OutputOptions }

@@ -35,6 +35,8 @@ export interface LiveSession {
   readonly name: string;
   readonly cwd?: string;
   readonly runnerType: string;
+  /** The machine it runs on (several hosts). */
+  readonly host?: string;
   readonly startedAt: number;
   /** Makes the source's request ids unique across sessions (they are only unique within one). */
   readonly requestPrefix: string;
@@ -50,6 +52,8 @@ export interface LiveSessionInfo {
   readonly name: string;
   readonly cwd?: string;
   readonly runnerType: string;
+  /** The machine it runs on (several hosts). */
+  readonly host?: string;
   readonly state: LiveState;
   readonly ageMs: number;
   readonly threads: readonly { platform: string; threadId: string; link?: string }[];
@@ -218,6 +222,7 @@ export class SessionHub {
       name: s.name,
       ...(s.cwd !== undefined ? { cwd: s.cwd } : {}),
       runnerType: s.runnerType,
+      ...(s.host !== undefined ? { host: s.host } : {}),
       state: this.#state(s),
       ageMs: now - s.startedAt,
       threads: s.threads.map((t) => {
@@ -313,6 +318,7 @@ export class SessionHub {
       name: event.name,
       ...(event.cwd !== undefined ? { cwd: event.cwd } : {}),
       runnerType: event.runnerType,
+      ...(event.host !== undefined ? { host: event.host } : {}),
       startedAt: this.#now(),
       requestPrefix: randomUUID().slice(0, 8),
       state: 'working',
@@ -407,6 +413,7 @@ export class SessionHub {
         name: live.name,
         cwd: live.cwd,
         runnerType: live.runnerType,
+        ...(live.host !== undefined ? { host: live.host } : {}),
         startedAt: live.startedAt,
         threads: live.threads,
       }),

@@ -87,7 +87,8 @@ export function describeSessions(sessions: readonly LiveSessionInfo[], platform:
       s.state === 'waiting' ? '⏳ waiting for approval' : s.state === 'idle' ? '💤 idle' : '⚙️ working';
     const name = escapeMarkdown(s.name);
     const title = thread?.link ? `[${name}](${thread.link})` : `**${name}**`;
-    lines.push(`• ${title} — ${state}, ${formatAge(s.ageMs)} (${escapeMarkdown(s.runnerType)})`);
+    const where = s.host !== undefined ? ` on ${escapeMarkdown(s.host)}` : '';
+    lines.push(`• ${title} — ${state}, ${formatAge(s.ageMs)} (${escapeMarkdown(s.runnerType)})${where}`);
   }
   return lines.join('\n');
 }

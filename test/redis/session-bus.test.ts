@@ -3,9 +3,11 @@
  * host sees the commands (and applies its own), and a hub taking over gets what its dead predecessor never
  * acknowledged.
  */
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisSessionBus } from '../../src/redis/session-bus.js';
 import type { SessionKey } from '../../src/serve/bus.js';
+import { describeSessions } from '../../src/serve/phone-commands.js';
 import { hasRedisServer, NO_REDIS_MESSAGE, RedisServerProcess } from '../support/redis-server.js';
 
 const available = hasRedisServer();
@@ -33,8 +35,10 @@ describe.skipIf(!available)('RedisSessionBus (serve --redis)', () => {
   it('sessions of every host reach the hub; commands reach every host', async () => {
     const [laptop, desktop, cloud] = await hosts('laptop', 'desktop', 'cloud');
     const hubSaw: string[] = [];
+    let openedOn: string | undefined;
     desktop!.consume('events', 'hub', async (m) => {
       hubSaw.push(`${m.payload.key.id}:${m.payload.event.type}`);
+      if (m.payload.event.type === 'open') openedOn = m.payload.event.host;
       await desktop!.ack('events', 'hub', m.id);
     });
     const commandsSeen: string[] = [];
@@ -52,6 +56,24 @@ describe.skipIf(!available)('RedisSessionBus (serve --redis)', () => {
     await cloud!.publish('events', { key: key('on-cloud'), event: { type: 'output', text: 'hi' } });
     await until(() => hubSaw.length === 2, 'the hub to see both');
     expect(hubSaw.sort()).toEqual(['on-cloud:output', 'on-laptop:open']);
+    // The hub learns where a session runs: `/sessions` names the host.
+    expect(openedOn).toBe('laptop');
+    const listed = describeSessions(
+      [
+        {
+          source: 'runner',
+          id: 'on-laptop',
+          name: 'repo',
+          runnerType: 'x',
+          host: openedOn!,
+          state: 'idle',
+          ageMs: 5000,
+          threads: [],
+        },
+      ],
+      'telegram',
+    );
+    expect(listed).toContain('**repo** — 💤 idle, 5 s (x) on laptop');
 
     await desktop!.publish('commands', { key: key('on-cloud'), command: { type: 'input', text: 'go on' } });
     await until(() => commandsSeen.length === 3, 'every host to see the command');

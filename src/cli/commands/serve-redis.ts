@@ -4,8 +4,6 @@
  * and commands travel on Redis Streams; this host's own session sources keep their offsets in its local store.
  * @module
  */
-import { randomUUID } from 'node:crypto';
-import { PAYLOAD_CODEC_SECRET_KEY } from '../../core/approvals/codec.js';
 import type { BridgeOptions } from '../../core/bridge-options.js';
 import { SqliteStore } from '../../core/store/sqlite.js';
 import type { Store } from '../../core/store/types.js';
@@ -44,8 +42,6 @@ export async function connectMultiHost(options: {
   const { url, host, logger } = options;
   const lease = await RedisLease.connect({ url, name: 'platforms', host, logger });
   const store = await RedisStore.connect({ url, fence: () => lease.fence() });
-  // Bridges read the payload secret when they are made, before this host may hold the lease (fenced writes).
-  store.initValue(PAYLOAD_CODEC_SECRET_KEY, randomUUID() + randomUUID());
   const bus = await RedisSessionBus.connect({ url, host });
   const sourceStore = SqliteStore.open(options.dataDir);
   // `agent-tether status` and `doctor` list the hosts from these heartbeats.
