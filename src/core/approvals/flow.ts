@@ -82,6 +82,8 @@ export class ApprovalFlow {
   readonly #after = new AfterDecisions();
   /** This flow as the requester of the requests it awaits (see requester.ts). */
   #flowId = startFlow();
+  /** Set by dispose(): an abort after that (a router racing a stopping bridge) leaves the stored request open. */
+  #disposed = false;
   /** Edited inputs of open requests and the corrections awaited ("Edit", then a reply). */
   readonly #edits: EditThenApprove;
   /** What a button tap uses. */
@@ -143,6 +145,7 @@ export class ApprovalFlow {
 
   /** Re-arm timeouts and button tokens of requests left open by an earlier run. */
   restore(): void {
+    this.#disposed = false;
     endFlow(this.#flowId);
     this.#flowId = startFlow();
     for (const entry of this.pending.restore()) this.#cards.rememberToken(entry.requestId);
@@ -171,6 +174,7 @@ export class ApprovalFlow {
 
   /** Stop timers; flush batched notices. */
   dispose(): void {
+    this.#disposed = true;
     endFlow(this.#flowId);
     this.pending.dispose();
     this.reminders.dispose();
@@ -423,12 +427,15 @@ export class ApprovalFlow {
 
   #cancelOnAbort(requestId: string, signal: AbortSignal): void {
     // A string abort reason is the requester's note for the card (e.g. "Answered in the terminal").
-    const cancel = () =>
+    const cancel = () => {
+      // A stopped bridge keeps its requests answerable (after a restart, or by another host on a shared store).
+      if (this.#disposed) return;
       this.#settleQuietly(requestId, {
         behavior: 'timeout',
         cancelled: true,
         ...(typeof signal.reason === 'string' ? { note: signal.reason } : {}),
       });
+    };
     if (signal.aborted) cancel();
     else signal.addEventListener('abort', cancel, { once: true });
   }
