@@ -47,10 +47,10 @@ const BENCHES: readonly Bench[] = [
   {
     file: 'platform-burst.ts',
     figures: [
-      ['Slack burst: calls / floor', /^Slack\s+(\d+ calls \(floor \d+)/m],
+      ['Slack burst: calls (floor)', /^Slack\s+(\d+ calls \(floor \d+, [\d.]+x\))/m],
       ['Slack burst: 429s (goal 0)', /^Slack\s+\d+ calls.*?(\d+) × 429/m],
       ['Slack, our limiter opened wide: 429s', /^Slack, no limiter.*?(\d+) × 429/m],
-      ['Discord burst: calls / floor', /^Discord\s+(\d+ calls \(floor \d+)/m],
+      ['Discord burst: calls (floor)', /^Discord\s+(\d+ calls \(floor \d+, [\d.]+x\))/m],
       ['Discord burst: 429s (goal 0)', /^Discord\s+\d+ calls.*?(\d+) × 429/m],
     ],
   },
