@@ -221,3 +221,5 @@ async function main(): Promise<void> {
 }
 
 await main();
+// Keep-alive sockets of the bare server and the agent's HTTP pool would hold the process open: end it.
+process.exit(0);
