@@ -43,6 +43,16 @@ function checkComplete(platform: string, visible: string): void {
   if (missing.length > 0) throw new Error(`${platform}: lost ${missing.length} events`);
 }
 
+/** Start the bridge, then send every event into one new thread at once; how long until all were delivered. */
+async function burst(bridge: SlackBridge | DiscordBridge, callCount: () => number) {
+  await bridge.start();
+  const thread = await bridge.createThread('Burst');
+  const before = callCount();
+  const started = performance.now();
+  await Promise.all(Array.from({ length: EVENTS }, (_, i) => bridge.sendOutput(thread, event(i))));
+  return { thread, before, realMs: performance.now() - started };
+}
+
 async function slack(loose: boolean): Promise<Result> {
   const fake = new FakeSlackServer({ timeScale: SCALE });
   await fake.start();
@@ -57,12 +67,7 @@ async function slack(loose: boolean): Promise<Result> {
     allowAnyone: true,
     clock: new ScaledClock(SCALE),
   });
-  await bridge.start();
-  const thread = await bridge.createThread('Burst');
-  const before = fake.calls.length;
-  const started = performance.now();
-  await Promise.all(Array.from({ length: EVENTS }, (_, i) => bridge.sendOutput(thread, event(i))));
-  const realMs = performance.now() - started;
+  const { thread, before, realMs } = await burst(bridge, () => fake.calls.length);
   const calls = fake.calls
     .slice(before)
     .filter((c) => c.method === 'chat.postMessage' || c.method === 'chat.update');
@@ -97,12 +102,7 @@ async function discord(loose: boolean): Promise<Result> {
     allowAnyone: true,
     clock: new ScaledClock(SCALE),
   });
-  await bridge.start();
-  const thread = await bridge.createThread('Burst');
-  const before = fake.calls.length;
-  const started = performance.now();
-  await Promise.all(Array.from({ length: EVENTS }, (_, i) => bridge.sendOutput(thread, event(i))));
-  const realMs = performance.now() - started;
+  const { thread, before, realMs } = await burst(bridge, () => fake.calls.length);
   const calls = fake.calls
     .slice(before)
     .filter((c) => c.route?.startsWith('POST /channels') || c.route?.startsWith('PATCH /channels'));

@@ -24,6 +24,16 @@ import type { FakeEnvelopeRecord } from './types.js';
 import type { SlackWorkspace, StoredChannel, StoredMessage } from './workspace.js';
 
 /** What the person's actions act on. */
+/** What a person posts with {@link FakeSlackServer.userPosts}. */
+export interface UserPostOptions {
+  channel: string;
+  user: string;
+  text: string;
+  threadTs?: string;
+  /** Files the person shares with the message (`subtype: 'file_share'`, `url_private` served to the bot token). */
+  files?: readonly { name: string; content: Buffer; mimetype?: string }[];
+}
+
 export interface PersonActionsDependencies {
   readonly workspace: SlackWorkspace;
   readonly hub: SocketModeHub;
@@ -43,13 +53,7 @@ export class PersonActions {
   }
 
   /** See {@link FakeSlackServer.userPosts}. */
-  posts(options: {
-    channel: string;
-    user: string;
-    text: string;
-    threadTs?: string;
-    files?: readonly { name: string; content: Buffer; mimetype?: string }[];
-  }): string {
+  posts(options: UserPostOptions): string {
     const { workspace } = this.#deps;
     const channel = this.#channelOrThrow(options.channel);
     this.#join(channel, options.user);

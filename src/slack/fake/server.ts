@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { FaultQueue } from './faults.js';
 import { FakeSlackUploads, UPLOAD_PATH } from './file-uploads.js';
 import { viewOf } from './message-view.js';
-import { PersonActions } from './person-actions.js';
+import { PersonActions, type UserPostOptions } from './person-actions.js';
 import { servePrivateFile } from './private-files.js';
 import { RateLimiter } from './rate-limits.js';
 import { ResponseUrlBook } from './response-urls.js';
@@ -228,14 +228,7 @@ export class FakeSlackServer {
    * `events_api` envelope with the `message` event, then one with `app_mention` when the text has `<@botUserId>`.
    * @returns the new message's ts.
    */
-  userPosts(options: {
-    channel: string;
-    user: string;
-    text: string;
-    threadTs?: string;
-    /** Files the person shares with the message (`subtype: 'file_share'`, `url_private` served to the bot token). */
-    files?: readonly { name: string; content: Buffer; mimetype?: string }[];
-  }): string {
+  userPosts(options: UserPostOptions): string {
     return this.#person.posts(options);
   }
 
