@@ -430,6 +430,14 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
     return this.flow.settle(requestId, decision);
   }
 
+  /**
+   * Show the cards of a thread's open requests whose card was never recorded (a host sharing the bot died while
+   * posting it). Resolves with how many were shown.
+   */
+  showUnrecordedCards(threadId: ThreadId): Promise<number> {
+    return this.flow.showUnrecordedCards(threadId);
+  }
+
   /** Be told of every decision on this bridge. Returns an unsubscribe function. */
   onDecision(listener: DecisionListener): () => void {
     return this.flow.onDecision(listener);

@@ -454,6 +454,10 @@ export class SessionHub {
         const raw = this.#o.store.getValue(shownKey(pending.requestId.split('@')[0] ?? pending.requestId));
         if (raw !== undefined) this.#adopted.set(pending.requestId, JSON.parse(raw));
       }
+      // The holder that died may have recorded a request without its card: show it here.
+      bridge
+        .showUnrecordedCards(threadId)
+        .catch((error: unknown) => this.#logger.warn({ err: error }, 'could not show an unrecorded card'));
     }
   }
 

@@ -42,11 +42,20 @@ describe.skipIf(!available)('serve on several hosts, one bot', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  async function host(name: string): Promise<Host> {
+  /**
+   * One host. `keyPrefix` keeps each test's hosts apart in the one Redis; `dead()` true makes the host's store
+   * write nothing more, as a SIGKILLed process would (its writes carry a token Redis refuses).
+   */
+  async function host(
+    name: string,
+    options: { keyPrefix?: string; dead?: () => boolean } = {},
+  ): Promise<Host> {
     const url = server.url;
-    const lease = await RedisLease.connect({ url, name: 'platforms', host: name, ttlMs: 2000 });
-    const store = await RedisStore.connect({ url, fence: () => lease.fence() });
-    const bus = await RedisSessionBus.connect({ url, host: name });
+    const keyPrefix = options.keyPrefix ?? 'agent-tether:';
+    const lease = await RedisLease.connect({ url, name: 'platforms', host: name, ttlMs: 2000, keyPrefix });
+    const fence = () => (options.dead?.() ? { ...lease.fence(), token: '0' } : lease.fence());
+    const store = await RedisStore.connect({ url, fence, keyPrefix });
+    const bus = await RedisSessionBus.connect({ url, host: name, keyPrefix });
     const bridge = bridgeOn(world, { store, rememberHandledUpdates: true, endOrphanedRequests: false });
     const serve = await startServe({
       bridges: [bridge],
@@ -153,6 +162,83 @@ describe.skipIf(!available)('serve on several hosts, one bot', () => {
     expect(text.split('hello from the desktop')).toHaveLength(2);
     expect(text.split('after the failover')).toHaveLength(2);
     expect(world.fake.topics(world.chatId).filter((t) => t.name === 'desktop repo')).toHaveLength(1);
+
+    await desktop.serve.stop();
+    await laptop.serve.stop();
+    desktop.store.close();
+    laptop.store.close();
+  });
+
+  it('the holder dies after posting a card but before recording it: the host that takes over shows the card again, and the tap reaches the agent once', async () => {
+    const keyPrefix = 'unrecorded-card:';
+    let laptopDead = false;
+    const laptop = await host('laptop', { keyPrefix, dead: () => laptopDead });
+    await world.fake.waitFor(() => laptop.bridge.running && laptop.lease.held !== undefined, {
+      what: 'the laptop to hold the bot',
+      timeoutMs: 30_000,
+    });
+    const desktop = await host('desktop', { keyPrefix });
+    const session: SessionKey = { source: 'runner', id: 'desktop-session-2' };
+    await desktop.bus.publish('events', {
+      key: session,
+      event: { type: 'open', name: 'desktop build', runnerType: 'subprocess' },
+    });
+    await desktop.bus.publish('events', { key: session, event: { type: 'output', text: 'building' } });
+    await world.fake.waitFor(() => topicText('desktop build').some((t) => t.includes('building')), {
+      what: 'the desktop session in Telegram',
+      timeoutMs: 30_000,
+    });
+    const decisions: string[] = [];
+    desktop.bus.consume('commands', 'test-source', async (m) => {
+      const { command } = m.payload;
+      if (command.type === 'decision') decisions.push(`${command.requestId}: ${command.decision.behavior}`);
+      await desktop.bus.ack('commands', 'test-source', m.id);
+    });
+    await new Promise((r) => setTimeout(r, 300));
+
+    // Telegram takes its time with the card: the laptop has recorded the request and sent the card, but has not
+    // heard the card's message id back when it dies.
+    world.fake.inject({ method: 'sendMessage', kind: 'delay', ms: 60_000 });
+    await desktop.bus.publish('events', {
+      key: session,
+      event: {
+        type: 'permission',
+        request: { requestId: 'perm-7', toolName: 'Bash', toolInput: { command: 'make release' } },
+      },
+    });
+    await world.fake.waitFor(() => desktop.store.listPending().length > 0, {
+      what: 'the request recorded by the laptop',
+      timeoutMs: 30_000,
+    });
+    laptopDead = true;
+    await laptop.bus.close();
+    await laptop.lease.close({ release: false });
+    await laptop.bridge.stop();
+
+    await world.fake.waitFor(() => desktop.lease.held !== undefined && desktop.bridge.running, {
+      what: 'the desktop to take the bot over',
+      timeoutMs: 30_000,
+    });
+    const topicId = () => world.fake.topics(world.chatId).find((t) => t.name === 'desktop build')!.id;
+    const card = await world.fake.waitFor(
+      () =>
+        world.fake
+          .topicMessages(world.chatId, topicId())
+          .find((m) => m.fromBot && m.buttons.flat().includes('Allow')),
+      { what: 'the card, shown again by the desktop', timeoutMs: 20_000 },
+    );
+    expect(card.text).toContain('make release');
+    const allow = card.buttonData.flat()[card.buttons.flat().indexOf('Allow')]!;
+    const tapAs = () =>
+      world.fake.userTapsData({ chatId: world.chatId, messageId: card.messageId, data: allow, from: OWNER });
+    expect((await tapAs())?.text).toMatch(/allow/i);
+    await world.fake.waitFor(() => decisions.length === 1, {
+      what: 'the decision at the desktop',
+      timeoutMs: 30_000,
+    });
+    expect((await tapAs())?.text).toMatch(/already/i);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(decisions).toEqual(['perm-7: allow']);
 
     await desktop.serve.stop();
     await laptop.serve.stop();

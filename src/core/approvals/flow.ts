@@ -172,6 +172,19 @@ export class ApprovalFlow {
     }
   }
 
+  /**
+   * Post the card of every request open in `threadId` whose card was never recorded: its poster (another host
+   * holding the bot) died between posting it and storing its message id, or before posting it. Resolves with how
+   * many were shown; their buttons answer as the first card's would.
+   */
+  async showUnrecordedCards(threadId: string): Promise<number> {
+    const unrecorded = this.pending
+      .listOpen(this.#host.key(threadId))
+      .filter((entry) => entry.record.cardJson === '[]');
+    for (const entry of unrecorded) await this.#showCard(threadId, entry.requestId, this.#cardOf(entry));
+    return unrecorded.length;
+  }
+
   /** Stop timers; flush batched notices. */
   dispose(): void {
     this.#disposed = true;
