@@ -32,4 +32,14 @@ export {
 export * from './fake-anthropic.js';
 export * from './fake-gemini.js';
 export * from './fake-openai.js';
-export { VirtualClock } from './virtual-clock.js';
+export {
+  FakeHttpServer,
+  type FakeHttpServerOptions,
+  type FakePlatform,
+  type FakePlatformPerson,
+  type FakeVisibleMessage,
+  FaultQueue,
+  ScaledClock,
+  VirtualClock,
+  Waiters,
+} from './kit/index.js';

@@ -2,8 +2,9 @@
  * Callback queries a person started by tapping a button, waiting for the bot's `answerCallbackQuery`.
  * @module
  */
+
+import type { ScaledClock } from '../../testing/kit/scaled-clock.js';
 import { badRequest } from './api-rejection.js';
-import type { FakeClock } from './fake-clock.js';
 import type { CallbackAnswer } from './types.js';
 
 /** How long (fake time) a callback query can be answered; Telegram stops waiting after about 15 s. */
@@ -20,7 +21,7 @@ export class CallbackQueries {
   #serial = 0;
 
   /** @param clock - fake time, for the answer window. */
-  constructor(readonly clock: FakeClock) {}
+  constructor(readonly clock: ScaledClock) {}
 
   /**
    * Opens a query.

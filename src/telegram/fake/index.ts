@@ -3,6 +3,7 @@
  * @module
  */
 
+export type { WaitOptions as WaitForOptions } from '../../testing/kit/waiter.js';
 export { parseTelegramHtml, type TelegramHtmlParse } from './html-validator.js';
 export type { UserSendsFileInput } from './person-files.js';
 export type { UserSaysInput, UserTapsDataInput, UserTapsInput } from './person-side.js';
@@ -19,4 +20,3 @@ export type {
   VisibleMessage,
   VisibleTopic,
 } from './types.js';
-export type { WaitForOptions } from './wait-for.js';

@@ -4,9 +4,9 @@
  * @module
  */
 import type { Message, MessageEntity, User } from '@grammyjs/types';
+import type { ScaledClock } from '../../testing/kit/scaled-clock.js';
 import { messageObject } from './api-objects.js';
 import type { CallbackQueries } from './callback-queries.js';
-import type { FakeClock } from './fake-clock.js';
 import type { ChatRecord, MessageRecord, TelegramWorld } from './model.js';
 import type { CallbackAnswer, FakePerson } from './types.js';
 import type { UpdateQueue } from './update-queue.js';
@@ -15,7 +15,7 @@ import type { UpdateQueue } from './update-queue.js';
 export interface PersonSideDeps {
   readonly world: TelegramWorld;
   readonly queue: UpdateQueue;
-  readonly clock: FakeClock;
+  readonly clock: ScaledClock;
   readonly callbacks: CallbackQueries;
 }
 

@@ -177,7 +177,7 @@ describe('FakeTelegramServer long polling', () => {
   it('explains what the topics hold when waitFor times out', async () => {
     fake.userSays({ chatId: chatId, from: alice, text: 'is anyone there?' });
     await expect(fake.waitFor(() => false, { timeoutMs: 50, what: 'a reply' })).rejects.toThrow(
-      /a reply not met within 50 ms[\s\S]*General: 1 message\(s\)[\s\S]*person: "is anyone there\?"/,
+      /gave up after 50 ms waiting for a reply[\s\S]*General: 1 message\(s\)[\s\S]*person: "is anyone there\?"/,
     );
   });
 });

@@ -2,7 +2,7 @@
  * Sliding-window flood control with Telegram's documented limits, on fake time.
  * @module
  */
-import type { FakeClock } from './fake-clock.js';
+import type { ScaledClock } from '../../testing/kit/scaled-clock.js';
 import type { FakeTelegramRateLimits } from './types.js';
 
 interface Window {
@@ -22,7 +22,7 @@ export class FloodControl {
    */
   constructor(
     limits: FakeTelegramRateLimits | false | undefined,
-    readonly clock: FakeClock,
+    readonly clock: ScaledClock,
   ) {
     this.#limits =
       limits === false
@@ -76,7 +76,7 @@ export class FloodControl {
  * @param fakeWaitMs - how long the flood window needs, in fake ms.
  * @param clock - the fake clock.
  */
-export function retryAfterSeconds(fakeWaitMs: number, clock: FakeClock): number {
+export function retryAfterSeconds(fakeWaitMs: number, clock: ScaledClock): number {
   const fakeSeconds = Math.max(1, Math.ceil(fakeWaitMs / 1000));
   return Number((fakeSeconds * clock.timeScale).toPrecision(6));
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import type { IncomingMessage } from 'node:http';
+import { readBody } from '../../testing/kit/http-server.js';
 
 /** A file received in a multipart upload. */
 export interface UploadedFile {
@@ -32,7 +33,7 @@ const MAX_BODY_BYTES = 60 * 1024 * 1024;
 export async function readBotApiParams(req: IncomingMessage, url: URL): Promise<BotApiParams> {
   const values: Record<string, unknown> = Object.fromEntries(url.searchParams);
   const files = new Map<string, UploadedFile>();
-  const body = await readBody(req);
+  const body = await readBody(req, MAX_BODY_BYTES);
   const contentType = req.headers['content-type'] ?? '';
   if (body.length === 0) return { values, files };
   if (contentType.includes('application/json')) {
@@ -58,18 +59,6 @@ export async function readBotApiParams(req: IncomingMessage, url: URL): Promise<
     }
   }
   return { values, files };
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) throw new Error('request body too large');
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 interface MultipartPart {

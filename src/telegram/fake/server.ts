@@ -4,11 +4,17 @@
  * @module
  */
 import type { BotCommand, Message, UserFromGetMe } from '@grammyjs/types';
-import { ConfigError } from '../../core/errors.js';
+import type {
+  FakePlatform,
+  FakePlatformPerson,
+  FakeVisibleMessage,
+} from '../../testing/kit/fake-platform.js';
+import { FaultQueue } from '../../testing/kit/fault-queue.js';
+import { ScaledClock } from '../../testing/kit/scaled-clock.js';
+import { Waiters, type WaitOptions } from '../../testing/kit/waiter.js';
+import { BotApiFront } from './bot-api-front.js';
 import { CallbackQueries } from './callback-queries.js';
-import { FakeClock } from './fake-clock.js';
-import { FaultPlan } from './faults.js';
-import { BotApiHttpServer } from './http-server.js';
+import { TelegramPersonAdapter } from './fake-platform.js';
 import { chatMethods, commandScopeKey } from './methods/chats.js';
 import { messageMethods } from './methods/messages.js';
 import type { MethodContext } from './methods/method-context.js';
@@ -38,7 +44,6 @@ import type {
   VisibleTopic,
 } from './types.js';
 import { UpdateQueue } from './update-queue.js';
-import { type WaitForOptions, waitForCondition } from './wait-for.js';
 
 const DEFAULT_TOKEN = '123456:TEST-TOKEN';
 
@@ -66,27 +71,23 @@ const DEFAULT_TOKEN = '123456:TEST-TOKEN';
  * fake.topicMessages(chatId, topic.message_thread_id); // [{ text: 'hi', html: '<b>hi</b>', ... }]
  * await fake.stop();
  */
-export class FakeTelegramServer {
+export class FakeTelegramServer implements FakePlatform {
+  /** Commands are typed `/status` on Telegram. */
+  readonly commandPrefix = '/';
   /** The token the fake accepts. */
   readonly token: string;
   readonly #world: TelegramWorld;
   readonly #queue: UpdateQueue;
   readonly #callbacks: CallbackQueries;
-  readonly #faults = new FaultPlan();
+  readonly #faults = new FaultQueue<FakeTelegramFault>('FakeTelegramServer.inject');
   readonly #calls: FakeTelegramCall[] = [];
-  readonly #http: BotApiHttpServer;
-  readonly #clock: FakeClock;
-  #url: string | undefined;
-  #starting: Promise<string> | undefined;
+  readonly #front: BotApiFront;
+  readonly #clock: ScaledClock;
+  readonly #waiters: Waiters;
+  readonly #person: TelegramPersonAdapter;
 
   /** @param options - token, bot username, rate limits and time scale; all optional. */
   constructor(options: FakeTelegramServerOptions = {}) {
-    const timeScale = options.timeScale ?? 1;
-    if (!Number.isFinite(timeScale) || timeScale <= 0) {
-      throw new ConfigError(
-        `FakeTelegramServer: timeScale must be a positive number, got ${String(timeScale)}`,
-      );
-    }
     this.token = options.token ?? DEFAULT_TOKEN;
     const botId = Number(/^(\d+):/.exec(this.token)?.[1] ?? 123456);
     const botInfo: UserFromGetMe = {
@@ -104,8 +105,11 @@ export class FakeTelegramServer {
       can_manage_bots: false,
       supports_join_request_queries: false,
     };
-    this.#clock = new FakeClock(timeScale);
+    this.#clock = new ScaledClock(options.timeScale ?? 1, { owner: 'FakeTelegramServer' });
     this.#world = new TelegramWorld(botInfo);
+    this.#waiters = new Waiters({ owner: 'FakeTelegramServer', describe: () => describeWorld(this.#world) });
+    this.#world.onChange(() => this.#waiters.notify());
+    this.#person = new TelegramPersonAdapter(this.#world, this);
     this.#queue = new UpdateQueue(this.#clock);
     this.#callbacks = new CallbackQueries(this.#clock);
     const context: MethodContext = {
@@ -116,7 +120,7 @@ export class FakeTelegramServer {
       callbacks: this.#callbacks,
       botInfo,
     };
-    this.#http = new BotApiHttpServer({
+    this.#front = new BotApiFront({
       token: this.token,
       context,
       methods: { ...chatMethods, ...updateMethods, ...messageMethods, ...topicMethods, ...fileMethods },
@@ -131,29 +135,21 @@ export class FakeTelegramServer {
 
   /** The API root for grammY's `client.apiRoot` (`http://127.0.0.1:PORT`); throws before `start()`. */
   get url(): string {
-    if (this.#url === undefined) throw new Error('FakeTelegramServer.url: call `await fake.start()` first');
-    return this.#url;
+    return this.#front.http.url;
   }
 
   /** Starts listening on 127.0.0.1 (OS-chosen port); idempotent. Resolves with the API root. */
   start(): Promise<string> {
-    this.#starting ??= this.#http.listen().then((url) => {
-      this.#url = url;
-      return url;
-    });
-    return this.#starting;
+    return this.#front.http.listen();
   }
 
   /** Answers a waiting long poll, settles open callback queries, closes every socket; idempotent. */
   async stop(): Promise<void> {
-    const starting = this.#starting;
-    this.#starting = undefined;
-    this.#url = undefined;
     this.#queue.close();
     this.#callbacks.close();
     this.#faults.clear();
-    if (starting) await starting.catch(() => undefined);
-    await this.#http.close();
+    this.#waiters.cancelAll();
+    await this.#front.http.close();
   }
 
   /** `await using fake = new FakeTelegramServer()` stops it at scope end. */
@@ -181,7 +177,7 @@ export class FakeTelegramServer {
    * `delay` waits `ms` real milliseconds, then serves the request normally.
    */
   inject(fault: FakeTelegramFault): void {
-    this.#faults.add(fault);
+    this.#faults.add(fault, fault.times ?? 1);
   }
 
   /** Disarms every fault armed with {@link FakeTelegramServer.inject} and not yet consumed. */
@@ -194,7 +190,14 @@ export class FakeTelegramServer {
    * `bot_command` entity; topic messages carry `message_thread_id` and `is_topic_message`.
    * @returns the `Message` as the bot will receive it.
    */
-  userSays(input: UserSaysInput): Message {
+  userSays(input: UserSaysInput): Message;
+  /**
+   * {@link FakePlatform.userSays}: `who` writes in the topic `thread` (a `message_thread_id`) of the forum
+   * group that holds it.
+   */
+  userSays(thread: string, text: string, who: FakePlatformPerson): Promise<void>;
+  userSays(input: UserSaysInput | string, text?: string, who?: FakePlatformPerson): Message | Promise<void> {
+    if (typeof input === 'string') return this.#person.says(input, text ?? '', who);
     return userSays(this.#personDeps(), input);
   }
 
@@ -203,7 +206,20 @@ export class FakeTelegramServer {
    * @returns what the bot's `answerCallbackQuery` said (`{}` when it answered with nothing), or
    * `undefined` if it did not answer within 15 fake seconds or the server stopped.
    */
-  userTaps(input: UserTapsInput): Promise<CallbackAnswer | undefined> {
+  userTaps(input: UserTapsInput): Promise<CallbackAnswer | undefined>;
+  /** {@link FakePlatform.userTaps}: resolves with the toast text the bot answered, if any. */
+  userTaps(
+    target: string | { readonly thread: string; readonly message: string },
+    buttonLabel: string,
+    who: FakePlatformPerson,
+  ): Promise<string | undefined>;
+  userTaps(
+    input: UserTapsInput | string | { readonly thread: string; readonly message: string },
+    buttonLabel?: string,
+    who?: FakePlatformPerson,
+  ): Promise<CallbackAnswer | string | undefined> {
+    if (typeof input === 'string' || 'thread' in input)
+      return this.#person.taps(input, buttonLabel ?? '', who);
     return userTaps(this.#personDeps(), input);
   }
 
@@ -226,6 +242,11 @@ export class FakeTelegramServer {
    */
   topicMessages(chatId: number, topic?: number): VisibleMessage[] {
     return topicMessages(this.#world, chatId, topic);
+  }
+
+  /** {@link FakePlatform.visible}: the topic `thread` of the forum group that holds it, as a person sees it. */
+  visible(thread: string): FakeVisibleMessage[] {
+    return this.#person.visible(thread);
   }
 
   /** The chat's live forum topics (General is implicit and not listed). */
@@ -279,8 +300,8 @@ export class FakeTelegramServer {
    *   return cards.length > 0 && cards;
    * });
    */
-  waitFor<T>(predicate: () => T | undefined | null | false, options?: WaitForOptions): Promise<T> {
-    return waitForCondition(this.#world, predicate, options);
+  waitFor<T>(predicate: () => T | undefined | null | false, options?: WaitOptions): Promise<T> {
+    return this.#waiters.waitFor(predicate, options);
   }
 
   /** A human-readable dump of every chat, topic and message, for debugging. */

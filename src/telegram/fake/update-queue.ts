@@ -3,7 +3,7 @@
  * @module
  */
 import type { Update } from '@grammyjs/types';
-import type { FakeClock } from './fake-clock.js';
+import type { ScaledClock } from '../../testing/kit/scaled-clock.js';
 
 /** Update types Telegram leaves out unless `allowed_updates` names them. */
 const OPT_IN_TYPES = new Set(['chat_member', 'message_reaction', 'message_reaction_count']);
@@ -37,7 +37,7 @@ export class UpdateQueue {
   #waiting: WaitingPoll | undefined;
 
   /** @param clock - fake time, for long-poll timeouts. */
-  constructor(readonly clock: FakeClock) {}
+  constructor(readonly clock: ScaledClock) {}
 
   /** Whether a `getUpdates` long poll is waiting right now. */
   get hasWaitingPoll(): boolean {

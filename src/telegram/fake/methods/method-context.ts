@@ -3,9 +3,9 @@
  * @module
  */
 import type { UserFromGetMe } from '@grammyjs/types';
+import type { ScaledClock } from '../../../testing/kit/scaled-clock.js';
 import type { ParamReader } from '../bot-api-params.js';
 import type { CallbackQueries } from '../callback-queries.js';
-import type { FakeClock } from '../fake-clock.js';
 import type { TelegramWorld } from '../model.js';
 import type { FloodControl } from '../rate-limiter.js';
 import type { UpdateQueue } from '../update-queue.js';
@@ -14,7 +14,7 @@ import type { UpdateQueue } from '../update-queue.js';
 export interface MethodContext {
   readonly world: TelegramWorld;
   readonly queue: UpdateQueue;
-  readonly clock: FakeClock;
+  readonly clock: ScaledClock;
   readonly flood: FloodControl;
   readonly callbacks: CallbackQueries;
   readonly botInfo: UserFromGetMe;

@@ -1,23 +1,23 @@
 /**
- * The HTTP face of the fake Bot API: routes `/bot<token>/<method>`, checks the token, applies
- * injected faults, parses parameters and answers with Telegram's JSON envelope.
+ * The Bot API face of the fake on the kit's HTTP server: routes `/bot<token>/<method>`, checks the token,
+ * applies injected faults, parses parameters and answers with Telegram's JSON envelope.
  * @module
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FaultQueue } from '../../testing/kit/fault-queue.js';
+import { FakeHttpServer, sendJson as send } from '../../testing/kit/http-server.js';
 import { BotApiRejection } from './api-rejection.js';
 import { ParamReader } from './bot-api-params.js';
-import type { FaultPlan } from './faults.js';
 import type { MethodContext, MethodHandler } from './methods/method-context.js';
 import { type BotApiParams, readBotApiParams } from './request-body.js';
-import type { FakeTelegramCall } from './types.js';
+import type { FakeTelegramCall, FakeTelegramFault } from './types.js';
 
 /** What the HTTP layer needs from the fake. */
 export interface BotApiHttpOptions {
   readonly token: string;
   readonly context: MethodContext;
   readonly methods: Readonly<Record<string, MethodHandler>>;
-  readonly faults: FaultPlan;
+  readonly faults: FaultQueue<FakeTelegramFault>;
   readonly recordCall: (call: FakeTelegramCall) => void;
   /** The bytes of a `file_path` for `GET /file/bot<token>/<file_path>`, or undefined (404). */
   readonly download?: (filePath: string) => Buffer | undefined;
@@ -28,11 +28,11 @@ const DEFAULT_FAULT_DESCRIPTIONS: Record<number, string> = {
   502: 'Bad Gateway',
 };
 
-/** A `node:http` server speaking the Bot API on 127.0.0.1. */
-export class BotApiHttpServer {
-  #server: Server | undefined;
+/** The Bot API on the kit's HTTP server: routes, the token check, faults and Telegram's JSON envelope. */
+export class BotApiFront {
   readonly #methods: ReadonlyMap<string, MethodHandler>;
-  readonly #delays = new Set<() => void>();
+  /** The HTTP server (listen, close, delays). */
+  readonly http: FakeHttpServer;
 
   /** @param options - token, shared context, method table, faults and call log. */
   constructor(readonly options: BotApiHttpOptions) {
@@ -40,42 +40,19 @@ export class BotApiHttpServer {
     this.#methods = new Map(
       Object.entries(options.methods).map(([name, handler]) => [name.toLowerCase(), handler]),
     );
-  }
-
-  /** Listens on 127.0.0.1 with an OS-chosen port; resolves with `http://127.0.0.1:PORT`. */
-  async listen(): Promise<string> {
-    const server = createServer((req, res) => {
-      this.#handle(req, res).catch((error: unknown) => {
-        if (!res.headersSent)
-          send(res, 500, {
-            ok: false,
-            error_code: 500,
-            description: `Internal Server Error: ${String(error)}`,
-          });
-      });
+    this.http = new FakeHttpServer({
+      name: 'FakeTelegramServer',
+      handle: (req, res, url) => this.#handle(req, res, url),
+      onError: (error, res) =>
+        send(res, 500, {
+          ok: false,
+          error_code: 500,
+          description: `Internal Server Error: ${String(error)}`,
+        }),
     });
-    this.#server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const { port } = server.address() as AddressInfo;
-    return `http://127.0.0.1:${port}`;
   }
 
-  /** Stops accepting connections, ends pending delays and closes every socket. */
-  async close(): Promise<void> {
-    const server = this.#server;
-    this.#server = undefined;
-    for (const finish of [...this.#delays]) finish();
-    if (!server) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
-  }
-
-  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  async #handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const fileRoute = /^\/file\/bot([^/]*)\/(.+)$/.exec(url.pathname);
     if (fileRoute) {
       const bytes =
@@ -101,13 +78,13 @@ export class BotApiHttpServer {
       send(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
       return;
     }
-    const fault = this.options.faults.take(method);
+    const fault = this.options.faults.take((f) => f.method === undefined || f.method === method);
     if (fault?.kind === 'drop') {
       record(0, {});
       req.socket.destroy();
       return;
     }
-    if (fault?.kind === 'delay') await this.#sleep(fault.ms);
+    if (fault?.kind === 'delay') await this.http.delay(fault.ms);
     if (fault?.kind === 'status') {
       const description = fault.description ?? DEFAULT_FAULT_DESCRIPTIONS[fault.status] ?? 'Server Error';
       record(fault.status, {});
@@ -163,25 +140,6 @@ export class BotApiHttpServer {
       });
     }
   }
-
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const finish = () => {
-        clearTimeout(timer);
-        this.#delays.delete(finish);
-        resolve();
-      };
-      const timer = setTimeout(finish, ms);
-      this.#delays.add(finish);
-    });
-  }
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  if (res.destroyed || res.headersSent) return;
-  const json = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
-  res.end(json);
 }
 
 /** Parameters for the call log: uploads are shown as `{ fileName, size }`. */
