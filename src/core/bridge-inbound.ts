@@ -6,7 +6,7 @@
  */
 
 import { escapeMarkdown, minutes } from './approvals/cards.js';
-import type { ApprovalFlow, TapAnswer } from './approvals/flow.js';
+import type { ApprovalFlow, ApprovalHost, TapAnswer } from './approvals/flow.js';
 import { type ParsedApprovalText, parseApprovalText, parseChoiceText } from './approvals/grammar.js';
 import type { PendingDecision, PendingEntry, SettleResult } from './approvals/pending.js';
 import { describeOutcome } from './approvals/tap-actions.js';
@@ -19,26 +19,29 @@ import {
   parseCommand,
 } from './commands.js';
 import type { HandlerSet } from './handlers.js';
-import type { AuditEntry, StoredThread } from './store/types.js';
-import type { ChatUser, Clock, Logger, ThreadId } from './types.js';
+import type { StoredThread } from './store/types.js';
+import type { ChatUser, Clock, ThreadId } from './types.js';
 
-/** What inbound dispatch needs from its bridge. */
-export interface InboundDeps {
-  readonly bridge: {
-    getThread(threadId: ThreadId): StoredThread | undefined;
-    listThreads(): StoredThread[];
-    readonly platform: string;
-  };
+/**
+ * What inbound dispatch needs from its bridge: the flow's host plus threads and replies. Implemented by the
+ * bridge's `BridgeHost` (see `bridge-host.ts`).
+ */
+export interface InboundHost extends ApprovalHost {
+  readonly handlers: HandlerSet;
+  /** A thread's record (a platform may find threads another process created). */
+  getThread(threadId: ThreadId): StoredThread | undefined;
+  listThreads(): StoredThread[];
+  /** Answer a person: in their thread ahead of queued output, else in the general channel. */
+  reply(threadId: ThreadId | undefined, markdown: string): Promise<void>;
+}
+
+/** The collaborators of inbound dispatch. */
+export interface InboundParts {
+  readonly host: InboundHost;
   readonly flow: ApprovalFlow;
   readonly commands: CommandRegistry;
   readonly auth: Authorizer;
-  readonly handlers: HandlerSet;
-  readonly logger: Logger;
   readonly clock: Clock;
-  readonly reply: (threadId: ThreadId | undefined, markdown: string) => Promise<void>;
-  /** Store key of a thread. */
-  readonly key: (threadId: ThreadId) => string;
-  readonly audit: (entry: Omit<AuditEntry, 'at' | 'platform'>) => void;
   readonly customCommands: Readonly<Record<string, CommandDef>>;
   readonly disabledCommands: readonly BuiltinCommand[];
   /** The command prefix shown to people (`/` or `!`). */
@@ -49,12 +52,14 @@ const REFUSAL_INTERVAL_MS = 60_000;
 
 /** Routes messages and taps of one bridge. */
 export class BridgeInbound {
-  readonly #d: InboundDeps;
+  readonly #d: InboundParts;
+  readonly #host: InboundHost;
   readonly #awaitingReason = new Map<ThreadId, { requestId: string; userId: string; userName: string }>();
   readonly #lastRefusal = new Map<string, number>();
 
-  constructor(deps: InboundDeps) {
+  constructor(deps: InboundParts) {
     this.#d = deps;
+    this.#host = deps.host;
     this.#registerBuiltins();
     for (const [name, def] of Object.entries(deps.customCommands)) deps.commands.register(name, def);
     deps.flow.onDecision((threadId, requestId, decision) =>
@@ -74,13 +79,13 @@ export class BridgeInbound {
       decision.behavior === 'timeout'
         ? 'What you write next goes to the agent.'
         : 'If you send one now, it is not used and not sent to the agent.';
-    void this.#d
+    void this.#host
       .reply(
         threadId,
         `✏️ ${escapeMarkdown(awaiting.userName)}, no reason is needed any more: the request was ${escapeMarkdown(describeOutcome(decision))}. ${after}`,
       )
       .catch((error: unknown) =>
-        this.#d.logger.warn({ err: error, threadId }, 'could not close a reason prompt'),
+        this.#host.logger.warn({ err: error, threadId }, 'could not close a reason prompt'),
       );
   }
 
@@ -109,7 +114,7 @@ export class BridgeInbound {
       await this.#refusePolitely(threadId, user);
       return;
     }
-    const inThread = threadId !== undefined && this.#d.bridge.getThread(threadId) !== undefined;
+    const inThread = threadId !== undefined && this.#host.getThread(threadId) !== undefined;
     if (!inThread) {
       if (command) await this.#command(undefined, command, user);
       return;
@@ -117,10 +122,10 @@ export class BridgeInbound {
     try {
       if (await this.#answerPending(threadId, user, stripped, command)) return;
       if (command) return await this.#command(threadId, command, user);
-      await this.#d.handlers.onInput(threadId, stripped, user);
+      await this.#host.handlers.onInput(threadId, stripped, user);
     } catch (error) {
-      this.#d.logger.error({ err: error, threadId }, 'handler failed on a message');
-      await this.#d.reply(threadId, '⚠️ Something went wrong handling that message. It was logged.');
+      this.#host.logger.error({ err: error, threadId }, 'handler failed on a message');
+      await this.#host.reply(threadId, '⚠️ Something went wrong handling that message. It was logged.');
     }
   }
 
@@ -149,7 +154,7 @@ export class BridgeInbound {
         userId: user.id,
         userName: user.name,
       });
-      await this.#d.reply(
+      await this.#host.reply(
         threadId,
         `✏️ ${escapeMarkdown(user.name)}, reply in this thread with the reason for denying.`,
       );
@@ -175,7 +180,7 @@ export class BridgeInbound {
       // Decided by someone else while this person typed the reason: it was meant as a reason, not as input for
       // the agent, so say so and keep it out. After a timeout the next message is ordinary input again.
       if (awaiting.userId === user.id && !command && previous && previous.behavior !== 'timeout') {
-        await this.#d.reply(
+        await this.#host.reply(
           threadId,
           `The request was already decided (${escapeMarkdown(describeOutcome(previous))}), so your reason was not used, and it was not sent to the agent either.`,
         );
@@ -218,12 +223,12 @@ export class BridgeInbound {
       const open = flow.pending.listOpen(approval.threadKey).filter((e) => e.kind === 'approval').length;
       if (parsed && open > 1) {
         // A typed "yes" could be meant for any of them: only a button says which.
-        await this.#d.reply(threadId, `${open} requests are waiting: answer each one with its buttons.`);
+        await this.#host.reply(threadId, `${open} requests are waiting: answer each one with its buttons.`);
         return true;
       }
       if (parsed && flow.isFreshReplacement(approval, user.id)) {
         // The request this person was answering was just settled elsewhere; this one appeared after it.
-        await this.#d.reply(
+        await this.#host.reply(
           threadId,
           'The request you were answering was already settled, and a new one just appeared: answer it with its buttons.',
         );
@@ -232,7 +237,7 @@ export class BridgeInbound {
       const refusal =
         parsed && approval.kind === 'approval' ? this.#refuseTimer(approval, parsed) : undefined;
       if (refusal) {
-        await this.#d.reply(threadId, refusal);
+        await this.#host.reply(threadId, refusal);
         return true;
       }
       if (parsed) {
@@ -272,8 +277,8 @@ export class BridgeInbound {
   }
 
   async #confirm(threadId: ThreadId, result: SettleResult, line: string): Promise<void> {
-    if (result.settled) return this.#d.reply(threadId, line);
-    await this.#d.reply(
+    if (result.settled) return this.#host.reply(threadId, line);
+    await this.#host.reply(
       threadId,
       result.reason === 'unknown'
         ? 'That request is no longer pending.'
@@ -286,10 +291,10 @@ export class BridgeInbound {
     const { prefix } = this.#d;
     if (def) {
       if (def.threadOnly && threadId === undefined) {
-        await this.#d.reply(threadId, `${prefix}${command.name} works inside an agent thread.`);
+        await this.#host.reply(threadId, `${prefix}${command.name} works inside an agent thread.`);
         return;
       }
-      this.#d.audit({
+      this.#host.audit({
         action: `command.${command.name}`,
         userId: user.id,
         userName: user.name,
@@ -297,24 +302,24 @@ export class BridgeInbound {
       });
       try {
         const result = await def.handler({ threadId, args: command.args, user });
-        if (result) await this.#d.reply(threadId, result);
+        if (result) await this.#host.reply(threadId, result);
       } catch (error) {
-        this.#d.logger.error({ err: error, command: command.name }, 'command failed');
-        await this.#d.reply(threadId, `⚠️ Command failed: ${prefix}${command.name}`);
+        this.#host.logger.error({ err: error, command: command.name }, 'command failed');
+        await this.#host.reply(threadId, `⚠️ Command failed: ${prefix}${command.name}`);
       }
       return;
     }
-    if (this.#d.handlers.has('onCommand')) {
+    if (this.#host.handlers.has('onCommand')) {
       try {
-        const result = await this.#d.handlers.onCommand(threadId, command.name, command.args, user);
-        if (result) await this.#d.reply(threadId, result);
+        const result = await this.#host.handlers.onCommand(threadId, command.name, command.args, user);
+        if (result) await this.#host.reply(threadId, result);
       } catch (error) {
-        this.#d.logger.error({ err: error, command: command.name }, 'onCommand failed');
-        await this.#d.reply(threadId, `⚠️ Command failed: ${prefix}${command.name}`);
+        this.#host.logger.error({ err: error, command: command.name }, 'onCommand failed');
+        await this.#host.reply(threadId, `⚠️ Command failed: ${prefix}${command.name}`);
       }
       return;
     }
-    await this.#d.reply(
+    await this.#host.reply(
       threadId,
       `Unknown command: ${prefix}${escapeMarkdown(command.name)}\nUse ${prefix}help for available commands.`,
     );
@@ -323,14 +328,14 @@ export class BridgeInbound {
   async #pair(threadId: ThreadId | undefined, user: ChatUser, code: string): Promise<void> {
     const result = this.#d.auth.tryPair(user, code.trim());
     if (result.ok) {
-      await this.#d.reply(
+      await this.#host.reply(
         threadId,
         `🔓 Paired: ${escapeMarkdown(user.name)} may now approve and send input.`,
       );
       return;
     }
     const text = describePairingFailure(result);
-    await this.#d.reply(threadId, text);
+    await this.#host.reply(threadId, text);
   }
 
   async #refusePolitely(threadId: ThreadId | undefined, user: ChatUser): Promise<void> {
@@ -342,14 +347,15 @@ export class BridgeInbound {
     const how = this.#d.auth.pairingEnabled
       ? `Pair with ${prefix}pair <code> (the code is printed where the bot runs).`
       : 'Ask the owner to add your user id to the allowed users.';
-    await this.#d.reply(
+    await this.#host.reply(
       threadId,
       `🔒 Sorry ${escapeMarkdown(user.name)}, you are not authorized to control this agent. ${how}`,
     );
   }
 
   #registerBuiltins(): void {
-    const { commands, handlers, disabledCommands } = this.#d;
+    const { commands, disabledCommands } = this.#d;
+    const { handlers } = this.#host;
     const builtins: Record<BuiltinCommand, CommandDef> = {
       help: { description: 'Show available commands', handler: () => commands.helpText() },
       status: {
@@ -384,12 +390,13 @@ export class BridgeInbound {
   #reminderStatus(threadId: ThreadId | undefined): string[] {
     const { flow } = this.#d;
     if (threadId === undefined) return [];
-    const key = this.#d.key(threadId);
+    const key = this.#host.key(threadId);
     return flow.pending.listOpen(key).length > 0 ? flow.reminders.statusLines(key) : [];
   }
 
   #defaultStatus(threadId: ThreadId | undefined): string {
-    const { bridge, flow } = this.#d;
+    const { flow } = this.#d;
+    const bridge = this.#host;
     if (threadId === undefined) {
       const threads = bridge.listThreads();
       return threads.length === 0
@@ -399,7 +406,7 @@ export class BridgeInbound {
           );
     }
     const thread = bridge.getThread(threadId);
-    const key = this.#d.key(threadId);
+    const key = this.#host.key(threadId);
     const open = flow.pending.listOpen(key).length;
     const timers = flow.timers.active(key).map((t) => {
       const label = t.scope === 'all' ? 'all tools' : t.scope === 'tool' ? t.key : `dir ${t.key}`;

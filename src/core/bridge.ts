@@ -8,11 +8,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type Card, escapeMarkdown } from './approvals/cards.js';
-import type { ApprovalFlow, DecisionListener, TapAnswer } from './approvals/flow.js';
+import type { DecisionListener, TapAnswer } from './approvals/flow.js';
 import type { PendingDecision, SettleResult } from './approvals/pending.js';
 import { Authorizer } from './auth.js';
 import { type BridgeEngine, createBridgeEngine } from './bridge-engine.js';
-import type { BridgeInbound } from './bridge-inbound.js';
+import { BridgeHost } from './bridge-host.js';
 import { BRIDGE_DEFAULTS, type BridgeOptions, STATE_EMOJI } from './bridge-options.js';
 import { CommandRegistry } from './commands.js';
 import { ErrorDebouncer } from './debounce.js';
@@ -23,11 +23,9 @@ import { type Deferred, deferred, settleWithin } from './lifecycle.js';
 import { Outbox, type OutboxTransport, type OutgoingMessage } from './outbox.js';
 import { fileBytes, type OutgoingFile, safeFileName } from './outgoing-file.js';
 import type { RateLimit } from './rate-limiter.js';
-import { OutgoingSecrets } from './secrets/outgoing.js';
 import { MemoryStore } from './store/memory.js';
 import { SqliteStore } from './store/sqlite.js';
 import type { AuditEntry, Store, StoredThread } from './store/types.js';
-import { ThreadBook } from './thread-book.js';
 import {
   type ApprovalDecision,
   type ApprovalRequester,
@@ -65,18 +63,16 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
   readonly commands: CommandRegistry;
   /** Who may act. Available after construction. */
   readonly auth: Authorizer;
-  protected readonly options: BridgeOptions;
+  readonly #options: BridgeOptions;
   readonly #store: Store;
   readonly #ownsStore: boolean;
   #storeClosed = false;
   readonly #debouncer: ErrorDebouncer;
   readonly #typing: TypingIndicators;
-  readonly #threads: ThreadBook;
-  readonly #secrets: OutgoingSecrets;
+  /** The way out (threads, masking, transport and outbox) the engine talks to; delivery is set up at start. */
+  readonly #host: BridgeHost;
   /** The approval flow and inbound dispatch: built in the constructor, so commands are listed before start. */
   readonly #engine: BridgeEngine;
-  /** The platform transport and the outbox: made by the first `start()`. */
-  #delivery: { transport: OutboxTransport; outbox: Outbox } | undefined;
   #inboundFiles: InboundFiles | undefined;
   #state: 'idle' | 'starting' | 'running' | 'stopping' = 'idle';
   #starting: Promise<void> | undefined;
@@ -84,7 +80,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
   #stopped: Deferred<void> = deferred();
 
   constructor(options: BridgeOptions, platform: string) {
-    this.options = options;
+    this.#options = options;
     this.handlers = new HandlerSet(options.handlers);
     this.logger = options.logger ?? silentLogger;
     this.clock = options.clock ?? systemClock;
@@ -108,16 +104,38 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
         ? { reusablePairingCode: options.reusablePairingCode }
         : {}),
     });
-    this.#secrets = new OutgoingSecrets(options.secretMasking);
     this.commands = new CommandRegistry(this.commandPrefix());
-    this.#threads = new ThreadBook(this.#store, platform, this.clock);
+    this.#host = new BridgeHost({
+      platform,
+      store: this.#store,
+      clock: this.clock,
+      logger: this.logger,
+      handlers: this.handlers,
+      secretMasking: options.secretMasking,
+      // The host calls back into the platform's hooks only through these five.
+      side: {
+        renderCard: (card) => this.renderCard(card),
+        sendFile: (threadId, file) => this.sendFile(threadId, file),
+        postGeneral: (markdown) => this.postGeneral(markdown),
+        stopTyping: (threadId) => this.stopTyping(threadId),
+        getThread: (threadId) => this.getThread(threadId),
+      },
+    });
     this.#typing = new TypingIndicators(
       this.clock,
       this.logger,
       (threadId) => this.typingPing(threadId),
       () => this.typingIntervalMs(),
     );
-    this.#engine = this.#createEngine(platform);
+    this.#engine = createBridgeEngine({
+      host: this.#host,
+      options,
+      store: this.#store,
+      clock: this.clock,
+      commands: this.commands,
+      auth: this.auth,
+      prefix: this.commandPrefix(),
+    });
   }
 
   // ---------------------------------------------------------------- platform hooks
@@ -146,6 +164,15 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
   protected typingStopped(_threadId: ThreadId): void {}
   /** A thread was removed (`removeThread`), after the core forgot it. */
   protected threadRemoved(_threadId: ThreadId): void {}
+  /** The bridge is running (end of `start()`, after `connect`): e.g. release updates held back while starting. */
+  protected started(): void {}
+  /**
+   * A thread this bridge did not create or load: a platform whose store is shared may find one another process
+   * created. The default finds none.
+   */
+  protected threadFromElsewhere(_threadId: ThreadId): StoredThread | undefined {
+    return undefined;
+  }
   /** The command prefix shown in help. */
   protected commandPrefix(): string {
     return '/';
@@ -176,9 +203,9 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
     this.#starting = (async () => {
       try {
         this.#setupDelivery();
-        this.#threads.load();
+        this.#host.threads.load();
         // Restore first: a push platform may deliver a tap on an old card as soon as it is connected.
-        this.flow.restore();
+        this.#engine.flow.restore();
         await this.connect(this.#abort.signal);
         if (this.#abort.signal.aborted) {
           throw new TetherError(
@@ -188,13 +215,13 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
         }
         this.#state = 'running';
         this.logger.info({ platform: this.platform }, 'bridge started');
-        if (this.options.endOrphanedRequests !== false)
-          this.flow
+        if (this.#options.endOrphanedRequests !== false)
+          this.#engine.flow
             .endOrphans()
             .catch((error: unknown) =>
               this.logger.error({ err: error }, 'could not end requests left by a session that is gone'),
             );
-        if (!this.#secrets.enabled) {
+        if (!this.#host.secrets.enabled) {
           this.logger.warn(
             { platform: this.platform },
             'secret masking is off (secretMasking.enabled: false): tokens and passwords in agent output are sent to the chat as is',
@@ -207,6 +234,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
             'pairing is on: read the code from bridge.auth.pairingCode',
           );
         }
+        this.started();
       } catch (error) {
         this.#state = 'idle';
         throw error;
@@ -269,11 +297,6 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
     return this.#state === 'running';
   }
 
-  /** An AbortSignal aborted when the bridge stops (for subclasses' loops). */
-  protected get signal(): AbortSignal {
-    return this.#abort.signal;
-  }
-
   /** The store (shared with subclasses for platform state). */
   get store(): Store {
     return this.#store;
@@ -292,35 +315,36 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
    */
   async createThread(name: string, options: { directory?: string } = {}): Promise<ThreadId> {
     this.#requireRunning('createThread');
-    const unique = this.#threads.uniqueName(this.#secrets.text(undefined, name));
+    const unique = this.#host.threads.uniqueName(this.#host.secrets.text(undefined, name));
     const ref = await this.openThread(unique, options);
-    this.#threads.add(ref, unique, options.directory);
+    this.#host.threads.add(ref, unique, options.directory);
     return ref;
   }
 
   /** Forget a thread: its pending requests are denied (timeout), its timers, notices and mapping removed. */
   async removeThread(threadId: ThreadId): Promise<void> {
-    for (const entry of this.flow.pending.listOpen(this.key(threadId))) {
-      await this.flow.settle(entry.requestId, { behavior: 'timeout', cancelled: true });
+    const { flow, inbound } = this.#engine;
+    for (const entry of flow.pending.listOpen(this.#host.key(threadId))) {
+      await flow.settle(entry.requestId, { behavior: 'timeout', cancelled: true });
     }
     this.stopTyping(threadId);
     this.#debouncer.removeThread(threadId);
-    this.#engine.inbound.forgetThread(threadId);
-    this.#engine.flow.forgetThread(threadId);
-    this.#delivery?.outbox.forget(threadId);
-    this.#secrets.forget(threadId);
-    this.#threads.remove(threadId);
+    inbound.forgetThread(threadId);
+    flow.forgetThread(threadId);
+    this.#host.outboxIfAny?.forget(threadId);
+    this.#host.secrets.forget(threadId);
+    this.#host.threads.remove(threadId);
     this.threadRemoved(threadId);
   }
 
   /** Known threads of this bridge. */
   listThreads(): StoredThread[] {
-    return this.#threads.list();
+    return this.#host.threads.list();
   }
 
-  /** The thread's record, or undefined. */
+  /** The thread's record, or undefined (see {@link Bridge.threadFromElsewhere}). */
   getThread(threadId: ThreadId): StoredThread | undefined {
-    return this.#threads.get(threadId);
+    return this.#host.threads.get(threadId) ?? this.threadFromElsewhere(threadId);
   }
 
   // ---------------------------------------------------------------- output
@@ -329,7 +353,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
   async sendOutput(threadId: ThreadId, text: string): Promise<void> {
     this.#requireThread(threadId);
     this.stopTyping(threadId);
-    return this.outbox.output(threadId, this.#secrets.text(threadId, text));
+    return this.outbox.output(threadId, this.#host.secrets.text(threadId, text));
   }
 
   /** Post a thread status line with its emoji. Error notices are debounced (`errorDebounceMs`). */
@@ -375,7 +399,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
     },
   ): Promise<void> {
     this.#requireThread(threadId);
-    await this.flow.openApproval(threadId, request);
+    await this.#engine.flow.openApproval(threadId, request);
   }
 
   /** The seed's choice request: answers go to `handlers.onApprovalResponse` with `selected`. */
@@ -390,7 +414,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
     },
   ): Promise<void> {
     this.#requireThread(threadId);
-    await this.flow.openChoice(threadId, request);
+    await this.#engine.flow.openChoice(threadId, request);
   }
 
   /**
@@ -404,8 +428,8 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
    */
   async requestApproval(threadId: ThreadId, options: RequestApprovalOptions): Promise<ApprovalDecision> {
     this.#requireThread(threadId);
-    const requestId = await this.flow.openApproval(threadId, options, true);
-    return (await this.flow.wait(requestId)) as ApprovalDecision;
+    const requestId = await this.#engine.flow.openApproval(threadId, options, true);
+    return (await this.#engine.flow.wait(requestId)) as ApprovalDecision;
   }
 
   /**
@@ -415,19 +439,19 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
    */
   decideWithoutPerson(threadId: ThreadId, options: RequestApprovalOptions): ApprovalDecision | undefined {
     this.#requireThread(threadId);
-    return this.flow.decideWithoutPerson(threadId, options);
+    return this.#engine.flow.decideWithoutPerson(threadId, options);
   }
 
   /** Ask a person to pick an option and wait for the answer. */
   async requestChoice(threadId: ThreadId, options: RequestChoiceOptions): Promise<ChoiceDecision> {
     this.#requireThread(threadId);
-    const requestId = await this.flow.openChoice(threadId, options, true);
-    return (await this.flow.wait(requestId)) as ChoiceDecision;
+    const requestId = await this.#engine.flow.openChoice(threadId, options, true);
+    return (await this.#engine.flow.wait(requestId)) as ChoiceDecision;
   }
 
   /** Settle a request from outside (another platform answered first). Later answers change nothing. */
   resolveRequest(requestId: string, decision: PendingDecision): Promise<SettleResult> {
-    return this.flow.settle(requestId, decision);
+    return this.#engine.flow.settle(requestId, decision);
   }
 
   /**
@@ -440,7 +464,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
 
   /** Be told of every decision on this bridge. Returns an unsubscribe function. */
   onDecision(listener: DecisionListener): () => void {
-    return this.flow.onDecision(listener);
+    return this.#engine.flow.onDecision(listener);
   }
 
   /** Audit records of this store (who decided what, when, where). */
@@ -456,7 +480,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
     user: ChatUser;
     text: string;
   }): Promise<void> {
-    return this.inbound.message(message);
+    return this.#engine.inbound.message(message);
   }
 
   /**
@@ -470,7 +494,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
     payload: string;
   }): Promise<TapAnswer> {
     try {
-      return await this.inbound.tap(tap);
+      return await this.#engine.inbound.tap(tap);
     } catch (error) {
       this.logger.error({ err: error, platform: this.platform }, 'handling a button tap failed');
       return TAP_FAILED_ANSWER;
@@ -483,7 +507,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
    */
   async notifyPerson(threadId: ThreadId, userId: string, markdown: string): Promise<void> {
     this.#requireThread(threadId);
-    await this.postMention(threadId, userId, this.#secrets.text(threadId, markdown));
+    await this.postMention(threadId, userId, this.#host.secrets.text(threadId, markdown));
   }
 
   /** Post `markdown` mentioning `userId`. The default names the id in plain text (platforms override). */
@@ -506,20 +530,15 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
 
   #files(): InboundFiles {
     this.#inboundFiles ??= new InboundFiles({
-      platform: this.platform,
+      host: this.#host,
       auth: this.auth,
-      handlers: this.handlers,
-      logger: this.logger,
-      getThread: (id) => this.#threads.get(id),
-      reply: (id, markdown) => this.#reply(id, markdown),
-      audit: (entry) => this.audit(entry),
-      dataDir: this.options.dataDir,
+      dataDir: this.#options.dataDir,
       ownsStore: this.#ownsStore,
-      attachments: this.options.attachments,
+      attachments: this.#options.attachments,
       transcriber:
-        typeof this.options.transcriber === 'string'
-          ? { command: this.options.transcriber }
-          : this.options.transcriber,
+        typeof this.#options.transcriber === 'string'
+          ? { command: this.#options.transcriber }
+          : this.#options.transcriber,
     });
     return this.#inboundFiles;
   }
@@ -528,10 +547,8 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
    * Render and post Markdown as a standalone message (ends edit-in-place streaming). Secrets are masked.
    * `priority`: a reply to a person, sent ahead of the agent's queued output.
    */
-  protected async postMarkdown(threadId: ThreadId, markdown: string, priority = false): Promise<void> {
-    // Queue every chunk at once so nothing else of the thread can land between them.
-    const chunks = this.transport.render(this.#secrets.text(threadId, markdown));
-    await Promise.all(chunks.map((text) => this.outbox.post(threadId, { text }, { priority })));
+  protected postMarkdown(threadId: ThreadId, markdown: string, priority = false): Promise<void> {
+    return this.#host.postText(threadId, markdown, priority);
   }
 
   /**
@@ -541,7 +558,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
    */
   async sendFile(threadId: ThreadId, file: OutgoingFile): Promise<void> {
     this.#requireThread(threadId);
-    await this.postFile(threadId, this.#secrets.file(threadId, file));
+    await this.postFile(threadId, this.#host.secrets.file(threadId, file));
   }
 
   /**
@@ -565,24 +582,19 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
     );
   }
 
-  /** Store key of a thread (thread ids are only unique per platform). */
-  protected key(threadId: ThreadId): string {
-    return this.#threads.key(threadId);
-  }
-
   /** The outbox (created at start). */
   protected get outbox(): Outbox {
-    return this.#started().outbox;
+    return this.#host.outbox;
   }
 
   /** The platform transport (created at start). */
   protected get transport(): OutboxTransport {
-    return this.#started().transport;
+    return this.#host.transport;
   }
 
   /** Audit an action on this platform (free text is masked: the audit log never holds a secret). */
   protected audit(entry: Omit<AuditEntry, 'at' | 'platform'>): void {
-    this.#store.audit({ ...this.#secrets.audit(entry), at: this.clock.now(), platform: this.platform });
+    this.#host.audit(entry);
   }
 
   /**
@@ -591,71 +603,31 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
    * (a file's name or content, a diff), before rendering.
    */
   protected maskOutgoing(threadId: ThreadId | undefined, text: string): string {
-    return this.#secrets.text(threadId, text);
+    return this.#host.secrets.text(threadId, text);
   }
 
-  /** The approval flow. */
-  protected get flow(): ApprovalFlow {
-    return this.#engine.flow;
+  /**
+   * Post the card of every request still open in `threadId` again, in place of the earlier ones: for a platform
+   * whose messages did not outlive the previous process (the web page).
+   */
+  protected reshowOpenCards(threadId: ThreadId): Promise<void> {
+    return this.#engine.flow.reshowOpenCards(threadId);
   }
 
-  /** Inbound dispatch. */
-  protected get inbound(): BridgeInbound {
-    return this.#engine.inbound;
-  }
-
-  #started(): { transport: OutboxTransport; outbox: Outbox } {
-    if (!this.#delivery) throw new TetherError('NOT_STARTED', `${this.platform}: call start() first`);
-    return this.#delivery;
+  /** Resolves once the outcome cards of every decision so far are queued and all queued output is delivered. */
+  protected async delivered(): Promise<void> {
+    await this.#engine.flow.idle();
+    await this.outbox.drain();
   }
 
   // ---------------------------------------------------------------- internals
 
   /** The transport and the outbox, made once, at the first start (a subclass is fully constructed by then). */
   #setupDelivery(): void {
-    if (this.#delivery) return;
+    if (this.#host.delivering) return;
     const transport = this.createTransport();
     const outbox = new Outbox({ transport, clock: this.clock, logger: this.logger, ...this.rateLimits() });
-    this.#delivery = { transport, outbox };
-  }
-
-  #createEngine(platform: string): BridgeEngine {
-    return createBridgeEngine({
-      platform,
-      options: this.options,
-      store: this.#store,
-      clock: this.clock,
-      logger: this.logger,
-      handlers: this.handlers,
-      commands: this.commands,
-      auth: this.auth,
-      prefix: this.commandPrefix(),
-      bridge: this,
-      hooks: {
-        key: (id) => this.key(id),
-        threadIdOf: (key) => this.#threads.threadIdOf(key),
-        directoryOf: (id) => this.#threads.get(id)?.directory,
-        // Cards and their outcomes go ahead of queued output: a person must see a question promptly.
-        postCard: (id, card) => this.outbox.post(id, this.#cardMessage(id, card), { priority: true }),
-        editCard: (id, messageId, card) =>
-          this.outbox.edit(id, messageId, this.#cardMessage(id, card), { priority: true }),
-        postMarkdown: (id, markdown) => this.postMarkdown(id, markdown),
-        postFile: (id, file) => this.sendFile(id, file),
-        stopTyping: (id) => this.stopTyping(id),
-        audit: (entry) => this.audit(entry),
-        reply: (id, markdown) => this.#reply(id, markdown),
-      },
-    });
-  }
-
-  #cardMessage(threadId: ThreadId, card: Card): OutgoingMessage {
-    return this.renderCard(this.#secrets.card(threadId, card));
-  }
-
-  async #reply(threadId: ThreadId | undefined, markdown: string): Promise<void> {
-    if (threadId !== undefined && this.#threads.has(threadId))
-      return this.postMarkdown(threadId, markdown, true);
-    return this.postGeneral(this.#secrets.text(undefined, markdown));
+    this.#host.deliverThrough(transport, outbox);
   }
 
   /** Post outside any thread (a general channel). Platforms without one log it. */
@@ -677,14 +649,14 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
 
   #requireThread(threadId: ThreadId): void {
     this.#requireRunning('send');
-    if (!this.#threads.has(threadId)) throw new UnknownThreadError(threadId);
+    if (!this.#host.threads.has(threadId)) throw new UnknownThreadError(threadId);
   }
 
   /** Wait for queued output, at most `stopDrainMs` on the bridge's clock. */
   async #drainBounded(): Promise<void> {
-    const outbox = this.#delivery?.outbox;
+    const outbox = this.#host.outboxIfAny;
     if (!outbox) return;
-    const ms = this.options.stopDrainMs ?? BRIDGE_DEFAULTS.stopDrainMs;
+    const ms = this.#options.stopDrainMs ?? BRIDGE_DEFAULTS.stopDrainMs;
     // Outcome cards of decisions just made are queued first (flow.idle()), then everything is delivered.
     const flow = this.#engine.flow;
     const drained = await settleWithin(

@@ -10,13 +10,12 @@ import path from 'node:path';
 import { escapeMarkdown } from './approvals/cards.js';
 import { DEFAULT_MAX_ATTACHMENT_BYTES, saveAttachment } from './attachments.js';
 import type { Authorizer } from './auth.js';
+import type { InboundHost } from './bridge-inbound.js';
 import { TetherError } from './errors.js';
-import type { HandlerSet } from './handlers.js';
 import { safeFileName } from './outgoing-file.js';
 import { defaultDataDir } from './store/data-dir.js';
-import type { AuditEntry, StoredThread } from './store/types.js';
 import { type TranscriberOptions, transcribe, VOICE_SETUP_HINT } from './transcriber.js';
-import type { ChatUser, IncomingAttachment, Logger, ThreadId } from './types.js';
+import type { ChatUser, IncomingAttachment, ThreadId } from './types.js';
 
 export type { IncomingAttachment } from './types.js';
 
@@ -50,13 +49,9 @@ export interface AttachmentOptions {
 
 /** What receiving files needs from its bridge. */
 export interface InboundFilesDeps {
-  readonly platform: string;
+  /** The bridge's host: its threads, replies, handlers and audit log. */
+  readonly host: Pick<InboundHost, 'platform' | 'handlers' | 'logger' | 'getThread' | 'reply' | 'audit'>;
   readonly auth: Authorizer;
-  readonly handlers: HandlerSet;
-  readonly logger: Logger;
-  getThread(threadId: ThreadId): StoredThread | undefined;
-  reply(threadId: ThreadId, markdown: string): Promise<void>;
-  audit(entry: Omit<AuditEntry, 'at' | 'platform'>): void;
   /** The bridge's data dir option (`:memory:` or undefined with a given store: a temporary directory). */
   readonly dataDir: string | undefined;
   readonly ownsStore: boolean;
@@ -80,7 +75,7 @@ export class InboundFiles {
       (dataDir === ':memory:' || (dataDir === undefined && !ownsStore)
         ? path.join(tmpdir(), 'agent-tether-attachments')
         : path.join(dataDir ?? defaultDataDir(), 'attachments'));
-    return path.join(path.resolve(root), safeFileName(`${this.#d.platform}-${threadId}`, 'thread'));
+    return path.join(path.resolve(root), safeFileName(`${this.#d.host.platform}-${threadId}`, 'thread'));
   }
 
   /** A person sent a file. Never throws: failures are told in the thread and logged. */
@@ -91,17 +86,17 @@ export class InboundFiles {
       auth.refuse(user, 'message', threadId !== undefined ? { threadId } : {});
       return;
     }
-    if (threadId === undefined || !this.#d.getThread(threadId)) return;
+    if (threadId === undefined || !this.#d.host.getThread(threadId)) return;
     try {
       if (file.kind === 'voice') await this.#voice(threadId, file);
       else await this.#attachment(threadId, file);
     } catch (error) {
-      this.#d.logger.warn({ err: error, threadId }, 'receiving a file failed');
+      this.#d.host.logger.warn({ err: error, threadId }, 'receiving a file failed');
       const why =
         error instanceof TetherError
           ? error.message
           : 'Receiving that file failed; it was logged. Try again.';
-      await this.#d.reply(threadId, `⚠️ ${escapeMarkdown(why)}`);
+      await this.#d.host.reply(threadId, `⚠️ ${escapeMarkdown(why)}`);
     }
   }
 
@@ -129,28 +124,28 @@ export class InboundFiles {
       ...(file.mimeType !== undefined ? { mimeType: file.mimeType } : {}),
       ...(file.caption ? { caption: file.caption } : {}),
     };
-    this.#d.audit({
+    this.#d.host.audit({
       action: 'attachment.received',
       threadId,
       userId: file.user.id,
       userName: file.user.name,
       detail: `${attachment.kind} ${attachment.fileName} (${attachment.size} bytes)`,
     });
-    if (!this.#d.handlers.has('onAttachment')) {
-      await this.#d.reply(
+    if (!this.#d.host.handlers.has('onAttachment')) {
+      await this.#d.host.reply(
         threadId,
         `📎 Saved ${escapeMarkdown(attachment.fileName)}, but nothing here takes files: it was not given to an agent.`,
       );
       return;
     }
-    await this.#d.handlers.onAttachment(threadId, attachment, file.user);
+    await this.#d.host.handlers.onAttachment(threadId, attachment, file.user);
   }
 
   async #voice(threadId: ThreadId, file: IncomingFile): Promise<void> {
     const transcriber = this.#d.transcriber;
     if (!transcriber) {
       // Not even downloaded: the audio stays on the platform.
-      await this.#d.reply(threadId, VOICE_SETUP_HINT);
+      await this.#d.host.reply(threadId, VOICE_SETUP_HINT);
       return;
     }
     const bytes = await this.#download(file);
@@ -158,17 +153,17 @@ export class InboundFiles {
       maxBytes: this.#d.attachments?.maxBytes ?? DEFAULT_MAX_ATTACHMENT_BYTES,
     });
     const transcript = await transcribe(transcriber, saved);
-    this.#d.audit({
+    this.#d.host.audit({
       action: 'voice.transcribed',
       threadId,
       userId: file.user.id,
       userName: file.user.name,
       detail: `${path.basename(saved)} (${bytes.length} bytes, ${transcript.length} characters)`,
     });
-    await this.#d.reply(
+    await this.#d.host.reply(
       threadId,
       `🎙️ ${escapeMarkdown(file.user.name)} said: “${escapeMarkdown(transcript)}”`,
     );
-    await this.#d.handlers.onInput(threadId, transcript, file.user);
+    await this.#d.host.handlers.onInput(threadId, transcript, file.user);
   }
 }

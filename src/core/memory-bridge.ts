@@ -149,8 +149,7 @@ export class MemoryBridge extends Bridge {
 
   /** Wait until every queued message is visible. */
   async settle(): Promise<void> {
-    await this.flow.idle();
-    await this.outbox.drain();
+    await this.delivered();
   }
 
   // ---------------------------------------------------------------- platform hooks

@@ -143,9 +143,9 @@ export class DiscordBridge extends Bridge {
     return this.#connection?.me.id;
   }
 
-  /** A thread by id; falls back to the store, so a thread another process created is still recognised. */
-  override getThread(threadId: ThreadId): StoredThread | undefined {
-    return super.getThread(threadId) ?? this.store.findThreadByRef(this.platform, threadId);
+  /** A thread another process created is still recognised: it is looked up in the store. */
+  protected override threadFromElsewhere(threadId: ThreadId): StoredThread | undefined {
+    return this.store.findThreadByRef(this.platform, threadId);
   }
 
   // ---------------------------------------------------------------- platform hooks

@@ -139,8 +139,7 @@ export class SlackBridge extends Bridge {
   /** Resolves when every received envelope has been handled and every queued message is visible. */
   async settle(): Promise<void> {
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
-    await this.flow.idle();
-    await this.outbox.drain();
+    await this.delivered();
   }
 
   // ---------------------------------------------------------------- platform hooks

@@ -140,12 +140,8 @@ export class TelegramBridge extends Bridge {
     );
   }
 
-  /**
-   * Connect, check the group, register the command menu and start long polling. Updates that arrive while
-   * starting (e.g. taps on cards sent before a restart) are handled once the approvals are restored.
-   */
-  override async start(): Promise<void> {
-    await super.start();
+  /** Updates that arrived while starting (e.g. taps on cards sent before a restart) are handled from now on. */
+  protected override started(): void {
     this.#ready.resolve();
   }
 

@@ -290,7 +290,7 @@ export class WebBridge extends Bridge {
   /** A restored thread says so, and its open requests show their cards again (the old ones died with the page). */
   async #showRestored(threadId: string): Promise<void> {
     for (const html of renderChunks(RESTORED_NOTE, 'web')) this.#publish(threadId, html, [], false);
-    await this.flow.reshowOpenCards(threadId);
+    await this.reshowOpenCards(threadId);
   }
 
   // ---------------------------------------------------------------- the person's side

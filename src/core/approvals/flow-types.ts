@@ -11,7 +11,10 @@ import type { Clock, Handlers, Logger } from '../types.js';
 import type { Card } from './cards.js';
 import type { PendingDecision } from './pending.js';
 
-/** What the flow needs from its bridge. */
+/**
+ * What the flow needs from its bridge: thread keys, posting and editing cards and text, the audit log. Implemented
+ * by the bridge's `BridgeHost` (`src/core/bridge-host.ts`), which posts straight to the outbox.
+ */
 export interface ApprovalHost {
   readonly platform: string;
   /** Store key of a thread. */
@@ -19,8 +22,11 @@ export interface ApprovalHost {
   /** The thread id of a store key. */
   threadIdOf(threadKey: string): string;
   directoryOf(threadId: string): string | undefined;
+  /** Post a card ahead of queued output; resolves with its message id. */
   postCard(threadId: string, card: Card): Promise<string>;
+  /** Replace a card (with its outcome) ahead of queued output. */
   editCard(threadId: string, messageId: string, card: Card): Promise<void>;
+  /** Post Markdown as a new message. */
   postText(threadId: string, markdown: string): Promise<void>;
   /** Send a file (the whole diff of "Show all"). */
   postFile(threadId: string, file: OutgoingFile): Promise<void>;

@@ -127,11 +127,7 @@ export class ApprovalFlow {
       editedInputOf: (requestId) => this.#edits.inputOf(requestId),
       settle: (requestId, decision) => this.settle(requestId, decision),
     };
-    this.reminders = new ApprovalReminders(
-      { postText: (threadId, markdown) => host.postText(threadId, markdown), logger: host.logger },
-      options.clock,
-      options.reminders,
-    );
+    this.reminders = new ApprovalReminders(host, options.clock, options.reminders);
     this.#batcher = new NotificationBatcher(
       (threadId, items) => {
         this.#host.postText(threadId, describeBatch(items)).catch((error: unknown) => {

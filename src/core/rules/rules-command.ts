@@ -4,17 +4,16 @@
  * @module
  */
 import type { ApprovalFlow } from '../approvals/flow.js';
+import type { InboundHost } from '../bridge-inbound.js';
 import type { CommandDef } from '../commands.js';
-import type { AuditEntry } from '../store/types.js';
-import type { ThreadId } from '../types.js';
 import { describeRule } from './match.js';
 
 /** What the command needs from its bridge. */
 export interface RulesCommandDeps {
   readonly flow: ApprovalFlow;
+  /** The bridge's host: which threads exist, and the audit log. */
+  readonly host: Pick<InboundHost, 'getThread' | 'audit'>;
   readonly prefix: string;
-  readonly isThread: (threadId: ThreadId) => boolean;
-  readonly audit: (entry: Omit<AuditEntry, 'at' | 'platform'>) => void;
 }
 
 /** The `/rules` command definition. */
@@ -26,7 +25,7 @@ export function rulesCommand(d: RulesCommandDeps): CommandDef {
       if (revoke) {
         const rule = d.flow.rules.revokeNumber(Number(revoke[1]));
         if (!rule) return `No stored rule number ${revoke[1]}. See ${d.prefix}rules for the list.`;
-        d.audit({
+        d.host.audit({
           action: 'rule.revoked',
           userId: user.id,
           userName: user.name,
@@ -36,7 +35,7 @@ export function rulesCommand(d: RulesCommandDeps): CommandDef {
         return `Revoked: ${describeRule(rule).replace(/[`*_]/g, '')}`;
       }
       if (args.trim() !== '') return `Usage: ${d.prefix}rules, or ${d.prefix}rules revoke <number>.`;
-      if (threadId !== undefined && d.isThread(threadId)) {
+      if (threadId !== undefined && d.host.getThread(threadId) !== undefined) {
         await d.flow.showRules(threadId);
         return undefined;
       }
