@@ -459,7 +459,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
    * posting it). Resolves with how many were shown.
    */
   showUnrecordedCards(threadId: ThreadId): Promise<number> {
-    return this.flow.showUnrecordedCards(threadId);
+    return this.#engine.flow.showUnrecordedCards(threadId);
   }
 
   /** Be told of every decision on this bridge. Returns an unsubscribe function. */
