@@ -3,7 +3,7 @@
  * @module
  */
 
-import type { ScaledClock } from './scaled-clock.js';
+import type { ScaledClock } from '../../testing/kit/scaled-clock.js';
 import type { FakeRateLimitRule } from './types.js';
 
 const TIER_1: FakeRateLimitRule = { perMinute: 1, burst: 10 };
@@ -76,4 +76,13 @@ export class RateLimiter {
     }
     return { allowed: false, retryAfterSeconds: (1 - bucket.tokens) / perMs / 1000 };
   }
+}
+
+/**
+ * A wait in Slack seconds as a `Retry-After` header value in whole real seconds: rounded up at `timeScale >= 1`
+ * (Slack never says 0), to nearest below it (sub-second scaled waits become 0).
+ */
+export function retryAfterHeader(clock: ScaledClock, slackSeconds: number): number {
+  const real = slackSeconds * clock.timeScale;
+  return clock.timeScale >= 1 ? Math.max(1, Math.ceil(real)) : Math.max(0, Math.round(real));
 }

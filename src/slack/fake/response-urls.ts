@@ -4,8 +4,8 @@
  */
 
 import { randomUUID } from 'node:crypto';
+import type { ScaledClock } from '../../testing/kit/scaled-clock.js';
 import { checkMessage } from './message-limits.js';
-import type { ScaledClock } from './scaled-clock.js';
 import type { SlackWorkspace, StoredMessage } from './workspace.js';
 
 /** The path prefix of response URLs. */

@@ -5,16 +5,22 @@
  * @module
  */
 
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { FaultQueue } from './faults.js';
+import type {
+  FakePlatform,
+  FakePlatformPerson,
+  FakeVisibleMessage,
+} from '../../testing/kit/fake-platform.js';
+import { FaultQueue } from '../../testing/kit/fault-queue.js';
+import { FakeHttpServer } from '../../testing/kit/http-server.js';
+import { ScaledClock } from '../../testing/kit/scaled-clock.js';
+import { Waiters } from '../../testing/kit/waiter.js';
+import { SlackPersonAdapter } from './fake-platform.js';
 import { FakeSlackUploads, UPLOAD_PATH } from './file-uploads.js';
 import { viewOf } from './message-view.js';
 import { PersonActions, type UserPostOptions } from './person-actions.js';
 import { servePrivateFile } from './private-files.js';
 import { RateLimiter } from './rate-limits.js';
 import { ResponseUrlBook } from './response-urls.js';
-import { ScaledClock } from './scaled-clock.js';
 import { SOCKET_PATH, SocketModeHub } from './socket-mode.js';
 import type {
   FakeDisconnectReason,
@@ -44,7 +50,9 @@ import { SlackWorkspace, type StoredMessage } from './workspace.js';
  * await fake.stop();
  * ```
  */
-export class FakeSlackServer {
+export class FakeSlackServer implements FakePlatform {
+  /** Commands are typed `!status` in a Slack thread (slash commands cannot be used in threads). */
+  readonly commandPrefix = '!';
   /** The bot token (`xoxb-…`) the Web API accepts. */
   readonly botToken: string;
   /** The app-level token (`xapp-…`) that opens Socket Mode connections. */
@@ -58,13 +66,14 @@ export class FakeSlackServer {
   readonly #clock: ScaledClock;
   readonly #workspace: SlackWorkspace;
   readonly #uploads = new FakeSlackUploads();
-  readonly #faults = new FaultQueue();
+  readonly #faults = new FaultQueue<FakeSlackFault>('FakeSlackServer.inject');
+  readonly #waiters = new Waiters({ owner: 'FakeSlackServer' });
+  readonly #platform: SlackPersonAdapter;
   readonly #calls: FakeSlackCall[] = [];
   readonly #hub: SocketModeHub;
   readonly #responses: ResponseUrlBook;
   readonly #person: PersonActions;
-  readonly #server: Server;
-  #port: number | undefined;
+  readonly #http: FakeHttpServer;
 
   /** @param options - tokens, ids, rate limits and timings; all optional. */
   constructor(options: FakeSlackServerOptions = {}) {
@@ -73,7 +82,7 @@ export class FakeSlackServer {
     this.teamId = options.teamId ?? 'T0FAKETEAM';
     this.botUserId = options.botUserId ?? 'U0FAKEBOT';
     this.appId = options.appId ?? 'A0FAKEAPP';
-    this.#clock = new ScaledClock(options.timeScale ?? 1);
+    this.#clock = new ScaledClock(options.timeScale ?? 1, { owner: 'FakeSlackServer' });
     this.#workspace = new SlackWorkspace({
       teamId: this.teamId,
       botUserId: this.botUserId,
@@ -113,37 +122,32 @@ export class FakeSlackServer {
         workspace: this.#workspace,
         appId: this.appId,
         socketUrl: () =>
-          `ws://127.0.0.1:${this.#requirePort()}${SOCKET_PATH}?ticket=${this.#hub.openTicket()}&app_id=${this.appId}`,
+          `${this.url.replace('http://', 'ws://')}${SOCKET_PATH}?ticket=${this.#hub.openTicket()}&app_id=${this.appId}`,
         onBotMessage,
         uploads: this.#uploads,
         uploadUrl: (fileId) => `${this.url}${UPLOAD_PATH}${encodeURIComponent(fileId)}`,
       },
     });
-    this.#server = createServer((request, response) => {
-      const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-      if (request.method === 'POST' && url.pathname.startsWith(UPLOAD_PATH)) {
-        this.#uploads.handle(request, response, url).catch(() => {
-          if (!response.headersSent) response.writeHead(500).end();
-        });
-        return;
-      }
-      if (servePrivateFile(this.#workspace, this.botToken, request, response)) return;
-      handler(request, response);
+    this.#http = new FakeHttpServer({
+      name: 'FakeSlackServer',
+      websockets: [this.#hub.route],
+      handle: (request, response, url) => {
+        if (request.method === 'POST' && url.pathname.startsWith(UPLOAD_PATH)) {
+          this.#uploads.handle(request, response, url).catch(() => {
+            if (!response.headersSent) response.writeHead(500).end();
+          });
+          return;
+        }
+        if (servePrivateFile(this.#workspace, this.botToken, request, response)) return;
+        handler(request, response);
+      },
     });
-    this.#server.on('upgrade', (request, socket, head) => this.#hub.handleUpgrade(request, socket, head));
+    this.#platform = new SlackPersonAdapter(this, this.#waiters);
   }
 
   /** Starts listening on 127.0.0.1 on a free port. Idempotent. */
   async start(): Promise<void> {
-    if (this.#port !== undefined) return;
-    await new Promise<void>((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(0, '127.0.0.1', () => {
-        this.#server.off('error', reject);
-        resolve();
-      });
-    });
-    this.#port = (this.#server.address() as AddressInfo).port;
+    await this.#http.listen();
   }
 
   /**
@@ -152,13 +156,12 @@ export class FakeSlackServer {
    * to a server that is gone.
    */
   async stop(): Promise<void> {
-    if (this.#port === undefined) return;
-    this.#port = undefined;
+    if (!this.#http.listening) return;
     this.#hub.close();
     this.#clock.clearAll();
     this.#faults.clear();
-    this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    this.#waiters.cancelAll();
+    await this.#http.close();
   }
 
   /** Same as {@link FakeSlackServer.stop}, for `await using`. */
@@ -168,7 +171,7 @@ export class FakeSlackServer {
 
   /** `http://127.0.0.1:PORT` (after `start()`). */
   get url(): string {
-    return `http://127.0.0.1:${this.#requirePort()}`;
+    return this.#http.url;
   }
 
   /** `http://127.0.0.1:PORT/api/`: pass it as `slackApiUrl` to WebClient and SocketModeClient's `clientOptions`. */
@@ -188,7 +191,7 @@ export class FakeSlackServer {
 
   /** Injects a fault into the next matching Web API call(s), or (`slowAck`) the next envelope ack(s). */
   inject(fault: FakeSlackFault): void {
-    this.#faults.add(fault);
+    this.#faults.add(fault, fault.times ?? 1);
   }
 
   /**
@@ -294,30 +297,37 @@ export class FakeSlackServer {
    * Polls `predicate` (every 10 real ms) until it returns a truthy value, and resolves with it.
    * @throws Error after `timeoutMs` real milliseconds, with the last error the predicate threw.
    */
-  async waitFor<T>(predicate: () => T | Promise<T>, options: FakeWaitOptions = {}): Promise<NonNullable<T>> {
-    const timeoutMs = options.timeoutMs ?? 5000;
-    const deadline = Date.now() + timeoutMs;
-    let lastError: unknown;
-    for (;;) {
-      try {
-        const value = await predicate();
-        if (value) return value as NonNullable<T>;
-      } catch (error) {
-        lastError = error;
-      }
-      if (Date.now() >= deadline) {
-        const what = options.description ?? 'the condition';
-        const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-        throw new Error(`FakeSlackServer.waitFor: ${what} did not hold within ${timeoutMs} ms${why}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+  waitFor<T>(predicate: () => T | Promise<T>, options: FakeWaitOptions = {}): Promise<NonNullable<T>> {
+    return this.#waiters.waitFor(predicate as () => NonNullable<T> | Promise<NonNullable<T>>, {
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      what: options.description ?? options.what ?? 'the condition',
+    });
   }
 
-  #requirePort(): number {
-    if (this.#port === undefined) {
-      throw new Error('FakeSlackServer is not listening: await fake.start() before using its URLs');
-    }
-    return this.#port;
+  /** {@link FakePlatform.userSays}: `who` writes in the thread `thread` (its parent's ts); resolves once acknowledged. */
+  userSays(thread: string, text: string, who: FakePlatformPerson): Promise<void> {
+    return this.#platform.says(thread, text, who);
+  }
+
+  /**
+   * {@link FakePlatform.userTaps}: resolves, once the bot acknowledged the click, with the newest ephemeral
+   * line shown to `who` by then, if any.
+   */
+  userTaps(
+    target: string | { readonly thread: string; readonly message: string },
+    buttonLabel: string,
+    who: FakePlatformPerson,
+  ): Promise<string | undefined> {
+    return this.#platform.taps(target, buttonLabel, who);
+  }
+
+  /** {@link FakePlatform.visible}: a thread (parent first) as a person sees it. */
+  visible(thread: string): FakeVisibleMessage[] {
+    return this.#platform.visible(thread);
+  }
+
+  /** The ids of every channel, oldest first. */
+  channelIds(): string[] {
+    return this.#workspace.channelIds();
   }
 }

@@ -5,16 +5,16 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
-import { type RawData, type WebSocket, WebSocketServer } from 'ws';
-import type { FaultQueue } from './faults.js';
-import type { ScaledClock } from './scaled-clock.js';
+import type { RawData, WebSocket } from 'ws';
+import type { FaultQueue } from '../../testing/kit/fault-queue.js';
+import type { FakeWebSocketRoute } from '../../testing/kit/http-server.js';
+import type { ScaledClock } from '../../testing/kit/scaled-clock.js';
 import type {
   FakeDisconnectReason,
   FakeEnvelopeRecord,
   FakeEnvelopeState,
   FakeEnvelopeType,
+  FakeSlackFault,
 } from './types.js';
 
 /** The path Socket Mode clients connect to. */
@@ -24,7 +24,7 @@ export const SOCKET_PATH = '/socket';
 export interface SocketModeHubOptions {
   readonly clock: ScaledClock;
   readonly appId: string;
-  readonly faults: FaultQueue;
+  readonly faults: FaultQueue<FakeSlackFault>;
   readonly ackTimeoutMs: number;
   readonly maxRetries: number;
   readonly disconnectGraceMs: number;
@@ -72,7 +72,6 @@ function snapshot(envelope: Envelope): FakeEnvelopeRecord {
 /** Socket Mode connections and the envelope delivery log. */
 export class SocketModeHub {
   readonly #options: SocketModeHubOptions;
-  readonly #wss = new WebSocketServer({ noServer: true });
   readonly #tickets = new Set<string>();
   readonly #connections: Connection[] = [];
   readonly #envelopes: Envelope[] = [];
@@ -94,16 +93,13 @@ export class SocketModeHub {
     return this.#connections.length;
   }
 
-  /** Takes an HTTP upgrade for {@link SOCKET_PATH}; refuses unknown or reused tickets with 401. */
-  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const ticket = url.searchParams.get('ticket') ?? '';
-    if (url.pathname !== SOCKET_PATH || !this.#tickets.delete(ticket)) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
-    this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws));
-  }
+  /** The kit's WebSocket route for {@link SOCKET_PATH}: unknown or reused tickets are refused with 401. */
+  readonly route: FakeWebSocketRoute = {
+    matches: (url) => url.pathname === SOCKET_PATH,
+    refuse: (url) =>
+      this.#tickets.delete(url.searchParams.get('ticket') ?? '') ? undefined : { status: 401 },
+    onConnection: (socket) => this.#accept(socket),
+  };
 
   /** Queues an envelope and sends it on the newest live connection (or the next one to open). */
   deliver(type: FakeEnvelopeType, payload: unknown, acceptsResponsePayload: boolean): string {
@@ -144,7 +140,6 @@ export class SocketModeHub {
   close(): void {
     for (const envelope of this.#envelopes) envelope.cancelTimer?.();
     this.drop();
-    this.#wss.close();
   }
 
   #accept(socket: WebSocket): void {
@@ -240,7 +235,7 @@ export class SocketModeHub {
     const envelope = this.#envelopes.find((e) => e.envelopeId === message.envelope_id);
     if (envelope?.state !== 'sent') return;
     // A slowAck fault makes this ack arrive "after the timeout": Slack ignores it and redelivers.
-    if (this.#options.faults.takeSlowAck()) return;
+    if (this.#options.faults.take((f) => f.kind === 'slowAck')) return;
     envelope.cancelTimer?.();
     envelope.state = 'acked';
     if ('payload' in message && message.payload !== undefined) envelope.ackPayload = message.payload;

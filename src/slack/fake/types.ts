@@ -190,4 +190,6 @@ export interface FakeWaitOptions {
   readonly timeoutMs?: number;
   /** What is awaited, for the timeout message. */
   readonly description?: string;
+  /** The same as `description` (the name the other fakes use). */
+  readonly what?: string;
 }

@@ -6,11 +6,12 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
-import type { FaultQueue } from './faults.js';
-import type { RateLimiter } from './rate-limits.js';
+import type { FaultQueue } from '../../testing/kit/fault-queue.js';
+import { readBody, sendJson as sendKitJson } from '../../testing/kit/http-server.js';
+import type { ScaledClock } from '../../testing/kit/scaled-clock.js';
+import { type RateLimiter, retryAfterHeader } from './rate-limits.js';
 import { RESPONSE_PATH, type ResponseUrlBook } from './response-urls.js';
-import type { ScaledClock } from './scaled-clock.js';
-import type { FakeSlackCall } from './types.js';
+import type { FakeSlackCall, FakeSlackFault } from './types.js';
 import {
   decodeParamsForLog,
   WEB_METHODS,
@@ -27,7 +28,7 @@ const MAX_BODY_BYTES = 5 * 1024 * 1024;
 export interface WebApiDependencies {
   readonly clock: ScaledClock;
   readonly limiter: RateLimiter;
-  readonly faults: FaultQueue;
+  readonly faults: FaultQueue<FakeSlackFault>;
   readonly responses: ResponseUrlBook;
   readonly methods: WebMethodContext;
   readonly botToken: string;
@@ -36,24 +37,6 @@ export interface WebApiDependencies {
 }
 
 type Params = Record<string, unknown>;
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('request body too large'));
-        request.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
 
 function formToParams(text: string): Params {
   const params: Params = {};
@@ -88,13 +71,7 @@ function sendJson(
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    ...headers,
-  });
-  response.end(text);
+  sendKitJson(response, status, body, { 'content-type': 'application/json; charset=utf-8', ...headers });
 }
 
 function bearerToken(request: IncomingMessage, params: Params): string | undefined {
@@ -123,7 +100,7 @@ export function createWebApiHandler(
 
   async function handleApi(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     const method = decodeURIComponent(url.pathname.slice(API_PATH.length));
-    const params = parseParams(request, url, await readBody(request));
+    const params = parseParams(request, url, (await readBody(request, MAX_BODY_BYTES)).toString('utf8'));
     const logged = decodeParamsForLog(params ?? {});
     const answer = (status: number, body: WebMethodResult, headers?: Record<string, string>): void => {
       deps.recordCall({
@@ -135,10 +112,12 @@ export function createWebApiHandler(
       });
       sendJson(response, status, body, headers);
     };
-    const fault = deps.faults.takeForCall(method);
+    const fault = deps.faults.take(
+      (f) => f.kind !== 'slowAck' && (f.method === undefined || f.method === method),
+    );
     if (fault?.kind === 'status') return answer(fault.status, { ok: false, error: 'fake_injected_status' });
     if (fault?.kind === 'ratelimit') {
-      const retryAfter = String(deps.clock.retryAfterHeader(fault.retryAfter));
+      const retryAfter = String(retryAfterHeader(deps.clock, fault.retryAfter));
       return answer(429, { ok: false, error: 'ratelimited' }, { 'retry-after': retryAfter });
     }
     if (fault?.kind === 'delay') await deps.clock.sleep(fault.ms);
@@ -150,7 +129,7 @@ export function createWebApiHandler(
     const channel = typeof params.channel === 'string' ? params.channel : undefined;
     const verdict = deps.limiter.take(method, channel);
     if (!verdict.allowed) {
-      const retryAfter = String(deps.clock.retryAfterHeader(verdict.retryAfterSeconds));
+      const retryAfter = String(retryAfterHeader(deps.clock, verdict.retryAfterSeconds));
       return answer(429, { ok: false, error: 'ratelimited' }, { 'retry-after': retryAfter });
     }
     return answer(200, handler.run(deps.methods, params));
@@ -162,7 +141,7 @@ export function createWebApiHandler(
     url: URL,
   ): Promise<void> {
     const id = decodeURIComponent(url.pathname.slice(RESPONSE_PATH.length));
-    const text = await readBody(request);
+    const text = (await readBody(request, MAX_BODY_BYTES)).toString('utf8');
     let body: unknown;
     try {
       body = JSON.parse(text);

@@ -4,7 +4,7 @@
  */
 
 import type { AnyBlock } from '@slack/types';
-import type { ScaledClock } from './scaled-clock.js';
+import type { ScaledClock } from '../../testing/kit/scaled-clock.js';
 import type { FakeSlackEphemeralView } from './types.js';
 
 /** A channel of the fake workspace. */
@@ -98,6 +98,11 @@ export class SlackWorkspace {
     this.#channels.set(id, { id, name, isPrivate, members, created: Math.floor(this.#clock.now() / 1000) });
     this.#messages.set(id, new Map());
     return id;
+  }
+
+  /** Every channel's id, oldest first. */
+  channelIds(): string[] {
+    return [...this.#channels.keys()];
   }
 
   /** The channel with this id. */

@@ -224,7 +224,7 @@ export function jsonObject(raw: Buffer | string): Record<string, unknown> | unde
   }
 }
 
-/** Answers with a JSON body (nothing when the response is already gone or started). */
+/** Answers with a JSON body (nothing when the response is already gone or started); `headers` may set the content type. */
 export function sendJson(
   response: ServerResponse,
   status: number,
@@ -234,8 +234,8 @@ export function sendJson(
   if (response.destroyed || response.headersSent) return;
   const json = JSON.stringify(body);
   response.writeHead(status, {
-    ...headers,
     'content-type': 'application/json',
+    ...headers,
     'content-length': Buffer.byteLength(json),
   });
   response.end(json);
