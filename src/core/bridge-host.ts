@@ -120,8 +120,9 @@ export class BridgeHost implements InboundHost {
   }
 
   /** Replace a card (its outcome), masked, ahead of queued output. */
-  editCard(threadId: ThreadId, messageId: string, card: Card): Promise<void> {
-    return this.outbox.edit(threadId, messageId, this.#cardMessage(threadId, card), { priority: true });
+  editCard(threadId: ThreadId, messageId: string, card: Card | PromiseLike<Card>): Promise<void> {
+    const message = Promise.resolve(card).then((made) => this.#cardMessage(threadId, made));
+    return this.outbox.edit(threadId, messageId, message, { priority: true });
   }
 
   /**

@@ -64,7 +64,8 @@ type Op =
   | {
       kind: 'edit';
       messageId: string;
-      message: OutgoingMessage;
+      /** A promise holds the edit's place in the queue while the message is still being made. */
+      message: OutgoingMessage | PromiseLike<OutgoingMessage>;
       priority: boolean;
       resolve: () => void;
       reject: (e: Error) => void;
@@ -145,8 +146,17 @@ export class Outbox {
     );
   }
 
-  /** Queue an edit of an earlier message (e.g. a card after its decision), in order with the thread's output. */
-  edit(ref: string, messageId: string, message: OutgoingMessage, options: PostOptions = {}): Promise<void> {
+  /**
+   * Queue an edit of an earlier message (e.g. a card after its decision), in order with the thread's output.
+   * `message` may be a promise: the edit takes its place in the queue now (ahead of anything queued after it) and
+   * is sent once the message is made; a rejected promise rejects the edit and the queue moves on.
+   */
+  edit(
+    ref: string,
+    messageId: string,
+    message: OutgoingMessage | PromiseLike<OutgoingMessage>,
+    options: PostOptions = {},
+  ): Promise<void> {
     const priority = options.priority === true;
     return new Promise((resolve, reject) =>
       this.#push(ref, { kind: 'edit', messageId, message, priority, resolve, reject }),
@@ -285,12 +295,8 @@ export class Outbox {
         delete queue.tail;
         op.resolve(await this.#call(ref, 'post', () => this.#o.transport.post(ref, op.message), op.priority));
       } else {
-        await this.#call(
-          ref,
-          'edit',
-          () => this.#o.transport.edit(ref, op.messageId, op.message),
-          op.priority,
-        );
+        const message = await op.message;
+        await this.#call(ref, 'edit', () => this.#o.transport.edit(ref, op.messageId, message), op.priority);
         op.resolve();
       }
     } catch (error) {

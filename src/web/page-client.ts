@@ -153,6 +153,21 @@ export class WebPageClient {
     return { text: answer.text, alert: answer.alert };
   }
 
+  /**
+   * Resolves once every frame the server sent before this call has arrived (a socket ping and its pong: the pong
+   * comes after them). A test reads what the page shows at that moment.
+   */
+  async caughtUp(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('web page: no pong from the server')), this.#timeoutMs);
+      this.#ws.once('pong', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.#ws.ping();
+    });
+  }
+
   /** Send a raw frame (to test what the server accepts). */
   send(frame: unknown): void {
     this.#ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));

@@ -65,6 +65,8 @@ const harness: BridgeHarness = {
     return act(who, async (p) => (await p.taps(threadId, label)).text);
   },
   async visible(threadId) {
+    // What the bridge has sent so far, as the page shows it once it has arrived.
+    if (page?.open) await page.caughtUp();
     return (page?.messages(threadId) ?? [])
       .filter((m) => !m.fromUser)
       .map((m) => ({ text: htmlToText(m.html), buttons: m.buttons.flat().map((b) => b.label) }));

@@ -163,6 +163,30 @@ export function describeBridgeContract(name: string, harness: BridgeHarness): vo
       expect(await decision).toMatchObject({ behavior: 'selected', index: 1, label: 'Postgres' });
     });
 
+    it('shows the picked option on the card before what the agent says once it hears it', async () => {
+      const b = await start();
+      const thread = await b.createThread('Contract choice order');
+      // The agent answers the moment it hears the decision; what the person sees is read the moment the reply is
+      // visible (sendOutput resolves then).
+      const seenAtReply = b
+        .requestChoice(thread, { question: 'Which approach?', options: ['Integer cents', 'Round the total'] })
+        .then(async (d) => {
+          await b.sendOutput(thread, `You chose: ${d.behavior === 'selected' ? d.label : 'nothing'}.`);
+          return harness.visible(thread);
+        });
+      await eventually(async () =>
+        expect((await harness.visible(thread)).some((m) => m.buttons.includes('2. Round the total'))).toBe(
+          true,
+        ),
+      );
+      await harness.taps(thread, '2. Round the total', harness.owner);
+      const seen = await seenAtReply;
+      const card = seen.find((m) => m.text.includes('Which approach?'));
+      expect(card?.text).toMatch(/Selected/);
+      expect(card?.buttons).toEqual([]);
+      expect(seen.at(-1)?.text).toContain('You chose: Round the total.');
+    });
+
     it('refuses a stranger: taps change nothing, messages are not input', async () => {
       const b = await start();
       const thread = await b.createThread('Contract auth');

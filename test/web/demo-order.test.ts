@@ -58,9 +58,10 @@ describe('the demo on the web page, in arrival order', () => {
     expect(texts).not.toContain('Permission mode');
     expect(texts).toMatch(/Allowed — you \(web page\)/);
     expect(texts).not.toContain('web user');
-    // The choice card shows the pick (its edit may arrive just after "You chose": the agent hears the decision
-    // before the outcome card is rendered, see decision-effects.ts); on the page the card sits above it.
+    // The choice card shows the pick before the agent says "You chose" (its place among the messages is taken when
+    // the decision is made, see reserveOutcomeCards); on the page the card sits above it.
     expect(at(/^edit: ❓ Approach/)).toBeGreaterThanOrEqual(0);
+    expect(at(/^edit: ❓ Approach/)).toBeLessThan(at(/^You chose/));
     const shown = page.texts(thread);
     const card = shown.findIndex((t) => t.startsWith('❓ Approach'));
     expect(shown[card]).toMatch(/Integer cents/);

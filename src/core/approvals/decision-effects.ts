@@ -6,6 +6,8 @@
 import { setImmediate as afterMicrotasks } from 'node:timers';
 import { TetherError } from '../errors.js';
 import type { ApprovalDecision, ApprovalResponseDetails, Handlers, Logger } from '../types.js';
+import type { Card } from './cards.js';
+import type { ApprovalHost } from './flow-types.js';
 import type { PendingDecision, PendingEntry } from './pending.js';
 import type { AutoApproveTimers } from './timers.js';
 
@@ -61,6 +63,39 @@ export async function notifyResponseHandler(
   } catch (error) {
     host.logger.error({ err: error, threadId }, 'onApprovalResponse handler threw');
   }
+}
+
+/** The outcome cards of one decision: their places are taken among the thread's messages; `draw()` makes them. */
+export interface OutcomeCards {
+  /** Make the card and send the edits (call it once, soon: the thread's later messages wait for it). */
+  draw(): void;
+  /** Resolves once the edits are done (or failed: failures are the outbox's to log). */
+  readonly drawn: Promise<void>;
+}
+
+/**
+ * Queue the edits that show a decision on its cards now, so whatever is sent to the thread after this call (the
+ * agent's reply to the decision) comes after them; the card is made later, by `draw()`.
+ */
+export function reserveOutcomeCards(
+  host: Pick<ApprovalHost, 'editCard'>,
+  threadId: string,
+  messageIds: readonly string[],
+  makeCard: () => Card,
+): OutcomeCards {
+  if (messageIds.length === 0) return { draw: () => undefined, drawn: Promise.resolve() };
+  let draw = (): void => undefined;
+  const card = new Promise<Card>((resolve, reject) => {
+    draw = () => {
+      try {
+        resolve(makeCard());
+      } catch (error) {
+        reject(error);
+      }
+    };
+  });
+  const edits = messageIds.map((id) => host.editCard(threadId, id, card));
+  return { draw, drawn: Promise.allSettled(edits).then(() => undefined) };
 }
 
 /**

@@ -24,8 +24,11 @@ export interface ApprovalHost {
   directoryOf(threadId: string): string | undefined;
   /** Post a card ahead of queued output; resolves with its message id. */
   postCard(threadId: string, card: Card): Promise<string>;
-  /** Replace a card (with its outcome) ahead of queued output. */
-  editCard(threadId: string, messageId: string, card: Card): Promise<void>;
+  /**
+   * Replace a card (with its outcome) ahead of queued output. A promised card takes its place among the thread's
+   * messages now (before anything sent after this call) and is drawn once it resolves.
+   */
+  editCard(threadId: string, messageId: string, card: Card | PromiseLike<Card>): Promise<void>;
   /** Post Markdown as a new message. */
   postText(threadId: string, markdown: string): Promise<void>;
   /** Send a file (the whole diff of "Show all"). */

@@ -27,7 +27,13 @@ import {
   resolvedCard,
 } from './cards.js';
 import { PayloadCodec } from './codec.js';
-import { AfterDecisions, notifyResponseHandler, startTimerFor } from './decision-effects.js';
+import {
+  AfterDecisions,
+  notifyResponseHandler,
+  type OutcomeCards,
+  reserveOutcomeCards,
+  startTimerFor,
+} from './decision-effects.js';
 import { approvalBody } from './diff-card.js';
 import { EditThenApprove } from './edit-then-approve.js';
 import { editableField, editedBody } from './edits.js';
@@ -356,8 +362,10 @@ export class ApprovalFlow {
           ? decision.note
           : 'timeout',
     });
-    // The waiting caller hears the decision first; the card's outcome (built from the card cached when it was
-    // shown) and the handler follow. Under rate limits a backlog of output must not hold the agent back either.
+    // The card's outcome takes its place among the thread's messages now, so whatever the agent says once it hears
+    // the decision comes after it; it is drawn (from the card cached when it was shown) after the waiting caller
+    // has heard the decision, with the handler. Under rate limits a backlog of output must not hold the agent back.
+    const outcome = this.#reserveOutcomeCards(threadId, entry, decision);
     this.pending.release(requestId, decision);
     for (const listener of this.#listeners) {
       try {
@@ -367,9 +375,9 @@ export class ApprovalFlow {
       }
     }
     await this.#after.run(async () => {
-      const cardsUpdated = this.#updateCards(threadId, entry, decision);
+      outcome.draw();
       await notifyResponseHandler(this.#host, threadId, entry, decision);
-      await cardsUpdated;
+      await outcome.drawn;
       this.#edits.forget(requestId);
     });
     return result;
@@ -421,10 +429,16 @@ export class ApprovalFlow {
   }
 
   async #updateCards(threadId: string, entry: PendingEntry, decision: PendingDecision): Promise<void> {
+    const outcome = this.#reserveOutcomeCards(threadId, entry, decision);
+    outcome.draw();
+    await outcome.drawn;
+  }
+
+  #reserveOutcomeCards(threadId: string, entry: PendingEntry, decision: PendingDecision): OutcomeCards {
     const messageIds = JSON.parse(entry.record.cardJson) as string[];
-    if (messageIds.length === 0) return;
-    const done = resolvedCard(this.#cards.take(entry), describeDecision(decision, this.timers.durationMs));
-    await Promise.allSettled(messageIds.map((id) => this.#host.editCard(threadId, id, done)));
+    return reserveOutcomeCards(this.#host, threadId, messageIds, () =>
+      resolvedCard(this.#cards.take(entry), describeDecision(decision, this.timers.durationMs)),
+    );
   }
 
   /** Settle from a timer or an abort signal: nobody awaits it, so failures are logged, never thrown. */
