@@ -16,6 +16,10 @@ export interface HostBeat {
   readonly startedAt: number;
   /** When it last wrote (epoch ms). */
   readonly seenAt: number;
+  /** The names of its config's projects (what `/new <host>:<project>` may start there; never their paths). */
+  readonly projects?: readonly string[];
+  /** The runners it can start. */
+  readonly runners?: readonly string[];
 }
 
 /** What {@link readClusterStatus} finds. */
@@ -38,11 +42,21 @@ export class RedisHostBeacon {
   readonly #key: string;
   readonly #beat: Omit<HostBeat, 'seenAt'>;
   readonly #timer: NodeJS.Timeout;
+  readonly #everyMs: number;
+  /** This host's name. */
+  readonly self: string;
 
-  private constructor(redis: Redis, prefix: string, host: string, everyMs: number) {
+  private constructor(
+    redis: Redis,
+    prefix: string,
+    beat: Omit<HostBeat, 'seenAt' | 'pid' | 'startedAt'>,
+    everyMs: number,
+  ) {
     this.#redis = redis;
     this.#key = hostsKey(prefix);
-    this.#beat = { host, pid: process.pid, startedAt: Date.now() };
+    this.#beat = { ...beat, pid: process.pid, startedAt: Date.now() };
+    this.self = beat.host;
+    this.#everyMs = everyMs;
     this.#write();
     this.#timer = setInterval(() => this.#write(), everyMs);
     this.#timer.unref();
@@ -55,6 +69,10 @@ export class RedisHostBeacon {
     keyPrefix?: string;
     /** @defaultValue 5000 */
     everyMs?: number;
+    /** The config's project names, for `/new <host>:<project>` on the host holding the bot. */
+    projects?: readonly string[];
+    /** The runners this host can start. */
+    runners?: readonly string[];
   }): Promise<RedisHostBeacon> {
     const Redis = await loadIoredis();
     const redis = new Redis(options.url, clientOptions());
@@ -62,9 +80,26 @@ export class RedisHostBeacon {
     return new RedisHostBeacon(
       redis,
       options.keyPrefix ?? 'agent-tether:',
-      options.host,
+      {
+        host: options.host,
+        ...(options.projects ? { projects: [...options.projects] } : {}),
+        ...(options.runners ? { runners: [...options.runners] } : {}),
+      },
       options.everyMs ?? 5000,
     );
+  }
+
+  /**
+   * The hosts alive now: those whose last heartbeat is at most three beats old (a host that was killed stays in
+   * the list until then), this one first, then by name.
+   */
+  async live(): Promise<HostBeat[]> {
+    const beats = await this.#redis.hgetall(this.#key);
+    const since = Date.now() - 3 * this.#everyMs;
+    return Object.values(beats)
+      .map((json) => JSON.parse(json) as HostBeat)
+      .filter((beat) => beat.host === this.self || beat.seenAt >= since)
+      .sort((a, b) => (a.host === this.self ? -1 : b.host === this.self ? 1 : a.host.localeCompare(b.host)));
   }
 
   #write(): void {

@@ -5,6 +5,7 @@
  *   but never acknowledged.
  * - `commands` (hub → sources) gets one group per host (`<group>@<host>`), so every host sees every command and
  *   applies those addressed to its own sessions; a host's group starts at the commands published after it joined.
+ *   `starts` (host ↔ host) works the same way.
  * @module
  */
 import type { BusHandler, SessionBus, SessionTopic, SessionTopics } from '../serve/bus.js';
@@ -69,6 +70,6 @@ export class RedisSessionBus implements SessionBus {
   }
 
   #group(topic: SessionTopic, group: string): string {
-    return topic === 'commands' ? `${group}@${this.host}` : group;
+    return topic === 'events' ? group : `${group}@${this.host}`;
   }
 }

@@ -4,6 +4,8 @@
  * answers flow back. Two topics:
  * - `events`: what a session did (source → hub): opened, output, a permission request, a request withdrawn, …
  * - `commands`: what people decided (hub → source): a decision, typed input, stop.
+ * - `starts`: between hosts (several hosts, one bot): `/new <host>:<project>` asks a host to start a session, and
+ *   the host answers (see `host-starts.ts`).
  *
  * The in-process {@link MemorySessionBus} is the default. A multi-host deployment implements the same
  * interface on Redis Streams (`publish` = XADD, `consume` = XREADGROUP in a consumer group, `ack` = XACK), so
@@ -59,10 +61,51 @@ export type SessionCommand =
   | { readonly type: 'input'; readonly text: string }
   | { readonly type: 'stop' };
 
+/** Who asked for a session from the phone (the host that checked they may). */
+export interface StartRequester {
+  readonly id: string;
+  readonly name: string;
+  readonly platform: string;
+}
+
+/**
+ * A start between hosts: `start` asks host `to` for a session in one of its projects (its own config resolves
+ * the directory: no path ever travels); `started` / `refused` answer the host `to` that asked.
+ */
+export type HostStartMessage =
+  | {
+      readonly type: 'start';
+      readonly id: string;
+      readonly to: string;
+      readonly from: string;
+      readonly project: string;
+      /** Unset: the host's own default runner. */
+      readonly runner?: string;
+      readonly prompt: string;
+      readonly user: StartRequester;
+      /** Epoch ms after which the asking host gave up: a start read later is refused. */
+      readonly notAfter: number;
+    }
+  | {
+      readonly type: 'started';
+      readonly id: string;
+      readonly to: string;
+      readonly from: string;
+      readonly runner: string;
+    }
+  | {
+      readonly type: 'refused';
+      readonly id: string;
+      readonly to: string;
+      readonly from: string;
+      readonly reason: string;
+    };
+
 /** The payloads of each topic. */
 export interface SessionTopics {
   readonly events: { readonly key: SessionKey; readonly event: SessionEvent };
   readonly commands: { readonly key: SessionKey; readonly command: SessionCommand };
+  readonly starts: HostStartMessage;
 }
 
 /** A topic name. */

@@ -1,8 +1,8 @@
 /**
- * The General-channel commands of `serve`: `/new <project> [--runner <name>] <prompt>` starts a headless
- * session in a directory from the config's `projects` map (never a path typed in a chat), and `/sessions`
- * lists the live sessions with their state and a link to their thread. The bridge only runs commands for
- * authorized people; every start is audited.
+ * The General-channel commands of `serve`: `/new [<host>:]<project> [--runner <name>] <prompt>` starts a headless
+ * session in a directory from the config's `projects` map (never a path typed in a chat) — with several hosts, on
+ * the named host, from that host's own config — and `/sessions` lists the live sessions with their state and a
+ * link to their thread. The bridge only runs commands for authorized people; every start is audited.
  * @module
  */
 
@@ -10,6 +10,7 @@ import { escapeMarkdown } from '../core/approvals/cards.js';
 import type { Bridge } from '../core/bridge.js';
 import type { ChatUser } from '../core/types.js';
 import { threadNameFromPrompt } from '../runner/supervise.js';
+import { type HostDirectory, type HostStarts, listNames, listProjects } from './host-starts.js';
 import type { LiveSessionInfo, SessionHub } from './hub.js';
 import type { RunnerSessions } from './runner-sessions.js';
 
@@ -23,12 +24,16 @@ export interface PhoneCommandsOptions {
   readonly defaultRunner?: string;
   /** Runner names `--runner` may pick (the registry's). */
   readonly runnerNames: readonly string[];
+  /** Several hosts, one bot: who shares it, and how to ask one of them to start a session. */
+  readonly hosts?: { readonly directory: HostDirectory; readonly starts: HostStarts };
 }
 
 /** Register `/new` and `/sessions` on a bridge. */
 export function registerPhoneCommands(bridge: Bridge, options: PhoneCommandsOptions): void {
   bridge.commands.register('new', {
-    description: 'Start an agent session: /new <project> <prompt>',
+    description: options.hosts
+      ? 'Start an agent session: /new [<host>:]<project> <prompt>'
+      : 'Start an agent session: /new <project> <prompt>',
     handler: ({ args, user }) => startSession(bridge, options, args, user),
   });
   bridge.commands.register('sessions', {
@@ -43,25 +48,47 @@ async function startSession(
   args: string,
   user: ChatUser,
 ): Promise<string> {
-  const names = Object.keys(options.projects);
-  const known =
-    names.length === 0 ? 'none yet: add "projects" to the config' : names.map(escapeMarkdown).join(', ');
+  const known = listProjects(Object.keys(options.projects));
   const match = /^(\S+)(?:\s+--runner\s+(\S+))?\s+([\s\S]+)$/.exec(args.trim());
-  if (!match?.[1] || !match[3]) return `Usage: /new <project> <prompt>. Projects: ${known}.`;
-  const project = match[1];
-  const cwd = Object.hasOwn(options.projects, project) ? options.projects[project] : undefined;
-  if (cwd === undefined) return `Unknown project "${escapeMarkdown(project)}". Projects: ${known}.`;
-  const runner = match[2] ?? options.defaultRunner ?? 'claude';
-  if (!options.runnerNames.includes(runner))
-    return `Unknown runner "${escapeMarkdown(runner)}". Runners: ${options.runnerNames.map(escapeMarkdown).join(', ')}.`;
+  if (!match?.[1] || !match[3])
+    return options.hosts
+      ? `Usage: /new [<host>:]<project> <prompt>. Projects here (${escapeMarkdown(options.hosts.directory.self)}): ${known}.`
+      : `Usage: /new <project> <prompt>. Projects: ${known}.`;
   const prompt = match[3].trim();
+  if (options.hosts) {
+    const picked = await pickHost(options.hosts.directory, options.projects, match[1]).catch(
+      (error: unknown) => ({ reply: `⚠️ Could not list the hosts: ${escapeMarkdown(String(error))}` }),
+    );
+    if ('reply' in picked) return picked.reply;
+    if (picked.host !== options.hosts.directory.self)
+      return startElsewhere(bridge, options.hosts.starts, picked, match[2], prompt, user);
+    return startHere(bridge, options, picked.project, match[2], prompt, user, picked.host);
+  }
+  return startHere(bridge, options, match[1], match[2], prompt, user);
+}
+
+async function startHere(
+  bridge: Bridge,
+  options: PhoneCommandsOptions,
+  project: string,
+  runnerName: string | undefined,
+  prompt: string,
+  user: ChatUser,
+  host?: string,
+): Promise<string> {
+  const cwd = Object.hasOwn(options.projects, project) ? options.projects[project] : undefined;
+  if (cwd === undefined)
+    return `Unknown project "${escapeMarkdown(project)}". Projects: ${listProjects(Object.keys(options.projects))}.`;
+  const runner = runnerName ?? options.defaultRunner ?? 'claude';
+  if (!options.runnerNames.includes(runner))
+    return `Unknown runner "${escapeMarkdown(runner)}". Runners: ${listNames(options.runnerNames)}.`;
   bridge.store.audit({
     at: Date.now(),
     platform: bridge.platform,
     userId: user.id,
     userName: user.name,
     action: 'session.new',
-    detail: JSON.stringify({ project, runner, cwd, prompt: prompt.slice(0, 200) }),
+    detail: JSON.stringify({ project, runner, cwd, prompt: prompt.slice(0, 200), ...(host ? { host } : {}) }),
   });
   try {
     await options.runners.startSession({
@@ -74,7 +101,86 @@ async function startSession(
   } catch (error) {
     return `⚠️ Could not start the session: ${escapeMarkdown(error instanceof Error ? error.message : String(error))}`;
   }
-  return `🚀 Started ${escapeMarkdown(runner)} in ${escapeMarkdown(project)} for ${escapeMarkdown(user.name)}: see its new thread.`;
+  const on = host !== undefined ? ` on ${escapeMarkdown(host)}` : '';
+  return `🚀 Started ${escapeMarkdown(runner)} in ${escapeMarkdown(project)}${on} for ${escapeMarkdown(user.name)}: see its new thread.`;
+}
+
+/** Ask another host to start it: that host resolves the project in its own config and audits the start too. */
+async function startElsewhere(
+  bridge: Bridge,
+  starts: HostStarts,
+  picked: Picked,
+  runner: string | undefined,
+  prompt: string,
+  user: ChatUser,
+): Promise<string> {
+  const { host, project } = picked;
+  if (runner !== undefined && picked.runners && !picked.runners.includes(runner))
+    return `${escapeMarkdown(host)} has no runner "${escapeMarkdown(runner)}". Its runners: ${listNames(picked.runners)}.`;
+  bridge.store.audit({
+    at: Date.now(),
+    platform: bridge.platform,
+    userId: user.id,
+    userName: user.name,
+    action: 'session.new',
+    detail: JSON.stringify({ host, project, ...(runner ? { runner } : {}), prompt: prompt.slice(0, 200) }),
+  });
+  const outcome = await starts.ask(host, {
+    project,
+    ...(runner !== undefined ? { runner } : {}),
+    prompt,
+    user: { id: user.id, name: user.name, platform: user.platform },
+  });
+  if (!outcome.ok)
+    return `⚠️ Could not start the session on ${escapeMarkdown(host)}: ${escapeMarkdown(outcome.reason)}`;
+  return `🚀 Started ${escapeMarkdown(outcome.runner)} in ${escapeMarkdown(project)} on ${escapeMarkdown(host)} for ${escapeMarkdown(user.name)}: see its new thread.`;
+}
+
+interface Picked {
+  readonly host: string;
+  readonly project: string;
+  readonly runners?: readonly string[] | undefined;
+}
+
+/**
+ * Where `/new <target>` starts: `<host>:<project>` names the host (unless the whole word is a project of this
+ * host); a bare project starts here when this host has it, else on the one live host that has it.
+ */
+async function pickHost(
+  directory: HostDirectory,
+  local: Readonly<Record<string, string>>,
+  target: string,
+): Promise<Picked | { reply: string }> {
+  const { self } = directory;
+  const colon = target.indexOf(':');
+  const explicit = colon > 0 && !Object.hasOwn(local, target);
+  if (!explicit && Object.hasOwn(local, target)) return { host: self, project: target };
+  const hosts = await directory.live();
+  const projectsOf = (host: string) =>
+    host === self ? Object.keys(local) : (hosts.find((h) => h.host === host)?.projects ?? []);
+  const runnersOf = (host: string) => hosts.find((h) => h.host === host)?.runners;
+  if (explicit) {
+    const host = target.slice(0, colon);
+    const project = target.slice(colon + 1);
+    if (host !== self && !hosts.some((h) => h.host === host))
+      return {
+        reply: `Unknown host "${escapeMarkdown(host)}". Live hosts: ${listNames(hosts.map((h) => h.host))}.`,
+      };
+    if (!projectsOf(host).includes(project))
+      return {
+        reply: `${escapeMarkdown(host)} has no project "${escapeMarkdown(project)}". Its projects: ${listProjects(projectsOf(host))}.`,
+      };
+    return { host, project, runners: runnersOf(host) };
+  }
+  const having = hosts.filter((h) => h.host !== self && projectsOf(h.host).includes(target));
+  const [only] = having;
+  if (only && having.length === 1) return { host: only.host, project: target, runners: only.runners };
+  if (only)
+    return {
+      reply: `"${escapeMarkdown(target)}" is a project on ${listNames(having.map((h) => h.host))}: say which, e.g. /new ${escapeMarkdown(only.host)}:${escapeMarkdown(target)} <prompt>.`,
+    };
+  const all = hosts.map((h) => `${listNames(projectsOf(h.host))} on ${escapeMarkdown(h.host)}`).join('; ');
+  return { reply: `Unknown project "${escapeMarkdown(target)}". Projects: ${all}.` };
 }
 
 /** The `/sessions` text. */

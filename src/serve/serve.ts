@@ -17,6 +17,7 @@ import { defaultClaudeDir, goneClaudeSessions } from './claude-liveness.js';
 import { ControlEndpoint } from './control-endpoint.js';
 import { acquireLock, loadOrCreateSecret } from './daemon-files.js';
 import { HookSessions } from './hook-source.js';
+import { type HostDirectory, HostStarts } from './host-starts.js';
 import { SessionHub } from './hub.js';
 import { registerPhoneCommands } from './phone-commands.js';
 import { RemoteSessions } from './remote-sessions.js';
@@ -52,6 +53,11 @@ export interface ServeOptions {
    * the lease; the session sources and the control endpoint run on every host. @defaultValue always held
    */
   readonly holder?: PlatformHolder;
+  /**
+   * Several hosts: who shares the bot (a `RedisHostBeacon`), so `/new <host>:<project>` starts a session on
+   * another host (which resolves the project in its own config). @defaultValue this host alone
+   */
+  readonly hosts?: HostDirectory;
   /** The store of this host's own session sources (transcript offsets). @defaultValue `store` */
   readonly sourceStore?: Store;
   /**
@@ -123,6 +129,18 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   });
   const remote = new RemoteSessions({ bus, logger });
   const runners = new RunnerSessions({ bus, registry: options.registry, logger });
+  const starts = options.hosts
+    ? new HostStarts({
+        bus,
+        self: options.hosts.self,
+        runners,
+        projects: options.projects ?? {},
+        runnerNames: options.registry.list(),
+        ...(options.defaultRunner ? { defaultRunner: options.defaultRunner } : {}),
+        store: options.sourceStore ?? options.store,
+        logger,
+      })
+    : undefined;
   const endpoint = new ControlEndpoint({
     secret: loadOrCreateSecret(options.dataDir),
     ...(options.port !== undefined ? { port: options.port } : {}),
@@ -141,6 +159,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
         projects: options.projects ?? {},
         runnerNames: options.registry.list(),
         ...(options.defaultRunner ? { defaultRunner: options.defaultRunner } : {}),
+        ...(options.hosts && starts ? { hosts: { directory: options.hosts, starts } } : {}),
       });
     }
     if (options.holder) {
@@ -165,6 +184,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     hooks.start();
     remote.start();
     runners.start();
+    starts?.start();
     await endpoint.listen();
   } catch (error) {
     await Promise.allSettled([endpoint.close(), router.stop()]);
@@ -191,6 +211,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
         await endpoint.close().catch(() => undefined);
         hooks.stop();
         remote.stop();
+        starts?.stop();
         await runners.stop();
         await options.holder?.close();
         hub.stop();

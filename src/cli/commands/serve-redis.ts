@@ -9,6 +9,7 @@ import { SqliteStore } from '../../core/store/sqlite.js';
 import type { Store } from '../../core/store/types.js';
 import type { Logger } from '../../core/types.js';
 import type { SessionBus } from '../../serve/bus.js';
+import type { HostDirectory } from '../../serve/host-starts.js';
 import type { PlatformHolder } from '../../serve/serve.js';
 
 /** The pieces `startServe` takes when several hosts share one bot. */
@@ -19,6 +20,8 @@ export interface MultiHostServe {
   readonly sourceStore: Store;
   readonly bus: SessionBus;
   readonly holder: PlatformHolder;
+  /** The hosts sharing the bot (for `/new <host>:<project>`). */
+  readonly hosts: HostDirectory;
   /** Bridge options that make a takeover handle nothing twice. */
   readonly bridgeOptions: Omit<BridgeOptions, 'logger' | 'store' | 'dataDir'> & {
     rememberHandledUpdates: true;
@@ -37,6 +40,9 @@ export async function connectMultiHost(options: {
   host: string;
   dataDir: string;
   logger: Logger;
+  /** The config's project names and the runners: other hosts' `/new <host>:<project>` checks them. */
+  projects: readonly string[];
+  runners: readonly string[];
 }): Promise<MultiHostServe> {
   const { RedisHostBeacon, RedisLease, RedisSessionBus, RedisStore } = await import('../../redis/index.js');
   const { url, host, logger } = options;
@@ -45,12 +51,18 @@ export async function connectMultiHost(options: {
   const bus = await RedisSessionBus.connect({ url, host });
   const sourceStore = SqliteStore.open(options.dataDir);
   // `agent-tether status` and `doctor` list the hosts from these heartbeats.
-  const beacon = await RedisHostBeacon.start({ url, host });
+  const beacon = await RedisHostBeacon.start({
+    url,
+    host,
+    projects: options.projects,
+    runners: options.runners,
+  });
   return {
     store,
     sourceStore,
     bus,
     holder: lease,
+    hosts: beacon,
     bridgeOptions: {
       rememberHandledUpdates: true,
       rememberHandledEnvelopes: true,

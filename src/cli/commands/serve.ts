@@ -88,6 +88,11 @@ export async function serveCommand(options: ServeCommandOptions, context: Comman
   );
   const platforms = servePlatforms(options.platform, settings);
   const dataDir = settings.dataDir ?? defaultDataDir(io.env);
+  const agentCmd = settings.serve?.agentCmd;
+  const registry = createDefaultRunnerRegistry({
+    logger,
+    ...(agentCmd === undefined ? {} : { defaults: { acp: { command: agentCmd } } }),
+  });
   const redisUrl = options.redis ?? settings.redis?.url;
   const multi = redisUrl
     ? await connectMultiHost({
@@ -95,14 +100,11 @@ export async function serveCommand(options: ServeCommandOptions, context: Comman
         host: options.hostName ?? settings.redis?.hostName ?? hostname(),
         dataDir,
         logger,
+        projects: Object.keys(settings.projects ?? {}),
+        runners: registry.list(),
       })
     : undefined;
   const store = multi?.store ?? SqliteStore.open(dataDir);
-  const agentCmd = settings.serve?.agentCmd;
-  const registry = createDefaultRunnerRegistry({
-    logger,
-    ...(agentCmd === undefined ? {} : { defaults: { acp: { command: agentCmd } } }),
-  });
   const bridges: Bridge[] = [];
   const signals = new ShutdownSignals();
   try {
@@ -134,7 +136,9 @@ export async function serveCommand(options: ServeCommandOptions, context: Comman
       projects: settings.projects ?? {},
       ...(settings.escalation ? { escalation: escalationFromConfig(settings.escalation, bridges) } : {}),
       logger,
-      ...(multi ? { bus: multi.bus, holder: multi.holder, sourceStore: multi.sourceStore } : {}),
+      ...(multi
+        ? { bus: multi.bus, holder: multi.holder, sourceStore: multi.sourceStore, hosts: multi.hosts }
+        : {}),
       threadLink: (platform, threadId) =>
         platform === 'telegram' && forum !== undefined && String(forum).startsWith('-100')
           ? `https://t.me/c/${String(forum).slice(4)}/${threadId}`
