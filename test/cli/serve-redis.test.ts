@@ -4,7 +4,7 @@
  * holds the connections); the holder is SIGKILLed while a card waits → another host polls within 10 s, the tap on
  * the dead host's card reaches the agent once, and no output is lost or shown twice; Redis restarts (kill and start
  * again on the same port, append-only file kept) → the hosts reconnect and a decision made across the restart
- * arrives; `status` lists the hosts and who holds the bot. Two hosts racing to settle one request: test/redis/redis-store.test.ts (300 requests, two processes).
+ * arrives; `status` lists the hosts and who holds the bot; `/new <host>:<project>` starts a session on that host. Two hosts racing to settle one request: test/redis/redis-store.test.ts (300 requests, two processes).
  */
 
 import { appendFileSync, chmodSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -89,7 +89,9 @@ describe('agent-tether serve --redis', { timeout: 180_000 }, () => {
               channelId: channel,
               apiUrl: slack.apiUrl,
             },
-            serve: { port: 0, platforms: ['telegram', 'slack'] },
+            serve: { port: 0, platforms: ['telegram', 'slack'], runner: 'scripted' },
+            // `/new <host>:site-<host>` starts a session there, in this directory of that host's config.
+            projects: { [`site-${NAMES[i]}`]: join(box.dir, 'site') },
             // The first host is started with flags instead (`serve --redis URL --host-name NAME`).
             ...(i > 0 ? { redis: { url: redis.url, hostName: NAMES[i] } } : {}),
           }),
@@ -213,8 +215,8 @@ describe('agent-tether serve --redis', { timeout: 180_000 }, () => {
         { ...WAIT },
       );
 
-      // Both cards are recorded in the shared store (a holder dying between posting a card and recording it leaves
-      // that card's buttons on screen; a tap on it is then told the request is already decided).
+      // Both cards are recorded in the shared store (a holder dying between posting a card and recording it: the host
+      // taking over posts it again, see test/redis/serve-multi-host.test.ts).
       await until(
         async () => Object.values(await peek.hgetall('agent-tether:pending:cards')).every((c) => c !== '[]'),
         'the cards recorded',
@@ -293,6 +295,24 @@ describe('agent-tether serve --redis', { timeout: 180_000 }, () => {
       expect(status.stdout).toContain(`Hosts sharing the bot through Redis at ${redis.url}`);
       expect(status.stdout).toMatch(new RegExp(`${newHolder}\\s+holds the platform connections`));
       for (const name of NAMES) expect(status.stdout).toContain(name);
+
+      // --- `/new <host>:<project>` in General starts a session on that host (not the holder), in its project.
+      const starter = hosts.find((h) => h !== holder && h.name !== newHolder)!;
+      telegram.userSays({ chatId, from: OWNER, text: `/new ${starter.name}:site-${starter.name} tidy up` });
+      await telegram.waitFor(
+        () =>
+          telegram
+            .topicMessages(chatId, undefined)
+            .some(
+              (m) =>
+                m.fromBot && m.text.includes(`Started scripted in site-${starter.name} on ${starter.name}`),
+            ),
+        { what: 'the start confirmed', ...WAIT },
+      );
+      await telegram.waitFor(() => telegramTexts(`site-${starter.name}: tidy up`).length > 0, {
+        what: 'the new session’s thread',
+        ...WAIT,
+      });
       console.log(`serve --redis: failover ${failoverMs} ms (holder SIGKILLed → another host polling)`);
     });
   });
