@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { DATABASE_FILE_NAME, defaultDataDir } from './data-dir.js';
-import { SqliteStore } from './sqlite.js';
+import { RULES_RECHECK_MS, SqliteStore } from './sqlite.js';
 import { SCHEMA_VERSION } from './sqlite-schema.js';
 
 const root = mkdtempSync(join(tmpdir(), 'agent-tether-sqlite-'));
@@ -147,6 +147,25 @@ describe('two stores on one file', () => {
     expect(b.resolvePending('r1', '{"behavior":"allow"}', 2)).toBe(true);
     expect(a.resolvePending('r1', '{"behavior":"deny"}', 3)).toBe(false);
     expect(a.getPending('r1')?.decisionJson).toBe('{"behavior":"allow"}');
+  });
+
+  it('see a rule the other one stored or revoked within RULES_RECHECK_MS, and their own changes at once', async () => {
+    const dir = freshDir();
+    const a = open(dir);
+    const b = open(dir);
+    const rule = { ruleId: 'r1', effect: 'allow', tool: 'Bash', command: 'npm test', createdAt: 1 } as const;
+    expect(b.listRules()).toEqual([]);
+    a.putRule(rule);
+    expect(a.listRules()).toEqual([rule]);
+    await new Promise((resolve) => setTimeout(resolve, RULES_RECHECK_MS + 20));
+    expect(b.listRules()).toEqual([rule]);
+    // A caller changing the returned list does not change what the store holds.
+    (b.listRules()[0] as { command?: string }).command = 'rm -rf /';
+    expect(b.listRules()).toEqual([rule]);
+    expect(b.deleteRule('r1')).toBe(true);
+    expect(b.listRules()).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, RULES_RECHECK_MS + 20));
+    expect(a.listRules()).toEqual([]);
   });
 });
 

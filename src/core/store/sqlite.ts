@@ -31,6 +31,12 @@ import type {
   StoredTimer,
 } from './types.js';
 
+/**
+ * How long a rule committed by another process on the same database file may go unseen (see
+ * {@link SqliteStore.listRules}); changes made through the same store are seen at once.
+ */
+export const RULES_RECHECK_MS = 250;
+
 /** Options of {@link SqliteStore}. */
 export interface SqliteStoreOptions {
   /**
@@ -122,6 +128,8 @@ function prepareStatements(db: Database.Database) {
          expires_at = excluded.expires_at, created_at = excluded.created_at, created_by = excluded.created_by`,
     ),
     listRules: db.prepare<[], RuleRow>('SELECT * FROM rules ORDER BY created_at, rowid'),
+    // Changes when another connection (another process on this data dir) commits; not on this one's commits.
+    dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
     deleteRule: db.prepare('DELETE FROM rules WHERE rule_id = ?'),
     getValue: db.prepare<[string], { value: string }>('SELECT value FROM kv WHERE key = ?'),
     setValue: db.prepare(
@@ -163,6 +171,10 @@ export class SqliteStore implements Store {
   readonly path: string;
   #db: Database.Database | undefined;
   #statements: Statements | undefined;
+  /** The rules as last read, with the `data_version` they were read at. */
+  #rules:
+    | { readonly version: number; readonly checkedAt: number; readonly rules: readonly StoredRule[] }
+    | undefined;
   #insertAudits: ((batch: readonly AuditEntry[]) => void) | undefined;
   readonly #audits = new AuditBatch((entries) => this.#writeAudits(entries));
 
@@ -334,6 +346,7 @@ export class SqliteStore implements Store {
   }
 
   putRule(rule: StoredRule): void {
+    this.#rules = undefined;
     this.#s.putRule.run(
       rule.ruleId,
       rule.effect,
@@ -347,11 +360,27 @@ export class SqliteStore implements Store {
     );
   }
 
+  /**
+   * Every permission request reads the rules, and a read transaction costs more than the rest of deciding one:
+   * the rules are kept in memory. A change made through this store (every bridge of a process shares it) is seen
+   * at once; one committed by another process on the same file (SQLite's `data_version`) within
+   * {@link RULES_RECHECK_MS}.
+   */
   listRules(): StoredRule[] {
-    return this.#s.listRules.all().map(toRule);
+    const now = Date.now();
+    const cached = this.#rules;
+    if (cached === undefined || now - cached.checkedAt >= RULES_RECHECK_MS) {
+      const version = this.#s.dataVersion.get() ?? 0;
+      this.#rules =
+        cached !== undefined && cached.version === version
+          ? { ...cached, checkedAt: now }
+          : { version, checkedAt: now, rules: this.#s.listRules.all().map(toRule) };
+    }
+    return (this.#rules?.rules ?? []).map((rule) => ({ ...rule }));
   }
 
   deleteRule(ruleId: string): boolean {
+    this.#rules = undefined;
     return this.#s.deleteRule.run(ruleId).changes === 1;
   }
 
