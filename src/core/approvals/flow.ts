@@ -3,7 +3,6 @@
  * exactly once from a tap, a text answer, a timer, a timeout or another platform, and updating the cards.
  * @module
  */
-import { randomUUID } from 'node:crypto';
 import { describeBatch, NotificationBatcher } from '../batcher.js';
 import { ConfigError } from '../errors.js';
 import { ApprovalReminders } from '../reminders.js';
@@ -55,7 +54,7 @@ import {
   startFlow,
   thisRequester,
 } from './requester.js';
-import { approvalRequestOf, normaliseOptions, reminderLabel } from './requests.js';
+import { approvalRequestOf, newRequestId, normaliseOptions, reminderLabel } from './requests.js';
 import { ShownCards } from './shown-cards.js';
 import { decisionForText } from './tap-actions.js';
 import { handleTap, type TapContext } from './taps.js';
@@ -225,7 +224,7 @@ export class ApprovalFlow {
 
   /** Show an approval card, or auto-approve under a running timer. Resolves once the card is visible. */
   async openApproval(threadId: string, options: RequestApprovalOptions, awaited = false): Promise<string> {
-    const requestId = options.requestId ?? randomUUID();
+    const requestId = options.requestId ?? newRequestId();
     const directory = options.directory ?? this.#host.directoryOf(threadId);
     const request = approvalRequestOf(requestId, options, directory);
     const threadKey = this.#host.key(threadId);
@@ -260,7 +259,7 @@ export class ApprovalFlow {
    */
   decideWithoutPerson(threadId: string, options: RequestApprovalOptions): ApprovalDecision | undefined {
     const request = approvalRequestOf(
-      options.requestId ?? randomUUID(),
+      options.requestId ?? newRequestId(),
       options,
       options.directory ?? this.#host.directoryOf(threadId),
     );
@@ -273,7 +272,7 @@ export class ApprovalFlow {
 
   /** Show a choice card. Resolves once it is visible. */
   async openChoice(threadId: string, options: RequestChoiceOptions, awaited = false): Promise<string> {
-    const requestId = options.requestId ?? randomUUID();
+    const requestId = options.requestId ?? newRequestId();
     const request: ChoiceRequest = {
       requestId,
       question: options.question,
