@@ -5,6 +5,7 @@
  * @module
  */
 import type { NotificationBatcher } from '../batcher.js';
+import { hasHandler } from '../handlers.js';
 import type { RuleCardActions } from '../rules/card-actions.js';
 import { describeRule } from '../rules/match.js';
 import type { ApprovalDecision, ApprovalRequest } from '../types.js';
@@ -102,7 +103,7 @@ export function decideAtOnce(
       reason: ruled.kind === 'decided' ? `rule: ${describeRule(ruled.rule)}` : (timer ?? ''),
     });
   }
-  if (host.handlers.onApprovalResponse) {
+  if (hasHandler(host.handlers, 'onApprovalResponse')) {
     const record = {
       requestId,
       threadId: threadKey,
