@@ -14,9 +14,17 @@ export interface BatchedNotice {
 /** How many quiet periods a notice may be held back by newer ones at most. */
 const MAX_HOLD_PERIODS = 5;
 
+interface PendingBatch {
+  readonly items: BatchedNotice[];
+  handle: unknown;
+  readonly first: number;
+  /** When the batch is flushed unless another notice comes. */
+  due: number;
+}
+
 /** Collapses notices per thread; flushes after `quietMs` without a new notice (or 5 × `quietMs` at most). */
 export class NotificationBatcher {
-  readonly #pending = new Map<string, { items: BatchedNotice[]; handle: unknown; first: number }>();
+  readonly #pending = new Map<string, PendingBatch>();
   readonly #clock: Clock;
   readonly #quietMs: number;
   readonly #flush: (threadId: string, items: BatchedNotice[]) => void;
@@ -31,23 +39,37 @@ export class NotificationBatcher {
     this.#quietMs = quietMs;
   }
 
-  /** Add a notice; (re)starts the thread's quiet period. */
+  /**
+   * Add a notice; (re)starts the thread's quiet period. One timer per thread: a notice only moves its due time
+   * (a run of auto-approvals costs no timer each), and a timer that fires before the due time waits again.
+   */
   add(threadId: string, notice: BatchedNotice): void {
-    const entry = this.#pending.get(threadId) ?? { items: [], handle: undefined, first: this.#clock.now() };
-    if (entry.handle !== undefined) this.#clock.clearTimeout(entry.handle);
+    const now = this.#clock.now();
+    let entry = this.#pending.get(threadId);
+    if (!entry) {
+      entry = { items: [], handle: undefined, first: now, due: now };
+      this.#pending.set(threadId, entry);
+    }
     entry.items.push(notice);
     // A steady stream of notices is flushed at the latest 5 quiet periods after its first one.
-    const latest = entry.first + MAX_HOLD_PERIODS * this.#quietMs;
-    const delay = Math.max(0, Math.min(this.#quietMs, latest - this.#clock.now()));
-    entry.handle = this.#clock.setTimeout(() => this.flushThread(threadId), delay);
-    this.#pending.set(threadId, entry);
+    entry.due = Math.max(now, Math.min(now + this.#quietMs, entry.first + MAX_HOLD_PERIODS * this.#quietMs));
+    if (entry.handle === undefined) this.#arm(threadId, entry, entry.due - now);
+  }
+
+  #arm(threadId: string, entry: PendingBatch, delay: number): void {
+    entry.handle = this.#clock.setTimeout(() => {
+      entry.handle = undefined;
+      const left = entry.due - this.#clock.now();
+      if (left > 0) this.#arm(threadId, entry, left);
+      else this.flushThread(threadId);
+    }, delay);
   }
 
   /** Flush a thread now. */
   flushThread(threadId: string): void {
     const entry = this.#pending.get(threadId);
     if (!entry) return;
-    this.#clock.clearTimeout(entry.handle);
+    if (entry.handle !== undefined) this.#clock.clearTimeout(entry.handle);
     this.#pending.delete(threadId);
     if (entry.items.length > 0) this.#flush(threadId, entry.items);
   }
@@ -60,7 +82,7 @@ export class NotificationBatcher {
   /** Drop a thread's notices without sending. */
   removeThread(threadId: string): void {
     const entry = this.#pending.get(threadId);
-    if (entry) this.#clock.clearTimeout(entry.handle);
+    if (entry?.handle !== undefined) this.#clock.clearTimeout(entry.handle);
     this.#pending.delete(threadId);
   }
 }
