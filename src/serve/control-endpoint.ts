@@ -24,6 +24,12 @@ import { secretChecker } from './daemon-files.js';
 export interface ControlRoutes {
   /** Answer a Claude Code hook. `signal` aborts when Claude Code closes the request before the answer. */
   hook(event: string, body: Record<string, unknown>, signal: AbortSignal): Promise<unknown>;
+  /**
+   * The answer to a hook nobody needs to decide (an auto-approved permission request), synchronously, or
+   * undefined to take {@link ControlRoutes.hook}. Claude Code waits for every hook: the common case is answered
+   * without setting up anything for a long wait.
+   */
+  hookAtOnce?(event: string, body: Record<string, unknown>): unknown;
   /** The live sessions (JSON). */
   sessions(): unknown;
   /** A `run` joined over WebSocket. */
@@ -140,6 +146,11 @@ export class ControlEndpoint {
       }
       if (body === undefined) {
         send(res, 400, { error: 'body must be a JSON object' });
+        return;
+      }
+      const atOnce = this.#o.routes.hookAtOnce?.(hook[1], body);
+      if (atOnce !== undefined) {
+        send(res, 200, atOnce);
         return;
       }
       const controller = new AbortController();

@@ -4,7 +4,7 @@
  * time) that stops a second `serve` on the same data directory and tells clients where the daemon listens.
  * @module
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { TetherError } from '../core/errors.js';
@@ -58,16 +58,21 @@ export function readSecret(dataDir: string): string | undefined {
   }
 }
 
-/** Constant-time comparison of a presented secret with the real one (hashes first, so lengths may differ). */
+/**
+ * Constant-time comparison of a presented secret with the real one. Only the length can be learnt from the
+ * timing, and it is no secret: every secret is 32 random bytes in base64url.
+ */
 export function secretMatches(presented: string, secret: string): boolean {
   return secretChecker(secret)(presented);
 }
 
-/** {@link secretMatches} for one secret, hashed once (the control endpoint checks every request). */
+/** {@link secretMatches} for one secret, encoded once (the control endpoint checks every request). */
 export function secretChecker(secret: string): (presented: string) => boolean {
-  const expected = createHash('sha256').update(secret).digest();
-  return (presented) =>
-    timingSafeEqual(createHash('sha256').update(presented).digest(), expected) && secret.length > 0;
+  const expected = Buffer.from(secret, 'utf8');
+  return (presented) => {
+    const given = Buffer.from(presented, 'utf8');
+    return expected.length > 0 && given.length === expected.length && timingSafeEqual(given, expected);
+  };
 }
 
 /** Whether a process with this pid is alive. */

@@ -116,14 +116,12 @@ export class HookSessions {
    * @param signal - aborts when Claude Code closed the request (the terminal answered "No").
    */
   async handle(event: string, body: Record<string, unknown>, signal: AbortSignal): Promise<HookAnswer> {
+    const at = this.answerAtOnce(event, body);
+    if (at) return at;
     const name = typeof body.hook_event_name === 'string' ? body.hook_event_name : event;
     const sessionId = typeof body.session_id === 'string' ? body.session_id : undefined;
     if (!sessionId || !/^[\w-]{1,100}$/.test(sessionId)) return {};
     const session = this.#session(sessionId, body, name);
-    if (name === 'PermissionRequest') {
-      const fast = this.#decideAtOnce(session, body);
-      if (fast) return fast;
-    }
     this.#tail(session);
     switch (name) {
       case 'PermissionRequest':
@@ -162,6 +160,19 @@ export class HookSessions {
       default:
         return {};
     }
+  }
+
+  /**
+   * The answer to a hook no person needs to see, synchronously — a permission request a rule or a running
+   * auto-approve timer decides (see {@link HookSessions.handle}, which answers everything else) — or undefined.
+   * The session is registered either way.
+   */
+  answerAtOnce(event: string, body: Record<string, unknown>): HookAnswer | undefined {
+    const name = typeof body.hook_event_name === 'string' ? body.hook_event_name : event;
+    if (name !== 'PermissionRequest') return undefined;
+    const sessionId = typeof body.session_id === 'string' ? body.session_id : undefined;
+    if (!sessionId || !/^[\w-]{1,100}$/.test(sessionId)) return undefined;
+    return this.#decideAtOnce(this.#session(sessionId, body, name), body);
   }
 
   /**

@@ -147,6 +147,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     logger,
     routes: {
       hook: (event, body, signal) => hooks.handle(event, body, signal),
+      hookAtOnce: (event, body) => hooks.answerAtOnce(event, body),
       sessions: () => ({ sessions: hub.list() }),
       connect: (socket) => remote.connect(socket),
     },
