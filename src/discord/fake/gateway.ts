@@ -5,10 +5,9 @@
  * @module
  */
 
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
 import type { ApplicationFlags, GatewayReadyDispatchData } from 'discord-api-types/v10';
-import { type RawData, type WebSocket, WebSocketServer } from 'ws';
+import type { RawData, WebSocket } from 'ws';
+import type { FakeWebSocketRoute } from '../../testing/kit/http-server.js';
 import type { FakeDiscordModel } from './model.js';
 import { apiUser, guildCreate } from './payloads.js';
 
@@ -73,7 +72,6 @@ export const RESUME_PATH = '/gateway-resume';
 
 /** The gateway half of the fake. */
 export class FakeGateway {
-  readonly #wss = new WebSocketServer({ noServer: true });
   readonly #sessions = new Map<string, GatewaySession>();
   readonly #connections = new Map<WebSocket, Connection>();
   readonly #options: FakeGatewayOptions;
@@ -90,24 +88,18 @@ export class FakeGateway {
     this.#options = options;
   }
 
-  /** Whether an upgrade request is for this gateway. */
-  handles(request: IncomingMessage): boolean {
-    const path = new URL(request.url ?? '/', 'http://fake').pathname;
-    return path === GATEWAY_PATH || path === RESUME_PATH;
-  }
-
-  /** Takes over an HTTP upgrade. */
-  upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const url = new URL(request.url ?? '/', 'http://fake');
-    const refusal = this.#refusal(url.searchParams);
-    if (refusal) {
+  /** The kit's WebSocket route for the gateway and resume paths; unsupported encodings are refused with 400. */
+  readonly route: FakeWebSocketRoute = {
+    matches: (url) => url.pathname === GATEWAY_PATH || url.pathname === RESUME_PATH,
+    refuse: (url) => {
+      const refusal = this.#refusal(url.searchParams);
+      if (!refusal) return undefined;
       this.refusals.push(refusal);
-      socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\n\r\n${refusal}`);
       this.#options.onChange();
-      return;
-    }
-    this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, url.searchParams, url.pathname));
-  }
+      return { status: 400, text: refusal };
+    },
+    onConnection: (ws, url) => this.#accept(ws, url.searchParams, url.pathname),
+  };
 
   #refusal(params: URLSearchParams): string | undefined {
     if (params.has('compress')) {
@@ -300,11 +292,10 @@ export class FakeGateway {
     }
   }
 
-  /** Closes every socket and the WebSocket server. */
-  async close(): Promise<void> {
+  /** Closes every socket (the kit's server closes the WebSocket server). */
+  close(): void {
     for (const ws of this.#connections.keys()) ws.terminate();
     this.#connections.clear();
     this.#sessions.clear();
-    await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
   }
 }

@@ -1,10 +1,11 @@
 /**
  * Discord-style per-route rate limits (fixed windows per major parameter, `X-RateLimit-*` headers)
- * and the fault-injection queue.
+ * and the fault-injection queue (on the kit's {@link FaultQueue}).
  * @module
  */
 
 import { createHash } from 'node:crypto';
+import { FaultQueue } from '../../testing/kit/fault-queue.js';
 import type { FakeFault, FakeFaultInjection, FakeRateLimit } from './types.js';
 
 /** `'POST /channels/:channelId/messages'` → `'POST /channels/:/messages'`: parameter names do not matter. */
@@ -87,16 +88,16 @@ export class RateLimiter {
   }
 }
 
-interface PendingFault {
-  method: string | undefined;
-  path: string | undefined;
-  remaining: number;
-  fault: FakeFault;
+/** A fault armed with where it applies: a method and a normalized route path, either may be any. */
+export interface ArmedDiscordFault {
+  readonly method: string | undefined;
+  readonly path: string | undefined;
+  readonly fault: FakeFault;
 }
 
-/** Faults waiting for matching requests, first injected first served. */
-export class FaultQueue {
-  readonly #pending: PendingFault[] = [];
+/** Faults waiting for matching requests (the kit's queue), first injected first served. */
+export class DiscordFaults {
+  readonly #queue = new FaultQueue<ArmedDiscordFault>('FakeDiscordServer.inject');
 
   /** Queues a fault; see {@link FakeFaultInjection}. */
   add(injection: FakeFaultInjection): void {
@@ -108,7 +109,7 @@ export class FaultQueue {
       method = match?.[1]?.toUpperCase();
       path = normalizeRoute(match?.[2] ?? route);
     }
-    this.#pending.push({ method, path, remaining: times ?? 1, fault: fault as FakeFault });
+    this.#queue.add({ method, path, fault: fault as FakeFault }, times ?? 1);
   }
 
   /**
@@ -118,20 +119,15 @@ export class FaultQueue {
    */
   take(method: string, template: string | undefined, literal: string): FakeFault | undefined {
     const normalized = template === undefined ? undefined : normalizeRoute(template);
-    const index = this.#pending.findIndex(
-      (pending) =>
-        (pending.method === undefined || pending.method === method) &&
-        (pending.path === undefined || pending.path === normalized || pending.path === literal),
-    );
-    const pending = this.#pending[index];
-    if (!pending) return undefined;
-    pending.remaining--;
-    if (pending.remaining <= 0) this.#pending.splice(index, 1);
-    return pending.fault;
+    return this.#queue.take(
+      (armed) =>
+        (armed.method === undefined || armed.method === method) &&
+        (armed.path === undefined || armed.path === normalized || armed.path === literal),
+    )?.fault;
   }
 
   /** Drops every pending fault. */
   clear(): void {
-    this.#pending.length = 0;
+    this.#queue.clear();
   }
 }

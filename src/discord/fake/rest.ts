@@ -5,9 +5,9 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { FaultQueue, RateLimiter } from './limits.js';
-import { matchPath, type RestReply, type RestRoute } from './routes.js';
+import { findRoute, parseMultipart, readBody } from '../../testing/kit/http-server.js';
+import type { DiscordFaults, RateLimiter } from './limits.js';
+import type { RestReply, RestRoute } from './routes.js';
 import type { FakeCall } from './types.js';
 
 /** What the REST front door needs. */
@@ -15,19 +15,17 @@ export interface RestFrontOptions {
   token: string;
   routes: RestRoute[];
   limiter: RateLimiter;
-  faults: FaultQueue;
+  faults: DiscordFaults;
+  /** Waits `ms` real milliseconds (ended early when the server stops). */
+  delay: (ms: number) => Promise<void>;
   timeScale: number;
   calls: FakeCall[];
   onChange: () => void;
 }
 
 const API_PREFIX = '/api/v10';
-
-async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
+/** Discord's 25 MiB upload limit, with room for the JSON around it. */
+const MAX_BODY_BYTES = 26 * 1024 * 1024;
 
 type UploadedFiles = { filename: string; content: Buffer }[];
 
@@ -39,18 +37,12 @@ async function parseBody(
   if (raw.length === 0) return { body: undefined, files: [] };
   const type = request.headers['content-type'] ?? '';
   if (type.startsWith('multipart/form-data')) {
-    const form = await new Request('http://fake/', {
-      method: 'POST',
-      headers: { 'content-type': type },
-      body: new Uint8Array(raw),
-    }).formData();
-    const payload = form.get('payload_json');
-    const files: UploadedFiles = [];
-    for (const [name, value] of form.entries()) {
-      if (!/^files\[\d+\]$/.test(name) || typeof value === 'string') continue;
-      files.push({ filename: value.name, content: Buffer.from(await value.arrayBuffer()) });
-    }
-    return { body: typeof payload === 'string' ? JSON.parse(payload) : undefined, files };
+    const form = await parseMultipart(type, raw);
+    const payload = form.fields.get('payload_json');
+    const files: UploadedFiles = form.files
+      .filter((file) => /^files\[\d+\]$/.test(file.field))
+      .map((file) => ({ filename: file.fileName, content: file.data }));
+    return { body: payload === undefined ? undefined : JSON.parse(payload), files };
   }
   return { body: JSON.parse(raw.toString('utf8')), files: [] };
 }
@@ -67,23 +59,15 @@ export class RestFront {
   async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const method = (request.method ?? 'GET').toUpperCase();
     const url = new URL(request.url ?? '/', 'http://fake');
-    const raw = await readBody(request);
+    const raw = await readBody(request, MAX_BODY_BYTES);
     if (!url.pathname.startsWith(`${API_PREFIX}/`)) {
       this.#write(response, { status: 404, body: { message: '404: Not Found', code: 0 } }, {});
       return;
     }
     const path = url.pathname.slice(API_PREFIX.length);
-    let route: RestRoute | undefined;
-    let params: Record<string, string> = {};
-    for (const candidate of this.#options.routes) {
-      if (candidate.method !== method) continue;
-      const matched = matchPath(candidate.path, path);
-      if (matched) {
-        route = candidate;
-        params = matched;
-        break;
-      }
-    }
+    const found = findRoute(this.#options.routes, method, path);
+    const route = found?.route;
+    const params = found?.params ?? {};
     let body: unknown;
     let files: UploadedFiles = [];
     try {
@@ -116,7 +100,7 @@ export class RestFront {
       fault = faults.take(method, route?.path, path)
     ) {
       if (fault.kind === 'delay') {
-        await sleep(fault.ms * timeScale);
+        await this.#options.delay(fault.ms * timeScale);
         continue;
       }
       if (fault.kind === 'status') {

@@ -50,25 +50,3 @@ export interface FakeRuntime extends DispatchContext {
 export function fail(error: DiscordErrorReply): RestReply {
   return { status: error.status, body: error.body };
 }
-
-/** Matches a path against a template; returns the parameters or undefined. */
-export function matchPath(template: string, path: string): Record<string, string> | undefined {
-  const want = template.split('/');
-  const got = path.split('/');
-  if (want.length !== got.length) return undefined;
-  const params: Record<string, string> = {};
-  for (let index = 0; index < want.length; index++) {
-    const part = want[index] ?? '';
-    let value: string;
-    try {
-      value = decodeURIComponent(got[index] ?? '');
-    } catch {
-      return undefined;
-    }
-    if (part.startsWith(':')) {
-      if (value === '') return undefined;
-      params[part.slice(1)] = value;
-    } else if (part !== value) return undefined;
-  }
-  return params;
-}

@@ -6,20 +6,21 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type {
+  FakePlatform,
+  FakePlatformPerson,
+  FakeVisibleMessage,
+} from '../../testing/kit/fake-platform.js';
+import { FakeHttpServer } from '../../testing/kit/http-server.js';
+import { ScaledClock } from '../../testing/kit/scaled-clock.js';
+import { Waiters, type WaitOptions } from '../../testing/kit/waiter.js';
 import { cdnBase, serveAttachment } from './cdn.js';
+import { clickOutcome, findButton } from './clicks.js';
 import { dispatchChannelCreate, dispatchChannelUpdate, dispatchMessageCreate } from './dispatches.js';
+import { DiscordPersonAdapter } from './fake-platform.js';
 import { FakeGateway, GATEWAY_PATH, Intent } from './gateway.js';
-import { FaultQueue, RateLimiter } from './limits.js';
-import {
-  FakeDiscordModel,
-  type InteractionAnswer,
-  messageView,
-  type StoredInteraction,
-  type StoredMessage,
-  threadView,
-} from './model.js';
+import { DiscordFaults, RateLimiter } from './limits.js';
+import { FakeDiscordModel, messageView, type StoredInteraction, threadView } from './model.js';
 import { buttonInteraction } from './payloads.js';
 import { RestFront } from './rest.js';
 import { channelRoutes } from './rest-channels.js';
@@ -36,8 +37,8 @@ import type {
   FakeRateLimit,
   FakeResume,
   FakeThreadView,
+  FakeUserSays,
 } from './types.js';
-import { Waiters } from './waiters.js';
 
 /** How long a person waits for the bot to answer a click before Discord says it failed, unscaled. */
 const INTERACTION_DEADLINE_MS = 3000;
@@ -56,7 +57,9 @@ const INTERACTION_DEADLINE_MS = 3000;
  * await fake.stop();
  * ```
  */
-export class FakeDiscordServer {
+export class FakeDiscordServer implements FakePlatform {
+  /** Commands are typed `!status` in a thread (slash commands are not the bridge's text commands). */
+  readonly commandPrefix = '!';
   /** The bot token the fake accepts. */
   readonly token: string;
   /** The application id (interaction webhook id). */
@@ -72,20 +75,19 @@ export class FakeDiscordServer {
   readonly #model: FakeDiscordModel;
   readonly #gateway: FakeGateway;
   readonly #limiter: RateLimiter;
-  readonly #faults = new FaultQueue();
-  readonly #waiters = new Waiters();
-  readonly #timers = new Set<NodeJS.Timeout>();
-  #server: Server | undefined;
-  #port = 0;
+  readonly #faults = new DiscordFaults();
+  readonly #waiters = new Waiters({ owner: 'FakeDiscordServer', pollMs: 20 });
+  readonly #clock: ScaledClock;
+  readonly #http: FakeHttpServer;
+  readonly #platform = new DiscordPersonAdapter(this);
 
   constructor(options: FakeDiscordServerOptions = {}) {
     this.token = options.token ?? 'fake-discord-token';
     this.applicationId = options.applicationId ?? '1100000000000000001';
     this.botUserId = options.botUserId ?? '1100000000000000002';
     this.guildId = options.guildId ?? '1100000000000000003';
-    this.#timeScale = options.timeScale ?? 1;
-    if (!(this.#timeScale > 0))
-      throw new RangeError(`FakeDiscordServer: timeScale must be > 0, got ${this.#timeScale}`);
+    this.#clock = new ScaledClock(options.timeScale ?? 1, { owner: 'FakeDiscordServer' });
+    this.#timeScale = this.#clock.timeScale;
     this.#model = new FakeDiscordModel(this.guildId, {
       id: this.botUserId,
       username: options.botUsername ?? 'agent-tether',
@@ -97,14 +99,9 @@ export class FakeDiscordServer {
       applicationId: this.applicationId,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? Math.max(1, Math.round(41_250 * this.#timeScale)),
       model: this.#model,
-      baseUrl: () => `ws://127.0.0.1:${this.#port}`,
+      baseUrl: () => this.#http.url.replace('http://', 'ws://'),
       onChange: () => this.#waiters.notify(),
     });
-  }
-
-  /** Listens on 127.0.0.1 on a free port. Idempotent. */
-  async start(): Promise<void> {
-    if (this.#server) return;
     const runtime: FakeRuntime = {
       model: this.#model,
       gateway: this.#gateway,
@@ -118,42 +115,39 @@ export class FakeDiscordServer {
       routes: [...channelRoutes(runtime), ...interactionRoutes(runtime)],
       limiter: this.#limiter,
       faults: this.#faults,
+      delay: (ms) => this.#http.delay(ms),
       timeScale: this.#timeScale,
       calls: this.calls,
       onChange: () => this.#waiters.notify(),
     });
-    const server = createServer((request, response) => {
-      if (serveAttachment(this.#model, request, response)) return;
-      front.handle(request, response).catch(() => response.destroy());
+    this.#http = new FakeHttpServer({
+      name: 'FakeDiscordServer',
+      websockets: [this.#gateway.route],
+      handle: (request, response) => {
+        if (serveAttachment(this.#model, request, response)) return;
+        return front.handle(request, response);
+      },
+      onError: (_error, response) => response.destroy(),
     });
-    server.on('upgrade', (request, socket, head) => {
-      if (this.#gateway.handles(request)) this.#gateway.upgrade(request, socket, head);
-      else socket.destroy();
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    this.#server = server;
-    this.#port = (server.address() as AddressInfo).port;
-    cdnBase.set(this.#model, `http://127.0.0.1:${this.#port}`);
+  }
+
+  /** Listens on 127.0.0.1 on a free port. Idempotent. */
+  async start(): Promise<void> {
+    const url = await this.#http.listen();
+    cdnBase.set(this.#model, url);
   }
 
   /** Closes every socket and the server, and cancels pending clicks. Idempotent. */
   async stop(): Promise<void> {
-    const server = this.#server;
-    if (!server) return;
-    this.#server = undefined;
-    for (const timer of this.#timers) clearTimeout(timer);
-    this.#timers.clear();
+    if (!this.#http.listening) return;
+    this.#clock.clearAll();
     // A click nobody answered before the stop ends as Discord would show it: failed.
     for (const interaction of this.#model.interactions.values()) {
       if (!interaction.answer) interaction.settle('expired');
     }
     this.#waiters.cancelAll();
-    await this.#gateway.close();
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    this.#gateway.close();
+    await this.#http.close();
   }
 
   /** `await using fake = ...` stops the server. */
@@ -163,17 +157,12 @@ export class FakeDiscordServer {
 
   /** The value for `new REST({ api })`: `http://127.0.0.1:PORT/api` (REST appends `/v10`). */
   get apiUrl(): string {
-    return `http://127.0.0.1:${this.#requirePort()}/api`;
+    return `${this.#http.url}/api`;
   }
 
   /** The gateway URL handed out by `GET /gateway/bot`. */
   get gatewayUrl(): string {
-    return `ws://127.0.0.1:${this.#requirePort()}${GATEWAY_PATH}`;
-  }
-
-  #requirePort(): number {
-    if (!this.#port) throw new Error('FakeDiscordServer is not started: call `await fake.start()` first');
-    return this.#port;
+    return `${this.#http.url.replace('http://', 'ws://')}${GATEWAY_PATH}`;
   }
 
   // ---- gateway control -------------------------------------------------------------------------
@@ -267,13 +256,19 @@ export class FakeDiscordServer {
   }
 
   /** A person writes in a channel or thread (MESSAGE_CREATE); returns the message. */
-  userSays(options: {
-    channelId: string;
-    author: FakePerson;
-    content: string;
-    /** Files the person attaches (served at the message's attachment URLs). */
-    attachments?: { filename: string; content: Buffer; contentType?: string }[];
-  }): FakeMessageView {
+  userSays(options: FakeUserSays): FakeMessageView;
+  /** {@link FakePlatform.userSays}: `who` writes in the thread (a channel id); resolves once dispatched. */
+  userSays(thread: string, text: string, who: FakePlatformPerson): Promise<void>;
+  userSays(
+    input: string | FakeUserSays,
+    text?: string,
+    who?: FakePlatformPerson,
+  ): FakeMessageView | Promise<void> {
+    if (typeof input === 'string') return this.#platform.says(input, text ?? '', who);
+    return this.#says(input);
+  }
+
+  #says(options: FakeUserSays): FakeMessageView {
     const channel = this.#model.liveChannel(options.channelId);
     if (!channel) throw new Error(`FakeDiscordServer.userSays: unknown channel ${options.channelId}`);
     if (channel.archived) {
@@ -309,7 +304,7 @@ export class FakeDiscordServer {
         `FakeDiscordServer.userClicks: no message ${options.messageId} in ${options.channelId}`,
       );
     }
-    const customId = this.#findButton(message, options);
+    const customId = findButton(message, options);
     const model = this.#model;
     return new Promise<FakeClickOutcome>((resolve) => {
       const interaction: StoredInteraction = {
@@ -321,15 +316,13 @@ export class FakeDiscordServer {
         deadline: Date.now() + INTERACTION_DEADLINE_MS * this.#timeScale,
         answer: undefined,
         settle: (answer) => {
-          clearTimeout(timer);
-          this.#timers.delete(timer);
-          resolve(this.#outcome(interaction.id, answer));
+          this.#clock.clearTimeout(timer);
+          resolve(clickOutcome(this.#model, interaction.id, answer));
         },
       };
-      const timer = setTimeout(() => {
+      const timer = this.#clock.setTimeout(() => {
         if (!interaction.answer) interaction.settle('expired');
-      }, INTERACTION_DEADLINE_MS * this.#timeScale);
-      this.#timers.add(timer);
+      }, INTERACTION_DEADLINE_MS);
       model.interactions.set(interaction.id, interaction);
       this.#gateway.dispatch('INTERACTION_CREATE', 0, () =>
         buttonInteraction(model, this.applicationId, interaction, customId, message),
@@ -337,28 +330,21 @@ export class FakeDiscordServer {
     });
   }
 
-  #findButton(message: StoredMessage, options: { customId?: string; label?: string }): string {
-    const buttons = messageView(message).components.flat();
-    const button = buttons.find(
-      (candidate) =>
-        (options.customId !== undefined && candidate.customId === options.customId) ||
-        (options.customId === undefined && options.label !== undefined && candidate.label === options.label),
-    );
-    const wanted = options.customId ?? options.label ?? '(no customId or label given)';
-    if (!button?.customId)
-      throw new Error(`FakeDiscordServer.userClicks: no button ${wanted} on ${message.id}`);
-    if (button.disabled) throw new Error(`FakeDiscordServer.userClicks: button ${wanted} is disabled`);
-    return button.customId;
+  /**
+   * {@link FakePlatform.userTaps}: `who` clicks the newest button labelled `buttonLabel` in the thread (or on
+   * the given message); resolves with the reply the person sees, if the bot answered with one.
+   */
+  userTaps(
+    target: string | { readonly thread: string; readonly message: string },
+    buttonLabel: string,
+    who: FakePlatformPerson,
+  ): Promise<string | undefined> {
+    return this.#platform.taps(target, buttonLabel, who);
   }
 
-  #outcome(interactionId: string, answer: InteractionAnswer | 'expired'): FakeClickOutcome {
-    if (answer === 'expired') return { kind: 'failed', interactionId, reason: 'This interaction failed' };
-    const found = this.#model.findMessage(answer.messageId);
-    if (answer.type === 6 || !found) return { kind: 'acknowledged', interactionId };
-    const message = messageView(found);
-    if (answer.type === 4) return { kind: 'reply', interactionId, message };
-    if (answer.type === 5) return { kind: 'thinking', interactionId, message };
-    return { kind: 'updated', interactionId, message };
+  /** {@link FakePlatform.visible}: a thread as a person sees it (ephemeral answers and deleted messages left out). */
+  visible(thread: string): FakeVisibleMessage[] {
+    return this.#platform.visible(thread);
   }
 
   // ---- readers ---------------------------------------------------------------------------------
@@ -394,11 +380,8 @@ export class FakeDiscordServer {
    * Resolves with the predicate's first truthy value, re-checking after every change (and every 20 ms).
    * @throws after `timeoutMs` (default 5000)
    */
-  waitFor<T>(
-    predicate: () => T | undefined | null | false,
-    options: { timeoutMs?: number; what?: string } = {},
-  ): Promise<T> {
-    return this.#waiters.waitFor(predicate, options.timeoutMs ?? 5000, options.what);
+  waitFor<T>(predicate: () => T | undefined | null | false, options: WaitOptions = {}): Promise<T> {
+    return this.#waiters.waitFor(predicate, options);
   }
 
   #runtimeContext(): { model: FakeDiscordModel; gateway: FakeGateway } {

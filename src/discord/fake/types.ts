@@ -191,3 +191,12 @@ export interface FakeResume {
   /** `true` when the client connected to `resume_gateway_url`. */
   usedResumeUrl: boolean;
 }
+
+/** What a person writes with `FakeDiscordServer.userSays`. */
+export interface FakeUserSays {
+  channelId: string;
+  author: FakePerson;
+  content: string;
+  /** Files the person attaches (served at the message's attachment URLs). */
+  attachments?: { filename: string; content: Buffer; contentType?: string }[];
+}
