@@ -7,13 +7,11 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import { escapeMarkdown } from '../core/approvals/cards.js';
 import type { Store } from '../core/store/types.js';
 import type { Logger } from '../core/types.js';
 import { silentLogger } from '../core/types.js';
-import { threadNameFromPrompt } from '../runner/supervise.js';
 import type { HostStartMessage, SessionBus, StartRequester } from './bus.js';
-import type { RunnerSessions } from './runner-sessions.js';
+import { checkStart, type ProjectStarter, startChecked } from './project-starts.js';
 
 const GROUP = 'host-starts';
 
@@ -49,17 +47,10 @@ export interface HostStartRequest {
 }
 
 /** Options of {@link HostStarts}. */
-export interface HostStartsOptions {
+export interface HostStartsOptions extends ProjectStarter {
   readonly bus: SessionBus;
   /** This host's name. */
   readonly self: string;
-  readonly runners: RunnerSessions;
-  /** This host's projects: name → directory. */
-  readonly projects: Readonly<Record<string, string>>;
-  /** The runners this host can start. */
-  readonly runnerNames: readonly string[];
-  /** @defaultValue 'claude' */
-  readonly defaultRunner?: string;
   /** Where a start asked by another host is audited (this host's own store). */
   readonly store: Store;
   /** How long the asking host waits for the answer. @defaultValue 15000 */
@@ -163,51 +154,16 @@ export class HostStarts {
   async #startHere(m: Extract<HostStartMessage, { type: 'start' }>): Promise<StartOutcome> {
     const self = this.#o.self;
     if (Date.now() > m.notAfter) return { ok: false, reason: `the request reached ${self} too late` };
-    const { projects } = this.#o;
-    const cwd = Object.hasOwn(projects, m.project) ? projects[m.project] : undefined;
-    if (cwd === undefined)
+    const checked = checkStart(this.#o, m.project, m.runner);
+    if (!checked.ok)
       return {
         ok: false,
-        reason: `${self} has no project "${m.project}". Its projects: ${Object.keys(projects).join(', ') || 'none'}.`,
+        reason:
+          checked.why === 'project'
+            ? `${self} has no project "${m.project}". Its projects: ${Object.keys(this.#o.projects).join(', ') || 'none'}.`
+            : `${self} has no runner "${checked.runner}". Its runners: ${this.#o.runnerNames.join(', ')}.`,
       };
-    const runner = m.runner ?? this.#o.defaultRunner ?? 'claude';
-    if (!this.#o.runnerNames.includes(runner))
-      return {
-        ok: false,
-        reason: `${self} has no runner "${runner}". Its runners: ${this.#o.runnerNames.join(', ')}.`,
-      };
-    const prompt = m.prompt.trim();
-    this.#o.store.audit({
-      at: Date.now(),
-      platform: m.user.platform,
-      userId: m.user.id,
-      userName: m.user.name,
-      action: 'session.new',
-      detail: JSON.stringify({
-        project: m.project,
-        runner,
-        cwd,
-        prompt: prompt.slice(0, 200),
-        askedBy: m.from,
-      }),
-    });
-    await this.#o.runners.startSession({
-      runner,
-      config: runner === 'scripted' ? {} : { cwd },
-      prompt,
-      name: `${m.project}: ${threadNameFromPrompt(prompt)}`,
-      cwd,
-    });
-    return { ok: true, runner };
+    await startChecked(this.#o, this.#o.store, checked, m.prompt.trim(), m.user, { askedBy: m.from });
+    return { ok: true, runner: checked.runner };
   }
-}
-
-/** Project names of a config, escaped (`a, b, c`), or a hint when there are none. */
-export function listProjects(names: readonly string[]): string {
-  return names.length === 0 ? 'none yet: add "projects" to the config' : listNames(names);
-}
-
-/** `a, b, c`, escaped (`none` when empty). */
-export function listNames(names: readonly string[]): string {
-  return names.length === 0 ? 'none' : names.map(escapeMarkdown).join(', ');
 }

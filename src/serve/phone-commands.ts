@@ -9,9 +9,9 @@
 import { escapeMarkdown } from '../core/approvals/cards.js';
 import type { Bridge } from '../core/bridge.js';
 import type { ChatUser } from '../core/types.js';
-import { threadNameFromPrompt } from '../runner/supervise.js';
-import { type HostDirectory, type HostStarts, listNames, listProjects } from './host-starts.js';
+import type { HostDirectory, HostStarts } from './host-starts.js';
 import type { LiveSessionInfo, SessionHub } from './hub.js';
+import { auditStart, checkStart, listNames, listProjects, startChecked } from './project-starts.js';
 import type { RunnerSessions } from './runner-sessions.js';
 
 /** Options of {@link registerPhoneCommands}. */
@@ -76,33 +76,18 @@ async function startHere(
   user: ChatUser,
   host?: string,
 ): Promise<string> {
-  const cwd = Object.hasOwn(options.projects, project) ? options.projects[project] : undefined;
-  if (cwd === undefined)
-    return `Unknown project "${escapeMarkdown(project)}". Projects: ${listProjects(Object.keys(options.projects))}.`;
-  const runner = runnerName ?? options.defaultRunner ?? 'claude';
-  if (!options.runnerNames.includes(runner))
-    return `Unknown runner "${escapeMarkdown(runner)}". Runners: ${listNames(options.runnerNames)}.`;
-  bridge.store.audit({
-    at: Date.now(),
-    platform: bridge.platform,
-    userId: user.id,
-    userName: user.name,
-    action: 'session.new',
-    detail: JSON.stringify({ project, runner, cwd, prompt: prompt.slice(0, 200), ...(host ? { host } : {}) }),
-  });
+  const checked = checkStart(options, project, runnerName);
+  if (!checked.ok)
+    return checked.why === 'project'
+      ? `Unknown project "${escapeMarkdown(project)}". Projects: ${listProjects(Object.keys(options.projects))}.`
+      : `Unknown runner "${escapeMarkdown(checked.runner)}". Runners: ${listNames(options.runnerNames)}.`;
   try {
-    await options.runners.startSession({
-      runner,
-      config: runner === 'scripted' ? {} : { cwd },
-      prompt,
-      name: `${project}: ${threadNameFromPrompt(prompt)}`,
-      cwd,
-    });
+    await startChecked(options, bridge.store, checked, prompt, user, host ? { host } : {});
   } catch (error) {
     return `⚠️ Could not start the session: ${escapeMarkdown(error instanceof Error ? error.message : String(error))}`;
   }
   const on = host !== undefined ? ` on ${escapeMarkdown(host)}` : '';
-  return `🚀 Started ${escapeMarkdown(runner)} in ${escapeMarkdown(project)}${on} for ${escapeMarkdown(user.name)}: see its new thread.`;
+  return `🚀 Started ${escapeMarkdown(checked.runner)} in ${escapeMarkdown(project)}${on} for ${escapeMarkdown(user.name)}: see its new thread.`;
 }
 
 /** Ask another host to start it: that host resolves the project in its own config and audits the start too. */
@@ -117,13 +102,11 @@ async function startElsewhere(
   const { host, project } = picked;
   if (runner !== undefined && picked.runners && !picked.runners.includes(runner))
     return `${escapeMarkdown(host)} has no runner "${escapeMarkdown(runner)}". Its runners: ${listNames(picked.runners)}.`;
-  bridge.store.audit({
-    at: Date.now(),
-    platform: bridge.platform,
-    userId: user.id,
-    userName: user.name,
-    action: 'session.new',
-    detail: JSON.stringify({ host, project, ...(runner ? { runner } : {}), prompt: prompt.slice(0, 200) }),
+  auditStart(bridge.store, user, {
+    host,
+    project,
+    ...(runner ? { runner } : {}),
+    prompt: prompt.slice(0, 200),
   });
   const outcome = await starts.ask(host, {
     project,

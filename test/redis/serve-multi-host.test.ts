@@ -7,26 +7,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryStore } from '../../src/core/store/memory.js';
-import { RedisLease, RedisSessionBus, RedisStore } from '../../src/redis/index.js';
-import { createDefaultRunnerRegistry } from '../../src/runner/default-registry.js';
 import type { SessionKey } from '../../src/serve/bus.js';
-import { type ServeHandle, startServe } from '../../src/serve/serve.js';
-import type { TelegramBridge } from '../../src/telegram/index.js';
+import type { VisibleMessage } from '../../src/telegram/fake/index.js';
 import { hasRedisServer, NO_REDIS_MESSAGE, RedisServerProcess } from '../support/redis-server.js';
-import { bridgeOn, type FakeWorld, OWNER, startFake } from '../telegram/telegram-world.js';
+import { type FakeWorld, OWNER, startFake } from '../telegram/telegram-world.js';
+import { type ServeHost, type ServeHostOptions, startServeHost } from './serve-hosts.js';
 
 const available = hasRedisServer();
 if (!available) console.warn(NO_REDIS_MESSAGE);
-
-interface Host {
-  readonly name: string;
-  readonly lease: RedisLease;
-  readonly bus: RedisSessionBus;
-  readonly bridge: TelegramBridge;
-  readonly store: RedisStore;
-  readonly serve: ServeHandle;
-}
 
 describe.skipIf(!available)('serve on several hosts, one bot', () => {
   const server = new RedisServerProcess();
@@ -42,32 +30,34 @@ describe.skipIf(!available)('serve on several hosts, one bot', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  /**
-   * One host. `keyPrefix` keeps each test's hosts apart in the one Redis; `dead()` true makes the host's store
-   * write nothing more, as a SIGKILLed process would (its writes carry a token Redis refuses).
-   */
-  async function host(
-    name: string,
-    options: { keyPrefix?: string; dead?: () => boolean } = {},
-  ): Promise<Host> {
-    const url = server.url;
-    const keyPrefix = options.keyPrefix ?? 'agent-tether:';
-    const lease = await RedisLease.connect({ url, name: 'platforms', host: name, ttlMs: 2000, keyPrefix });
-    const fence = () => (options.dead?.() ? { ...lease.fence(), token: '0' } : lease.fence());
-    const store = await RedisStore.connect({ url, fence, keyPrefix });
-    const bus = await RedisSessionBus.connect({ url, host: name, keyPrefix });
-    const bridge = bridgeOn(world, { store, rememberHandledUpdates: true, endOrphanedRequests: false });
-    const serve = await startServe({
-      bridges: [bridge],
-      store,
-      sourceStore: new MemoryStore(),
-      dataDir: join(root, name),
-      port: 0,
-      registry: createDefaultRunnerRegistry(),
-      bus,
-      holder: lease,
+  const host = (name: string, options: ServeHostOptions = {}) =>
+    startServeHost(server.url, world, root, name, options);
+
+  /** The decisions a host's sessions receive (`<request id>: <behavior>`), as its session sources would. */
+  async function decisionsAt(h: ServeHost): Promise<string[]> {
+    const decisions: string[] = [];
+    h.bus.consume('commands', 'test-source', async (m) => {
+      const { command } = m.payload;
+      if (command.type === 'decision') decisions.push(`${command.requestId}: ${command.decision.behavior}`);
+      await h.bus.ack('commands', 'test-source', m.id);
     });
-    return { name, lease, bus, bridge, store, serve };
+    await new Promise((r) => setTimeout(r, 300));
+    return decisions;
+  }
+
+  /** Olivia taps Allow on `card`, then again: the request is allowed once, and the second tap is told so. */
+  async function allowedOnce(card: VisibleMessage, decisions: string[], requestId: string): Promise<void> {
+    const allow = card.buttonData.flat()[card.buttons.flat().indexOf('Allow')]!;
+    const tapAs = () =>
+      world.fake.userTapsData({ chatId: world.chatId, messageId: card.messageId, data: allow, from: OWNER });
+    expect((await tapAs())?.text).toMatch(/allow/i);
+    await world.fake.waitFor(() => decisions.length === 1, {
+      what: 'the decision at the session’s host',
+      timeoutMs: 30_000,
+    });
+    expect((await tapAs())?.text).toMatch(/already/i);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(decisions).toEqual([`${requestId}: allow`]);
   }
 
   const topicText = (name: string) => {
@@ -105,13 +95,7 @@ describe.skipIf(!available)('serve on several hosts, one bot', () => {
     );
 
     // The desktop's agent asks to run a command; the laptop shows the card.
-    const decisions: string[] = [];
-    desktop.bus.consume('commands', 'test-source', async (m) => {
-      const { command } = m.payload;
-      if (command.type === 'decision') decisions.push(`${command.requestId}: ${command.decision.behavior}`);
-      await desktop.bus.ack('commands', 'test-source', m.id);
-    });
-    await new Promise((r) => setTimeout(r, 300));
+    const decisions = await decisionsAt(desktop);
     await desktop.bus.publish('events', {
       key: session,
       event: {
@@ -138,17 +122,7 @@ describe.skipIf(!available)('serve on several hosts, one bot', () => {
       timeoutMs: 30_000,
     });
     // The person taps Allow on the card the dead laptop posted: the desktop's agent gets it, once.
-    const allow = card.buttonData.flat()[card.buttons.flat().indexOf('Allow')]!;
-    const tapAs = () =>
-      world.fake.userTapsData({ chatId: world.chatId, messageId: card.messageId, data: allow, from: OWNER });
-    expect((await tapAs())?.text).toMatch(/allow/i);
-    await world.fake.waitFor(() => decisions.length === 1, {
-      what: 'the decision at the desktop',
-      timeoutMs: 30_000,
-    });
-    expect((await tapAs())?.text).toMatch(/already/i);
-    await new Promise((r) => setTimeout(r, 500));
-    expect(decisions).toEqual(['perm-1: allow']);
+    await allowedOnce(card, decisions, 'perm-1');
 
     await desktop.bus.publish('events', {
       key: session,
@@ -163,10 +137,8 @@ describe.skipIf(!available)('serve on several hosts, one bot', () => {
     expect(text.split('after the failover')).toHaveLength(2);
     expect(world.fake.topics(world.chatId).filter((t) => t.name === 'desktop repo')).toHaveLength(1);
 
-    await desktop.serve.stop();
-    await laptop.serve.stop();
-    desktop.store.close();
-    laptop.store.close();
+    await desktop.close();
+    await laptop.close();
   });
 
   it('the holder dies after posting a card but before recording it: the host that takes over shows the card again, and the tap reaches the agent once', async () => {
@@ -188,13 +160,7 @@ describe.skipIf(!available)('serve on several hosts, one bot', () => {
       what: 'the desktop session in Telegram',
       timeoutMs: 30_000,
     });
-    const decisions: string[] = [];
-    desktop.bus.consume('commands', 'test-source', async (m) => {
-      const { command } = m.payload;
-      if (command.type === 'decision') decisions.push(`${command.requestId}: ${command.decision.behavior}`);
-      await desktop.bus.ack('commands', 'test-source', m.id);
-    });
-    await new Promise((r) => setTimeout(r, 300));
+    const decisions = await decisionsAt(desktop);
 
     // Telegram takes its time with the card: the laptop has recorded the request and sent the card, but has not
     // heard the card's message id back when it dies.
@@ -228,21 +194,9 @@ describe.skipIf(!available)('serve on several hosts, one bot', () => {
       { what: 'the card, shown again by the desktop', timeoutMs: 20_000 },
     );
     expect(card.text).toContain('make release');
-    const allow = card.buttonData.flat()[card.buttons.flat().indexOf('Allow')]!;
-    const tapAs = () =>
-      world.fake.userTapsData({ chatId: world.chatId, messageId: card.messageId, data: allow, from: OWNER });
-    expect((await tapAs())?.text).toMatch(/allow/i);
-    await world.fake.waitFor(() => decisions.length === 1, {
-      what: 'the decision at the desktop',
-      timeoutMs: 30_000,
-    });
-    expect((await tapAs())?.text).toMatch(/already/i);
-    await new Promise((r) => setTimeout(r, 500));
-    expect(decisions).toEqual(['perm-7: allow']);
+    await allowedOnce(card, decisions, 'perm-7');
 
-    await desktop.serve.stop();
-    await laptop.serve.stop();
-    desktop.store.close();
-    laptop.store.close();
+    await desktop.close();
+    await laptop.close();
   });
 });

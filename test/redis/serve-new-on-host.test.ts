@@ -4,70 +4,26 @@
  * (never a path from the chat), audits it, and whose thread and cards then work like any other host's session.
  * A bare `/new <project>` starts on the holder when it has the project, else on the one host that has it.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryStore } from '../../src/core/store/memory.js';
-import { RedisHostBeacon, RedisLease, RedisSessionBus, RedisStore } from '../../src/redis/index.js';
-import { createDefaultRunnerRegistry } from '../../src/runner/default-registry.js';
-import { type ServeHandle, startServe } from '../../src/serve/serve.js';
-import type { TelegramBridge } from '../../src/telegram/index.js';
 import { hasRedisServer, NO_REDIS_MESSAGE, RedisServerProcess } from '../support/redis-server.js';
-import { bridgeOn, type FakeWorld, OWNER, STRANGER, say, startFake } from '../telegram/telegram-world.js';
+import { type FakeWorld, OWNER, STRANGER, say, startFake } from '../telegram/telegram-world.js';
+import { type ServeHost, startServeHost } from './serve-hosts.js';
 
 const available = hasRedisServer();
 if (!available) console.warn(NO_REDIS_MESSAGE);
-
-interface Host {
-  readonly name: string;
-  readonly lease: RedisLease;
-  readonly bus: RedisSessionBus;
-  readonly beacon: RedisHostBeacon;
-  readonly bridge: TelegramBridge;
-  readonly store: RedisStore;
-  /** The host's own store (its session sources, and the starts other hosts asked of it). */
-  readonly own: MemoryStore;
-  readonly serve: ServeHandle;
-}
 
 describe.skipIf(!available)('/new on another host', { timeout: 90_000 }, () => {
   const server = new RedisServerProcess();
   const root = mkdtempSync(join(tmpdir(), 'tether-new-on-host-'));
   let world: FakeWorld;
-  let laptop: Host;
-  let desktop: Host;
+  let laptop: ServeHost;
+  let desktop: ServeHost;
 
-  async function host(name: string, projects: Record<string, string>): Promise<Host> {
-    const url = server.url;
-    for (const dir of Object.values(projects)) mkdirSync(dir, { recursive: true });
-    const lease = await RedisLease.connect({ url, name: 'platforms', host: name, ttlMs: 2000 });
-    const store = await RedisStore.connect({ url, fence: () => lease.fence() });
-    const bus = await RedisSessionBus.connect({ url, host: name });
-    const registry = createDefaultRunnerRegistry({ defaults: { scripted: { paceMs: 0 } } });
-    const beacon = await RedisHostBeacon.start({
-      url,
-      host: name,
-      projects: Object.keys(projects),
-      runners: registry.list(),
-    });
-    const bridge = bridgeOn(world, { store, rememberHandledUpdates: true, endOrphanedRequests: false });
-    const own = new MemoryStore();
-    const serve = await startServe({
-      bridges: [bridge],
-      store,
-      sourceStore: own,
-      dataDir: join(root, name),
-      port: 0,
-      registry,
-      defaultRunner: 'scripted',
-      projects,
-      bus,
-      holder: lease,
-      hosts: beacon,
-    });
-    return { name, lease, bus, beacon, bridge, store, own, serve };
-  }
+  const host = (name: string, projects: Record<string, string>) =>
+    startServeHost(server.url, world, root, name, { projects });
 
   beforeAll(async () => {
     await server.start();
@@ -85,13 +41,7 @@ describe.skipIf(!available)('/new on another host', { timeout: 90_000 }, () => {
     }
   });
   afterAll(async () => {
-    for (const h of [desktop, laptop]) {
-      if (!h) continue;
-      await h.serve.stop();
-      await h.beacon.close();
-      await h.bus.close();
-      h.store.close();
-    }
+    for (const h of [desktop, laptop]) await h?.close();
     await world.fake.stop();
     await server.dispose();
     rmSync(root, { recursive: true, force: true });
