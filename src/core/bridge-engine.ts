@@ -1,6 +1,6 @@
 /**
- * Wires the platform-neutral parts of a bridge together when it is constructed: the approval flow and inbound
- * dispatch (so commands are listed before `start()`), both talking to the bridge's one host. The platform
+ * Wires the platform-neutral parts of a bridge together when it is constructed: the approval flow, inbound
+ * dispatch (so commands are listed before `start()`) and received files, all talking to the bridge's one host. The platform
  * transport and the outbox are given to the host at start.
  * @module
  */
@@ -9,6 +9,7 @@ import type { Authorizer } from './auth.js';
 import { BridgeInbound, type InboundHost } from './bridge-inbound.js';
 import type { BridgeOptions } from './bridge-options.js';
 import type { CommandRegistry } from './commands.js';
+import { InboundFiles } from './inbound-files.js';
 import { rulesCommand } from './rules/rules-command.js';
 import type { Store } from './store/types.js';
 import type { Clock } from './types.js';
@@ -23,15 +24,19 @@ export interface BridgeEngineParts {
   readonly commands: CommandRegistry;
   readonly auth: Authorizer;
   readonly prefix: string;
+  /** The bridge made its own store (then files people send are kept beside it). */
+  readonly ownsStore: boolean;
 }
 
 /** The platform-neutral parts of a bridge. */
 export interface BridgeEngine {
   readonly flow: ApprovalFlow;
   readonly inbound: BridgeInbound;
+  /** Files people send. */
+  readonly files: InboundFiles;
 }
 
-/** Build the approval flow and inbound dispatch of a bridge, and register the built-in commands. */
+/** Build the approval flow, inbound dispatch and received files of a bridge, and register the built-in commands. */
 export function createBridgeEngine(d: BridgeEngineParts): BridgeEngine {
   const { host, options } = d;
   const flow = new ApprovalFlow(host, {
@@ -55,5 +60,14 @@ export function createBridgeEngine(d: BridgeEngineParts): BridgeEngine {
     prefix: d.prefix,
   });
   if (!d.commands.has('rules')) d.commands.register('rules', rulesCommand({ flow, host, prefix: d.prefix }));
-  return { flow, inbound };
+  const files = new InboundFiles({
+    host,
+    auth: d.auth,
+    dataDir: options.dataDir,
+    ownsStore: d.ownsStore,
+    attachments: options.attachments,
+    transcriber:
+      typeof options.transcriber === 'string' ? { command: options.transcriber } : options.transcriber,
+  });
+  return { flow, inbound, files };
 }

@@ -8,6 +8,7 @@ import type { Card } from './approvals/cards.js';
 import type { InboundHost } from './bridge-inbound.js';
 import { TetherError } from './errors.js';
 import type { HandlerSet } from './handlers.js';
+import { settleWithin } from './lifecycle.js';
 import type { Outbox, OutboxTransport, OutgoingMessage } from './outbox.js';
 import type { OutgoingFile } from './outgoing-file.js';
 import type { SecretMaskingOptions } from './secrets/masker.js';
@@ -152,6 +153,26 @@ export class BridgeHost implements InboundHost {
   /** Audit an action on this platform (free text is masked: the audit log never holds a secret). */
   audit(entry: Omit<AuditEntry, 'at' | 'platform'>): void {
     this.#store.audit({ ...this.secrets.audit(entry), at: this.#clock.now(), platform: this.platform });
+  }
+
+  /**
+   * Wait for `first()` (outcome cards of decisions just made), then for all queued output, at most `ms` on the
+   * clock; output still queued then is logged as not delivered.
+   */
+  async drainWithin(first: () => Promise<void>, ms: number): Promise<void> {
+    const outbox = this.#delivery?.outbox;
+    if (!outbox) return;
+    const drained = await settleWithin(
+      Promise.allSettled([first()]).then(() => outbox.drain().catch(() => undefined)),
+      ms,
+      this.#clock,
+    );
+    if (drained.timedOut) {
+      this.logger.warn(
+        { platform: this.platform, stopDrainMs: ms },
+        'output was still queued when the bridge stopped: it was not delivered',
+      );
+    }
   }
 
   #cardMessage(threadId: ThreadId, card: Card): OutgoingMessage {

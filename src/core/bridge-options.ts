@@ -2,6 +2,7 @@
  * What every bridge accepts, and the state emoji of `sendStatus`.
  * @module
  */
+import type { AuthorizerOptions } from './auth.js';
 import type { BuiltinCommand, CommandDef } from './commands.js';
 import type { AttachmentOptions } from './inbound-files.js';
 import type { ReminderOptions } from './reminders.js';
@@ -99,6 +100,23 @@ export const BRIDGE_DEFAULTS = {
   errorDebounceMs: 0,
   stopDrainMs: 10_000,
 } as const satisfies Partial<Record<keyof BridgeOptions, unknown>>;
+
+/** The authorization options among a bridge's options, without the ones left unset. */
+export function authOptionsOf(
+  options: BridgeOptions,
+): Pick<
+  AuthorizerOptions,
+  'allowedUserIds' | 'pairingCode' | 'requirePairing' | 'allowAnyone' | 'reusablePairingCode'
+> {
+  const { allowedUserIds, pairingCode, requirePairing, allowAnyone, reusablePairingCode } = options;
+  return {
+    ...(allowedUserIds !== undefined ? { allowedUserIds } : {}),
+    ...(pairingCode !== undefined ? { pairingCode } : {}),
+    ...(requirePairing !== undefined ? { requirePairing } : {}),
+    ...(allowAnyone !== undefined ? { allowAnyone } : {}),
+    ...(reusablePairingCode !== undefined ? { reusablePairingCode } : {}),
+  };
+}
 
 /** The state emoji of `sendStatus`. */
 export const STATE_EMOJI: Record<ThreadState, string> = {

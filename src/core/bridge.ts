@@ -1,28 +1,27 @@
-// Over 400 lines on purpose: one class is the whole API every platform inherits; its parts live in bridge-engine.ts, bridge-inbound.ts, lifecycle.ts.
+// Over 400 lines on purpose: one class is the public API every bridge inherits, each method a short forward; its parts live in platform-hooks.ts (what a platform overrides), bridge-host.ts (the way out), bridge-engine.ts (flow, inbound, files) and bridge-run.ts (start/stop).
 /**
  * The abstract `Bridge`: everything platform-neutral about connecting agents to people — lifecycle,
  * threads, output through the outbox, status, typing, approvals and choices, commands, authorization,
  * and inbound dispatch in the seed's order (pending choice → pending approval text → command → input).
- * Platforms subclass it and implement a handful of protected methods.
+ * Platforms subclass it and override the hooks of {@link PlatformHooks} (`platform-hooks.ts`).
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import { type Card, escapeMarkdown } from './approvals/cards.js';
 import type { DecisionListener, TapAnswer } from './approvals/flow.js';
 import type { PendingDecision, SettleResult } from './approvals/pending.js';
 import { Authorizer } from './auth.js';
 import { type BridgeEngine, createBridgeEngine } from './bridge-engine.js';
 import { BridgeHost } from './bridge-host.js';
-import { BRIDGE_DEFAULTS, type BridgeOptions, STATE_EMOJI } from './bridge-options.js';
+import { authOptionsOf, BRIDGE_DEFAULTS, type BridgeOptions, STATE_EMOJI } from './bridge-options.js';
+import { BridgeRun } from './bridge-run.js';
 import { CommandRegistry } from './commands.js';
 import { ErrorDebouncer } from './debounce.js';
 import { ConfigError, TetherError, UnknownThreadError } from './errors.js';
 import { HandlerSet } from './handlers.js';
-import { InboundFiles, type IncomingFile } from './inbound-files.js';
-import { type Deferred, deferred, settleWithin } from './lifecycle.js';
-import { Outbox, type OutboxTransport, type OutgoingMessage } from './outbox.js';
-import { fileBytes, type OutgoingFile, safeFileName } from './outgoing-file.js';
-import type { RateLimit } from './rate-limiter.js';
+import type { IncomingFile } from './inbound-files.js';
+import { Outbox, type OutboxTransport } from './outbox.js';
+import type { OutgoingFile } from './outgoing-file.js';
+import { PlatformHooks } from './platform-hooks.js';
 import { MemoryStore } from './store/memory.js';
 import { SqliteStore } from './store/sqlite.js';
 import type { AuditEntry, Store, StoredThread } from './store/types.js';
@@ -53,9 +52,7 @@ export const TAP_FAILED_ANSWER: TapAnswer = {
 };
 
 /** Base class of every bridge. */
-export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
-  /** The platform's name, e.g. `telegram`. */
-  abstract readonly platform: string;
+export abstract class Bridge extends PlatformHooks implements ApprovalRequester, AsyncDisposable {
   /** The handlers: the application's, plus any added with {@link Bridge.use}. */
   readonly handlers: HandlerSet;
   readonly logger: Logger;
@@ -73,14 +70,12 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
   readonly #host: BridgeHost;
   /** The approval flow and inbound dispatch: built in the constructor, so commands are listed before start. */
   readonly #engine: BridgeEngine;
-  #inboundFiles: InboundFiles | undefined;
-  #state: 'idle' | 'starting' | 'running' | 'stopping' = 'idle';
-  #starting: Promise<void> | undefined;
-  #abort = new AbortController();
-  #stopped: Deferred<void> = deferred();
+  readonly #run: BridgeRun;
 
   constructor(options: BridgeOptions, platform: string) {
+    super();
     this.#options = options;
+    this.#run = new BridgeRun(platform);
     this.handlers = new HandlerSet(options.handlers);
     this.logger = options.logger ?? silentLogger;
     this.clock = options.clock ?? systemClock;
@@ -96,13 +91,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
       platform,
       store: this.#store,
       clock: this.clock,
-      ...(options.allowedUserIds !== undefined ? { allowedUserIds: options.allowedUserIds } : {}),
-      ...(options.pairingCode !== undefined ? { pairingCode: options.pairingCode } : {}),
-      ...(options.requirePairing !== undefined ? { requirePairing: options.requirePairing } : {}),
-      ...(options.allowAnyone !== undefined ? { allowAnyone: options.allowAnyone } : {}),
-      ...(options.reusablePairingCode !== undefined
-        ? { reusablePairingCode: options.reusablePairingCode }
-        : {}),
+      ...authOptionsOf(options),
     });
     this.commands = new CommandRegistry(this.commandPrefix());
     this.#host = new BridgeHost({
@@ -135,156 +124,67 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
       commands: this.commands,
       auth: this.auth,
       prefix: this.commandPrefix(),
+      ownsStore: this.#ownsStore,
     });
-  }
-
-  // ---------------------------------------------------------------- platform hooks
-
-  /** The platform's transport for the outbox (render, post, edit). */
-  protected abstract createTransport(): OutboxTransport;
-  /** Connect to the platform. Called once by `start()`. Throw a ConfigError naming the fix on bad setup. */
-  protected abstract connect(signal: AbortSignal): Promise<void>;
-  /** Disconnect. Called once by `stop()`. */
-  protected abstract disconnect(): Promise<void>;
-  /** Create the platform thread; return its reference (which becomes the thread id). */
-  protected abstract openThread(name: string, options: { directory?: string }): Promise<string>;
-  /** Send one typing ping (platforms that have none leave this as is). */
-  protected async typingPing(_threadId: string): Promise<void> {}
-  /** How often the typing ping is renewed. @defaultValue 4500 */
-  protected typingIntervalMs(): number {
-    return 4500;
-  }
-  /** Per-chat and global rate limits for the outbox. */
-  protected rateLimits(): { perChat?: RateLimit | readonly RateLimit[]; global?: RateLimit } {
-    return {};
-  }
-  /** A thread's state changed (`sendStatus`, even when an error notice is debounced). For a list of threads. */
-  protected threadStateChanged(_threadId: ThreadId, _state: ThreadState): void {}
-  /** A thread's typing indicator stopped (output, a card, a status, or `stopTyping`). */
-  protected typingStopped(_threadId: ThreadId): void {}
-  /** A thread was removed (`removeThread`), after the core forgot it. */
-  protected threadRemoved(_threadId: ThreadId): void {}
-  /** The bridge is running (end of `start()`, after `connect`): e.g. release updates held back while starting. */
-  protected started(): void {}
-  /**
-   * A thread this bridge did not create or load: a platform whose store is shared may find one another process
-   * created. The default finds none.
-   */
-  protected threadFromElsewhere(_threadId: ThreadId): StoredThread | undefined {
-    return undefined;
-  }
-  /** The command prefix shown in help. */
-  protected commandPrefix(): string {
-    return '/';
-  }
-  /** Turn a card into a platform message. The default renders the Markdown and keeps the buttons. */
-  protected renderCard(card: Card): OutgoingMessage {
-    const [first = ''] = this.transport.render(card.markdown);
-    return { text: first, buttons: card.buttons };
   }
 
   // ---------------------------------------------------------------- lifecycle
 
   /** Connect and start receiving. Idempotent: a second call while running (or starting) waits for the first. */
-  async start(): Promise<void> {
-    if (this.#state === 'stopping') await this.#stopped.promise;
-    if (this.#state === 'running') return;
-    if (this.#starting) return this.#starting;
-    if (this.#storeClosed) {
-      throw new TetherError(
-        'CONFIG',
-        `${this.platform}: this bridge closed its own store when it stopped; create a new bridge, or pass \`store\` to restart one`,
-      );
-    }
-    this.#state = 'starting';
-    this.#abort = new AbortController();
-    // A waitUntilStopped() from before this start keeps its promise; only a settled one is replaced.
-    if (this.#stopped.settled) this.#stopped = deferred();
-    this.#starting = (async () => {
-      try {
+  start(): Promise<void> {
+    return this.#run.start({
+      check: () => {
+        if (this.#storeClosed) {
+          throw new TetherError(
+            'CONFIG',
+            `${this.platform}: this bridge closed its own store when it stopped; create a new bridge, or pass \`store\` to restart one`,
+          );
+        }
+      },
+      connect: async (signal) => {
         this.#setupDelivery();
         this.#host.threads.load();
         // Restore first: a push platform may deliver a tap on an old card as soon as it is connected.
         this.#engine.flow.restore();
-        await this.connect(this.#abort.signal);
-        if (this.#abort.signal.aborted) {
-          throw new TetherError(
-            'ABORTED',
-            `${this.platform}: stop() was called while the bridge was starting`,
-          );
-        }
-        this.#state = 'running';
-        this.logger.info({ platform: this.platform }, 'bridge started');
-        if (this.#options.endOrphanedRequests !== false)
-          this.#engine.flow
-            .endOrphans()
-            .catch((error: unknown) =>
-              this.logger.error({ err: error }, 'could not end requests left by a session that is gone'),
-            );
-        if (!this.#host.secrets.enabled) {
-          this.logger.warn(
-            { platform: this.platform },
-            'secret masking is off (secretMasking.enabled: false): tokens and passwords in agent output are sent to the chat as is',
-          );
-        }
-        if (this.auth.pairingEnabled) {
-          // The code itself is a secret: it is shown by the application (bridge.auth.pairingCode), never logged.
-          this.logger.info(
-            { platform: this.platform },
-            'pairing is on: read the code from bridge.auth.pairingCode',
-          );
-        }
-        this.started();
-      } catch (error) {
-        this.#state = 'idle';
-        throw error;
-      } finally {
-        this.#starting = undefined;
-      }
-    })();
-    return this.#starting;
+        await this.connect(signal);
+      },
+      ready: () => this.#ready(),
+    });
   }
 
   /**
    * Stop: flush notices, wait for queued output (at most `stopDrainMs`), disconnect. Idempotent. A failing
    * `disconnect()` is logged, never thrown: the bridge is stopped either way.
    */
-  async stop(): Promise<void> {
-    if (this.#state === 'idle' && !this.#starting) {
-      this.#stopped.resolve();
-      return;
-    }
-    if (this.#state === 'stopping') {
-      await this.#stopped.promise;
-      return;
-    }
-    // Abort first: a connect() still in progress must not delay (or outlive) the stop.
-    this.#abort.abort();
-    if (this.#starting) await this.#starting.catch(() => undefined);
-    this.#state = 'stopping';
-    this.#typing.stopAll();
-    this.#engine.flow.dispose();
-    await this.#drainBounded();
-    try {
-      await this.disconnect();
-    } catch (error) {
-      this.logger.warn(
-        { err: error, platform: this.platform },
-        'disconnecting failed; the bridge is stopped anyway',
+  stop(): Promise<void> {
+    return this.#run.stop(async () => {
+      this.#typing.stopAll();
+      const { flow } = this.#engine;
+      flow.dispose();
+      // Outcome cards of decisions just made are queued first (flow.idle()), then everything is delivered.
+      await this.#host.drainWithin(
+        () => flow.idle(),
+        this.#options.stopDrainMs ?? BRIDGE_DEFAULTS.stopDrainMs,
       );
-    }
-    if (this.#ownsStore) {
-      this.#store.close();
-      this.#storeClosed = true;
-    }
-    this.#state = 'idle';
-    this.#stopped.resolve();
-    this.logger.info({ platform: this.platform }, 'bridge stopped');
+      try {
+        await this.disconnect();
+      } catch (error) {
+        this.logger.warn(
+          { err: error, platform: this.platform },
+          'disconnecting failed; the bridge is stopped anyway',
+        );
+      }
+      if (this.#ownsStore) {
+        this.#store.close();
+        this.#storeClosed = true;
+      }
+      this.logger.info({ platform: this.platform }, 'bridge stopped');
+    });
   }
 
   /** Resolves when `stop()` has finished. */
   waitUntilStopped(): Promise<void> {
-    return this.#stopped.promise;
+    return this.#run.waitUntilStopped();
   }
 
   /** `await using bridge = …` stops it at the end of the scope. */
@@ -294,7 +194,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
 
   /** True between a finished `start()` and `stop()`. */
   get running(): boolean {
-    return this.#state === 'running';
+    return this.#run.running;
   }
 
   /** The store (shared with subclasses for platform state). */
@@ -314,7 +214,7 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
    * @returns the thread id.
    */
   async createThread(name: string, options: { directory?: string } = {}): Promise<ThreadId> {
-    this.#requireRunning('createThread');
+    this.#run.requireRunning('createThread');
     const unique = this.#host.threads.uniqueName(this.#host.secrets.text(undefined, name));
     const ref = await this.openThread(unique, options);
     this.#host.threads.add(ref, unique, options.directory);
@@ -510,44 +410,24 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
     await this.postMention(threadId, userId, this.#host.secrets.text(threadId, markdown));
   }
 
-  /** Post `markdown` mentioning `userId`. The default names the id in plain text (platforms override). */
-  protected async postMention(threadId: ThreadId, userId: string, markdown: string): Promise<void> {
-    await this.postMarkdown(threadId, `${escapeMarkdown(userId)}: ${markdown}`, true);
-  }
-
   /**
    * Deliver a file a person sent (photo, document, voice note): saved in the thread's attachment directory and
    * given to `onAttachment`, or transcribed into input. Only authorized people's files are downloaded.
    */
   protected handleFile(file: IncomingFile): Promise<void> {
-    return this.#files().receive(file);
+    return this.#engine.files.receive(file);
   }
 
   /** The directory where the files people send in `threadId` are saved. */
   attachmentDir(threadId: ThreadId): string {
-    return this.#files().directoryOf(threadId);
-  }
-
-  #files(): InboundFiles {
-    this.#inboundFiles ??= new InboundFiles({
-      host: this.#host,
-      auth: this.auth,
-      dataDir: this.#options.dataDir,
-      ownsStore: this.#ownsStore,
-      attachments: this.#options.attachments,
-      transcriber:
-        typeof this.#options.transcriber === 'string'
-          ? { command: this.#options.transcriber }
-          : this.#options.transcriber,
-    });
-    return this.#inboundFiles;
+    return this.#engine.files.directoryOf(threadId);
   }
 
   /**
    * Render and post Markdown as a standalone message (ends edit-in-place streaming). Secrets are masked.
    * `priority`: a reply to a person, sent ahead of the agent's queued output.
    */
-  protected postMarkdown(threadId: ThreadId, markdown: string, priority = false): Promise<void> {
+  protected override postMarkdown(threadId: ThreadId, markdown: string, priority = false): Promise<void> {
     return this.#host.postText(threadId, markdown, priority);
   }
 
@@ -561,34 +441,13 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
     await this.postFile(threadId, this.#host.secrets.file(threadId, file));
   }
 
-  /**
-   * Upload a file to a thread (called by {@link Bridge.sendFile} with masked content). Platforms upload it;
-   * the default (web page, custom bridges) posts a text file's content inline as a code block and says what a
-   * binary file was. Everything a file carries goes through here, so one place sees all of it.
-   */
-  protected async postFile(threadId: ThreadId, file: OutgoingFile): Promise<void> {
-    const bytes = fileBytes(file);
-    const name = safeFileName(file.fileName);
-    const text = bytes.toString('utf8');
-    const isText = !text.includes('\uFFFD') && !text.includes('\u0000');
-    const lang = name.endsWith('.diff') ? 'diff' : '';
-    const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-    const fence = '`'.repeat(Math.max(3, longest + 1));
-    await this.postMarkdown(
-      threadId,
-      isText
-        ? `📎 ${escapeMarkdown(name)}\n\n${fence}${lang}\n${text.replace(/\n$/, '')}\n${fence}`
-        : `📎 ${escapeMarkdown(name)} (${bytes.length} bytes; this platform shows no files)`,
-    );
-  }
-
   /** The outbox (created at start). */
   protected get outbox(): Outbox {
     return this.#host.outbox;
   }
 
   /** The platform transport (created at start). */
-  protected get transport(): OutboxTransport {
+  protected override get transport(): OutboxTransport {
     return this.#host.transport;
   }
 
@@ -630,46 +489,34 @@ export abstract class Bridge implements ApprovalRequester, AsyncDisposable {
     this.#host.deliverThrough(transport, outbox);
   }
 
-  /** Post outside any thread (a general channel). Platforms without one log it. */
-  protected async postGeneral(markdown: string): Promise<void> {
-    this.logger.info(
-      { platform: this.platform, text: markdown },
-      'general message (no general channel on this platform)',
-    );
-  }
-
-  #requireRunning(operation: string): void {
-    if (this.#state !== 'running') {
-      throw new TetherError(
-        'NOT_STARTED',
-        `${this.platform}: ${operation}() needs a started bridge: await bridge.start() first`,
+  /** The bridge is running: end orphaned requests, log what a person setting it up must know, let the platform go. */
+  #ready(): void {
+    this.logger.info({ platform: this.platform }, 'bridge started');
+    if (this.#options.endOrphanedRequests !== false)
+      this.#engine.flow
+        .endOrphans()
+        .catch((error: unknown) =>
+          this.logger.error({ err: error }, 'could not end requests left by a session that is gone'),
+        );
+    if (!this.#host.secrets.enabled) {
+      this.logger.warn(
+        { platform: this.platform },
+        'secret masking is off (secretMasking.enabled: false): tokens and passwords in agent output are sent to the chat as is',
       );
     }
+    if (this.auth.pairingEnabled) {
+      // The code itself is a secret: it is shown by the application (bridge.auth.pairingCode), never logged.
+      this.logger.info(
+        { platform: this.platform },
+        'pairing is on: read the code from bridge.auth.pairingCode',
+      );
+    }
+    this.started();
   }
 
   #requireThread(threadId: ThreadId): void {
-    this.#requireRunning('send');
+    this.#run.requireRunning('send');
     if (!this.#host.threads.has(threadId)) throw new UnknownThreadError(threadId);
-  }
-
-  /** Wait for queued output, at most `stopDrainMs` on the bridge's clock. */
-  async #drainBounded(): Promise<void> {
-    const outbox = this.#host.outboxIfAny;
-    if (!outbox) return;
-    const ms = this.#options.stopDrainMs ?? BRIDGE_DEFAULTS.stopDrainMs;
-    // Outcome cards of decisions just made are queued first (flow.idle()), then everything is delivered.
-    const flow = this.#engine.flow;
-    const drained = await settleWithin(
-      Promise.allSettled([flow.idle()]).then(() => outbox.drain().catch(() => undefined)),
-      ms,
-      this.clock,
-    );
-    if (drained.timedOut) {
-      this.logger.warn(
-        { platform: this.platform, stopDrainMs: ms },
-        'output was still queued when the bridge stopped: it was not delivered',
-      );
-    }
   }
 
   /** A fresh request id. */

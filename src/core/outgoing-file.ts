@@ -2,6 +2,7 @@
  * A file a bridge sends to a thread: the whole diff behind "Show all", or a file or image an agent made.
  * @module
  */
+import { escapeMarkdown } from './approvals/cards.js';
 
 /** A file to send. Telegram sends it with sendDocument / sendPhoto, Slack through its external upload flow,
  * Discord as a message attachment; the web page and custom bridges show it inline. */
@@ -41,4 +42,21 @@ export function safeFileName(name: string, fallback = 'file'): string {
 /** The bytes of a file. */
 export function fileBytes(file: OutgoingFile): Buffer {
   return typeof file.content === 'string' ? Buffer.from(file.content, 'utf8') : Buffer.from(file.content);
+}
+
+/**
+ * A file as Markdown, for a platform that shows no files (the web page, custom bridges): a text file's content as
+ * a fenced code block (a `.diff` highlighted as one), a binary file as its name and size.
+ */
+export function fileAsMarkdown(file: OutgoingFile): string {
+  const bytes = fileBytes(file);
+  const name = safeFileName(file.fileName);
+  const text = bytes.toString('utf8');
+  const isText = !text.includes('\uFFFD') && !text.includes('\u0000');
+  const lang = name.endsWith('.diff') ? 'diff' : '';
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return isText
+    ? `📎 ${escapeMarkdown(name)}\n\n${fence}${lang}\n${text.replace(/\n$/, '')}\n${fence}`
+    : `📎 ${escapeMarkdown(name)} (${bytes.length} bytes; this platform shows no files)`;
 }
