@@ -5,8 +5,9 @@
  * @module
  */
 
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendJson } from './kit/http-server.js';
+import { FakeModelApi } from './kit/model-api.js';
 
 /** What the fake model does. */
 export interface FakeAnthropicScript {
@@ -56,57 +57,17 @@ type Message = { role?: unknown; content?: unknown };
  * // env: { ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: 'test', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' }
  * ```
  */
-export class FakeAnthropicServer {
+export class FakeAnthropicServer extends FakeModelApi {
   /** Every request received, in order. */
   readonly requests: RecordedAnthropicRequest[] = [];
   /** The script; may be replaced between turns. */
   script: FakeAnthropicScript;
-  readonly #server: Server;
-  #url = '';
   #nextId = 1;
 
   /** @param script - What the fake model does. */
   constructor(script: FakeAnthropicScript = {}) {
+    super('FakeAnthropicServer', { type: 'error', error: { type: 'api_error', message: 'fake failed' } });
     this.script = script;
-    this.#server = createServer((req, res) => {
-      this.#handle(req, res).catch(() => {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ type: 'error', error: { type: 'api_error', message: 'fake failed' } }));
-      });
-    });
-  }
-
-  /** Create and start a fake. */
-  static async start(script: FakeAnthropicScript = {}): Promise<FakeAnthropicServer> {
-    const fake = new FakeAnthropicServer(script);
-    await fake.listen();
-    return fake;
-  }
-
-  /** The base URL, e.g. `http://127.0.0.1:40123`. Empty until listening. */
-  get url(): string {
-    return this.#url;
-  }
-
-  /** Start listening on 127.0.0.1 with a free port. */
-  async listen(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const address = this.#server.address() as AddressInfo;
-    this.#url = `http://127.0.0.1:${address.port}`;
-  }
-
-  /** Stop listening and drop open connections. */
-  async close(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
-  }
-
-  /** Closes the server (`await using`). */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
   }
 
   /** The `/v1/messages` requests (the model calls). */
@@ -146,15 +107,11 @@ export class FakeAnthropicServer {
     return [...texts];
   }
 
-  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req);
-    let body: Record<string, unknown> | undefined;
-    try {
-      const parsed: unknown = raw === '' ? undefined : JSON.parse(raw);
-      if (parsed !== null && typeof parsed === 'object') body = parsed as Record<string, unknown>;
-    } catch {
-      body = undefined;
-    }
+  protected override async handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Record<string, unknown> | undefined,
+  ): Promise<void> {
     const url = req.url ?? '/';
     const authenticated = req.headers['x-api-key'] !== undefined || req.headers.authorization !== undefined;
     this.requests.push({ method: req.method ?? 'GET', url, authenticated, body });
@@ -242,29 +199,6 @@ function userTextOf(message: Message): string {
     .map((b) => (b.text as string).trim())
     .join('\n')
     .trim();
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > 20_000_000) {
-        reject(new Error('body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function sendJson(res: ServerResponse, status: number, payload: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(payload));
 }
 
 /** Write `message` as the Messages API's SSE stream. */

@@ -7,9 +7,10 @@
  */
 
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { sendJson } from './kit/http-server.js';
+import { FakeModelApi } from './kit/model-api.js';
 
 /** What the fake model does. */
 export interface FakeGeminiScript {
@@ -55,56 +56,16 @@ const USAGE = { promptTokenCount: 12, candidatesTokenCount: 7, totalTokenCount: 
  * const runner = new AcpRunner(events, { command: 'gemini', args: ['--acp'], env: fake.geminiEnvironment(scratch) });
  * ```
  */
-export class FakeGeminiServer {
+export class FakeGeminiServer extends FakeModelApi {
   /** Every request received, in order. */
   readonly requests: RecordedGeminiRequest[] = [];
   /** The script; may be replaced between turns. */
   script: FakeGeminiScript;
-  readonly #server: Server;
-  #url = '';
 
   /** @param script - What the fake model does. */
   constructor(script: FakeGeminiScript = {}) {
+    super('FakeGeminiServer', { error: { code: 500, message: 'fake failed', status: 'INTERNAL' } });
     this.script = script;
-    this.#server = createServer((req, res) => {
-      this.#handle(req, res).catch(() => {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: { code: 500, message: 'fake failed', status: 'INTERNAL' } }));
-      });
-    });
-  }
-
-  /** Create and start a fake. */
-  static async start(script: FakeGeminiScript = {}): Promise<FakeGeminiServer> {
-    const fake = new FakeGeminiServer(script);
-    await fake.listen();
-    return fake;
-  }
-
-  /** The base URL, e.g. `http://127.0.0.1:40123`. Empty until listening. */
-  get url(): string {
-    return this.#url;
-  }
-
-  /** Start listening on 127.0.0.1 with a free port. */
-  async listen(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const address = this.#server.address() as AddressInfo;
-    this.#url = `http://127.0.0.1:${address.port}`;
-  }
-
-  /** Stop listening and drop open connections. */
-  async close(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
-  }
-
-  /** Closes the server (`await using`). */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
   }
 
   /**
@@ -128,7 +89,7 @@ export class FakeGeminiServer {
     );
     return {
       HOME: dir,
-      GOOGLE_GEMINI_BASE_URL: this.#url,
+      GOOGLE_GEMINI_BASE_URL: this.url,
       GEMINI_API_KEY: 'offline-test-key',
       GEMINI_CLI_NO_RELAUNCH: 'true',
       GOOGLE_API_KEY: undefined,
@@ -178,15 +139,12 @@ export class FakeGeminiServer {
     return [...texts];
   }
 
-  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req);
-    let body: Json | undefined;
-    try {
-      const parsed: unknown = raw === '' ? undefined : JSON.parse(raw);
-      if (parsed !== null && typeof parsed === 'object') body = parsed as Json;
-    } catch {
-      body = undefined;
-    }
+  protected override async handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    received: Record<string, unknown> | undefined,
+  ): Promise<void> {
+    const body = received as Json | undefined;
     const url = req.url ?? '/';
     const authenticated =
       req.headers['x-goog-api-key'] !== undefined ||
@@ -306,27 +264,4 @@ function valueFor(schema: Json | undefined, key = ''): unknown {
       return Object.fromEntries(Object.entries(properties).map(([name, s]) => [name, valueFor(s, name)]));
     }
   }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > 20_000_000) {
-        reject(new Error('body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function sendJson(res: ServerResponse, status: number, payload: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(payload));
 }

@@ -7,9 +7,10 @@
  */
 
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { sendJson } from './kit/http-server.js';
+import { FakeModelApi } from './kit/model-api.js';
 
 /** What the fake model does. */
 export interface FakeOpenAIScript {
@@ -61,57 +62,17 @@ type Item = Record<string, unknown>;
  * // Codex config.toml: [model_providers.fake] base_url = "<fake.url>/v1", wire_api = "responses"
  * ```
  */
-export class FakeOpenAIServer {
+export class FakeOpenAIServer extends FakeModelApi {
   /** Every request received, in order. */
   readonly requests: RecordedOpenAIRequest[] = [];
   /** The script; may be replaced between turns. */
   script: FakeOpenAIScript;
-  readonly #server: Server;
-  #url = '';
   #nextId = 1;
 
   /** @param script - What the fake model does. */
   constructor(script: FakeOpenAIScript = {}) {
+    super('FakeOpenAIServer', { error: { type: 'server_error', message: 'fake failed' } });
     this.script = script;
-    this.#server = createServer((req, res) => {
-      this.#handle(req, res).catch(() => {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: { type: 'server_error', message: 'fake failed' } }));
-      });
-    });
-  }
-
-  /** Create and start a fake. */
-  static async start(script: FakeOpenAIScript = {}): Promise<FakeOpenAIServer> {
-    const fake = new FakeOpenAIServer(script);
-    await fake.listen();
-    return fake;
-  }
-
-  /** The base URL, e.g. `http://127.0.0.1:40123` (Codex's `base_url` is this plus `/v1`). */
-  get url(): string {
-    return this.#url;
-  }
-
-  /** Start listening on 127.0.0.1 with a free port. */
-  async listen(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const address = this.#server.address() as AddressInfo;
-    this.#url = `http://127.0.0.1:${address.port}`;
-  }
-
-  /** Stop listening and drop open connections. */
-  async close(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
-  }
-
-  /** Closes the server (`await using`). */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
   }
 
   /**
@@ -141,7 +102,7 @@ export class FakeOpenAIServer {
         'plugins = false',
         '[model_providers.fake]',
         'name = "agent-tether FakeOpenAIServer"',
-        `base_url = "${this.#url}/v1"`,
+        `base_url = "${this.url}/v1"`,
         'wire_api = "responses"',
         'env_key = "FAKE_OPENAI_API_KEY"',
         'request_max_retries = 0',
@@ -191,15 +152,11 @@ export class FakeOpenAIServer {
     return [...texts];
   }
 
-  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req);
-    let body: Record<string, unknown> | undefined;
-    try {
-      const parsed: unknown = raw === '' ? undefined : JSON.parse(raw);
-      if (parsed !== null && typeof parsed === 'object') body = parsed as Record<string, unknown>;
-    } catch {
-      body = undefined;
-    }
+  protected override async handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Record<string, unknown> | undefined,
+  ): Promise<void> {
     const url = req.url ?? '/';
     this.requests.push({
       method: req.method ?? 'GET',
@@ -273,29 +230,6 @@ function textOf(content: unknown): string {
     .filter(isItem)
     .map((part) => (typeof part.text === 'string' ? part.text : ''))
     .join('\n');
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > 20_000_000) {
-        reject(new Error('body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function sendJson(res: ServerResponse, status: number, payload: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(payload));
 }
 
 /** Write the Responses API's SSE stream: created, each item added (text streamed in deltas) and done, completed. */

@@ -39,6 +39,8 @@ export class VirtualClock implements Clock {
     const result = work.finally(() => {
       done = true;
     });
+    // Marked handled now: a rejection while the loop below waits is the caller's to see, not an unhandled one.
+    result.catch(() => undefined);
     while (!done) {
       await new Promise((r) => setImmediate(r));
       if (done) break;
