@@ -13,7 +13,8 @@ import { silentLogger } from '../core/types.js';
 import type { HostStartMessage, SessionBus, StartRequester } from './bus.js';
 import { checkStart, type ProjectStarter, startChecked } from './project-starts.js';
 
-const GROUP = 'host-starts';
+/** Every host reads every start message (on any bus, several hosts in one process included) and keeps its own. */
+const groupOf = (host: string) => `host-starts:${host}`;
 
 /** A host sharing the bot, as its heartbeat describes it. */
 export interface HostInfo {
@@ -77,7 +78,8 @@ export class HostStarts {
   }
 
   start(): void {
-    this.#stopConsuming = this.#o.bus.consume('starts', GROUP, async (message) => {
+    const group = groupOf(this.#o.self);
+    this.#stopConsuming = this.#o.bus.consume('starts', group, async (message) => {
       const m = message.payload;
       if (m.to === this.#o.self) {
         if (m.type === 'start') await this.#startAsked(m);
@@ -86,7 +88,7 @@ export class HostStarts {
             m.type === 'started' ? { ok: true, runner: m.runner } : { ok: false, reason: m.reason },
           );
       }
-      await this.#o.bus.ack('starts', GROUP, message.id);
+      await this.#o.bus.ack('starts', group, message.id);
     });
   }
 
@@ -100,14 +102,14 @@ export class HostStarts {
   async ask(to: string, request: HostStartRequest): Promise<StartOutcome> {
     const id = randomUUID();
     const outcome = new Promise<StartOutcome>((resolve) => {
-      // A start read after `notAfter` is refused there; the grace covers the runner's own start.
+      // The host refuses a start it reads after `notAfter`; one it accepted in time may still be starting.
       const timer = setTimeout(
         () =>
           resolve({
             ok: false,
-            reason: `${to} did not answer within ${Math.round(this.timeoutMs / 1000)} s (is its serve running? /sessions shows the session if it started after all)`,
+            reason: `${to} did not answer within ${formatSeconds(this.timeoutMs)} (is its serve running? /sessions shows the session if it started after all)`,
           }),
-        this.timeoutMs + 5000,
+        this.timeoutMs,
       );
       timer.unref();
       this.#waiting.set(id, (answer) => {
@@ -166,4 +168,8 @@ export class HostStarts {
     await startChecked(this.#o, this.#o.store, checked, m.prompt.trim(), m.user, { askedBy: m.from });
     return { ok: true, runner: checked.runner };
   }
+}
+
+function formatSeconds(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`;
 }
