@@ -271,6 +271,8 @@ export class SessionHub {
         live.state = 'working';
         return sub.onOutput(id, 'combined', event.text, event.options);
       case 'permission':
+        // Read again after a takeover (the dead holder showed it but never acknowledged the event): shown already.
+        if (this.#isAdopted(id, event.request.requestId)) return;
         return sub.onPermissionRequest(id, {
           ...event.request,
           requestId: `${live.requestPrefix}.${event.request.requestId}`,
@@ -483,6 +485,13 @@ export class SessionHub {
     this.#command(key, command).catch((error: unknown) =>
       this.#logger.warn({ err: error }, 'could not send a decision to its session'),
     );
+  }
+
+  /** Whether a session's request (by its source's id) is an open card this host adopted. */
+  #isAdopted(session: string, requestId: string): boolean {
+    for (const shown of this.#adopted.values())
+      if (shown.session === session && shown.requestId === requestId) return true;
+    return false;
   }
 
   #keyOf(id: string): SessionKey {

@@ -165,13 +165,11 @@ describe.skipIf(!available)('serve on several hosts, one bot', () => {
     // Telegram takes its time with the card: the laptop has recorded the request and sent the card, but has not
     // heard the card's message id back when it dies.
     world.fake.inject({ method: 'sendMessage', kind: 'delay', ms: 60_000 });
-    await desktop.bus.publish('events', {
-      key: session,
-      event: {
-        type: 'permission',
-        request: { requestId: 'perm-7', toolName: 'Bash', toolInput: { command: 'make release' } },
-      },
-    });
+    const permission = {
+      type: 'permission',
+      request: { requestId: 'perm-7', toolName: 'Bash', toolInput: { command: 'make release' } },
+    } as const;
+    await desktop.bus.publish('events', { key: session, event: permission });
     await world.fake.waitFor(() => desktop.store.listPending().length > 0, {
       what: 'the request recorded by the laptop',
       timeoutMs: 30_000,
@@ -194,6 +192,14 @@ describe.skipIf(!available)('serve on several hosts, one bot', () => {
       { what: 'the card, shown again by the desktop', timeoutMs: 20_000 },
     );
     expect(card.text).toContain('make release');
+    // Had the laptop died before acknowledging the request's event, the desktop would read it again: it is the
+    // request already shown, not a second one.
+    await desktop.bus.publish('events', { key: session, event: permission });
+    await new Promise((r) => setTimeout(r, 500));
+    const cards = world.fake
+      .topicMessages(world.chatId, topicId())
+      .filter((m) => m.fromBot && m.buttons.flat().includes('Allow'));
+    expect(cards).toHaveLength(1);
     await allowedOnce(card, decisions, 'perm-7');
 
     await desktop.close();
