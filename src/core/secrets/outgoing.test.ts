@@ -7,14 +7,34 @@ const [github] = secretSamples(51);
 const token = github?.text.split('=')[1] ?? '';
 
 describe('OutgoingSecrets', () => {
-  it('audit records keep no secret in their free text', () => {
+  it('audit records keep no secret in their free text, however often the same text comes', async () => {
+    const bridge = new MemoryBridge({ allowedUserIds: ['user-1'] });
+    await bridge.start();
+    try {
+      const thread = await bridge.createThread('Repo');
+      const stranger = { id: 'evil', name: `mallory ${token}`, platform: 'memory' };
+      // Twice: the second record must not take a shortcut that skips masking.
+      await bridge.userSays(thread, 'hi', stranger);
+      await bridge.userSays(thread, 'hi', stranger);
+      const refused = bridge.auditLog().filter((e) => e.action === 'auth.refused');
+      expect(refused.map((e) => e.userName)).toEqual([
+        'mallory ghp_‹secret: GitHub token, 4 chars shown›',
+        'mallory ghp_‹secret: GitHub token, 4 chars shown›',
+      ]);
+      expect(JSON.stringify(bridge.auditLog())).not.toContain(token);
+    } finally {
+      await bridge.stop();
+    }
+  });
+
+  it('a text is masked the same way the second time (clean texts are remembered, secrets never)', () => {
     const secrets = new OutgoingSecrets();
-    const entry = secrets.audit({ action: 'tap.invalid', threadId: 't1', detail: `payload ${token}` });
-    expect(entry).toEqual({
-      action: 'tap.invalid',
-      threadId: 't1',
-      detail: 'payload ghp_‹secret: GitHub token, 4 chars shown›',
-    });
+    const clean = 'rule config-1 (allow Bash echo*)';
+    expect(secrets.text('t1', clean)).toBe(clean);
+    expect(secrets.text('t1', clean)).toBe(clean);
+    const dirty = `payload ${token}`;
+    expect(secrets.text('t1', dirty)).toBe('payload ghp_‹secret: GitHub token, 4 chars shown›');
+    expect(secrets.text('t1', dirty)).toBe('payload ghp_‹secret: GitHub token, 4 chars shown›');
   });
 
   it('files: a text file and its name are masked; an image is sent as it is', () => {
