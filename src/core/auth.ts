@@ -61,6 +61,11 @@ export interface AuthorizerOptions {
   /** The clock for the attempt limits. @defaultValue systemClock */
   clock?: Clock;
   /**
+   * Masks the free text of audit records (a person's name can hold a secret; a bridge passes its secret
+   * masking here). @defaultValue no masking
+   */
+  maskAudit?: (text: string, threadId: string | undefined) => string;
+  /**
    * Wrong codes one user may send per 15 minutes before being refused for a while. Independently, at most
    * 20 wrong codes per minute are accepted from everyone together.
    * @defaultValue 5
@@ -118,6 +123,7 @@ export class Authorizer {
 
   readonly #store: Store;
   readonly #clock: Clock;
+  readonly #mask: (text: string, threadId: string | undefined) => string;
   readonly #allowed: ReadonlySet<string>;
   readonly #allowAnyone: boolean;
   #matcher: PairingCodeMatcher | undefined;
@@ -143,6 +149,7 @@ export class Authorizer {
     this.platform = options.platform;
     this.#store = options.store;
     this.#clock = options.clock ?? systemClock;
+    this.#mask = options.maskAudit ?? ((text) => text);
     this.#allowAnyone = allowAnyone;
     this.#allowed = new Set(
       [...(options.allowedUserIds ?? [])].map((id) => String(id).trim()).filter(Boolean),
@@ -242,7 +249,7 @@ export class Authorizer {
         at: this.#clock.now(),
         platform: this.platform,
         userId,
-        userName: known.name,
+        userName: this.#mask(known.name, undefined),
         action: 'pairing.unpaired',
       });
     }
@@ -266,11 +273,11 @@ export class Authorizer {
       at: this.#clock.now(),
       platform: this.platform,
       userId: user.id,
-      userName: user.name.slice(0, MAX_NAME_LENGTH),
+      userName: this.#mask(user.name.slice(0, MAX_NAME_LENGTH), context.threadId),
       action,
       ...(context.threadId !== undefined && { threadId: context.threadId }),
       ...(context.requestId !== undefined && { requestId: context.requestId }),
-      ...(detail !== undefined && { detail }),
+      ...(detail !== undefined && { detail: this.#mask(detail, context.threadId) }),
     });
   }
 
