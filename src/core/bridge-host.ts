@@ -152,7 +152,19 @@ export class BridgeHost implements InboundHost {
 
   /** Audit an action on this platform (free text is masked: the audit log never holds a secret). */
   audit(entry: Omit<AuditEntry, 'at' | 'platform'>): void {
-    this.#store.audit({ ...this.secrets.audit(entry), at: this.#clock.now(), platform: this.platform });
+    // Built field by field: every auto-approved hook writes one, and spreading optional fields costs more.
+    const record: { -readonly [K in keyof AuditEntry]: AuditEntry[K] } = {
+      at: this.#clock.now(),
+      platform: this.platform,
+      action: entry.action,
+    };
+    const { threadId } = entry;
+    if (entry.userId !== undefined) record.userId = entry.userId;
+    if (entry.userName !== undefined) record.userName = this.secrets.text(threadId, entry.userName);
+    if (threadId !== undefined) record.threadId = threadId;
+    if (entry.requestId !== undefined) record.requestId = entry.requestId;
+    if (entry.detail !== undefined) record.detail = this.secrets.text(threadId, entry.detail);
+    this.#store.audit(record);
   }
 
   /**

@@ -30,6 +30,10 @@ function decodeText(bytes: Uint8Array): string | undefined {
 
 /** Threads whose mask books are kept at most (the oldest is forgotten first). */
 const MAX_BOOKS = 10_000;
+/** Texts up to this long that hold no secret are remembered (see {@link OutgoingSecrets.text}). */
+const MAX_CLEAN_LENGTH = 200;
+/** How many such texts are remembered at most (then forgotten all at once). */
+const MAX_CLEAN_TEXTS = 512;
 /** The book of text sent outside any thread (a general channel). */
 const GENERAL = '\u0000general';
 
@@ -37,6 +41,8 @@ const GENERAL = '\u0000general';
 export class OutgoingSecrets {
   readonly #masker: SecretMasker | undefined;
   readonly #books = new Map<string, MaskBook>();
+  /** Recent short texts that hold no secret. */
+  readonly #clean = new Set<string>();
 
   /**
    * @param options - the bridge's `secretMasking` option; masking is on unless `enabled` is false.
@@ -57,7 +63,15 @@ export class OutgoingSecrets {
    */
   text(threadId: string | undefined, text: string): string {
     if (!this.#masker) return text;
-    return this.#masker.mask(text, this.#book(threadId ?? GENERAL));
+    if (this.#clean.has(text)) return text;
+    const masked = this.#masker.mask(text, this.#book(threadId ?? GENERAL));
+    // Whether a text holds a secret depends on the text alone (the masker's rules are fixed): remember short
+    // clean ones — the same status lines and audit details come again and again.
+    if (masked === text && text.length <= MAX_CLEAN_LENGTH) {
+      if (this.#clean.size >= MAX_CLEAN_TEXTS) this.#clean.clear();
+      this.#clean.add(text);
+    }
+    return masked;
   }
 
   /** A card with its Markdown masked and, when something was masked, a line saying so (and what approving does). */
@@ -81,17 +95,6 @@ export class OutgoingSecrets {
       fileName: this.text(threadId, file.fileName),
       content: content === text ? file.content : content,
       ...(file.caption === undefined ? {} : { caption: this.text(threadId, file.caption) }),
-    };
-  }
-
-  /** An audit record with its free-text fields masked. */
-  audit<T extends Partial<Pick<AuditEntry, 'detail' | 'userName' | 'threadId'>>>(entry: T): T {
-    if (!this.#masker) return entry;
-    const scope = entry.threadId;
-    return {
-      ...entry,
-      ...(entry.detail === undefined ? {} : { detail: this.text(scope, entry.detail) }),
-      ...(entry.userName === undefined ? {} : { userName: this.text(scope, entry.userName) }),
     };
   }
 
