@@ -63,11 +63,11 @@ export class ControlEndpoint {
     this.#logger = options.logger ?? silentLogger;
     this.#secretMatches = secretChecker(options.secret);
     this.#server = createServer((req, res) => {
-      this.#handle(req, res).catch((error: unknown) => {
-        this.#logger.warn({ err: error, url: req.url }, 'control request failed');
-        if (!res.headersSent) send(res, 500, { error: 'internal error' });
-        else res.destroy();
-      });
+      try {
+        this.#handle(req, res);
+      } catch (error) {
+        this.#failed(error, req, res);
+      }
     });
     // The whole request (headers and body) must arrive quickly; the answer may take as long as a person needs.
     this.#server.requestTimeout = 30_000;
@@ -122,13 +122,15 @@ export class ControlEndpoint {
     return this.#secretMatches(presented);
   }
 
-  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  #handle(req: IncomingMessage, res: ServerResponse): void {
     if (!this.#authorized(req)) {
       req.resume();
       send(res, 401, { error: 'missing or wrong secret (see agent-tether hooks install)' });
       return;
     }
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query < 0 ? url : url.slice(0, query);
     if (req.method === 'GET' && path === '/health') {
       send(res, 200, { ok: true, pid: process.pid });
       return;
@@ -138,31 +140,44 @@ export class ControlEndpoint {
       return;
     }
     const hook = /^\/hooks\/claude\/([A-Za-z]{1,40})$/.exec(path);
-    if (req.method === 'POST' && hook?.[1]) {
-      const body = await readJson(req, this.#o.maxBodyBytes ?? DEFAULT_MAX_BODY);
-      if (body === 'too-large') {
-        send(res, 413, { error: 'body too large' });
-        return;
-      }
-      if (body === undefined) {
-        send(res, 400, { error: 'body must be a JSON object' });
-        return;
-      }
-      const atOnce = this.#o.routes.hookAtOnce?.(hook[1], body);
-      if (atOnce !== undefined) {
-        send(res, 200, atOnce);
-        return;
-      }
-      const controller = new AbortController();
-      res.on('close', () => {
-        if (!res.writableEnded) controller.abort();
+    const event = hook?.[1];
+    if (req.method === 'POST' && event) {
+      // The body is read with callbacks, not awaited: an auto-approved hook is answered in the same turn its
+      // body arrives in.
+      req.on('error', (error) => this.#failed(error, req, res));
+      readJson(req, this.#o.maxBodyBytes ?? DEFAULT_MAX_BODY, (body) => {
+        try {
+          if (body === 'too-large') send(res, 413, { error: 'body too large' });
+          else if (body === undefined) send(res, 400, { error: 'body must be a JSON object' });
+          else {
+            const atOnce = this.#o.routes.hookAtOnce?.(event, body);
+            if (atOnce !== undefined) send(res, 200, atOnce);
+            else this.#answerLater(event, body, res).catch((error: unknown) => this.#failed(error, req, res));
+          }
+        } catch (error) {
+          this.#failed(error, req, res);
+        }
       });
-      const answer = await this.#o.routes.hook(hook[1], body, controller.signal);
-      if (!controller.signal.aborted) send(res, 200, answer ?? {});
       return;
     }
     req.resume();
     send(res, 404, { error: `no route ${req.method} ${path}` });
+  }
+
+  /** A hook a person (or the agent's next event) answers: the answer may take as long as they need. */
+  async #answerLater(event: string, body: Record<string, unknown>, res: ServerResponse): Promise<void> {
+    const controller = new AbortController();
+    res.on('close', () => {
+      if (!res.writableEnded) controller.abort();
+    });
+    const answer = await this.#o.routes.hook(event, body, controller.signal);
+    if (!controller.signal.aborted) send(res, 200, answer ?? {});
+  }
+
+  #failed(error: unknown, req: IncomingMessage, res: ServerResponse): void {
+    this.#logger.warn({ err: error, url: req.url }, 'control request failed');
+    if (!res.headersSent) send(res, 500, { error: 'internal error' });
+    else res.destroy();
   }
 
   #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -181,38 +196,38 @@ function send(res: ServerResponse, status: number, payload: unknown): void {
   res.end(body);
 }
 
+/** Read a JSON object body of at most `limit` bytes; `done` gets it, `'too-large'`, or undefined (not an object). */
 function readJson(
   req: IncomingMessage,
   limit: number,
-): Promise<Record<string, unknown> | 'too-large' | undefined> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? '0');
-    if (declared > limit) {
-      req.resume();
-      resolve('too-large');
-      return;
+  done: (body: Record<string, unknown> | 'too-large' | undefined) => void,
+): void {
+  const declared = Number(req.headers['content-length'] ?? '0');
+  if (declared > limit) {
+    req.resume();
+    done('too-large');
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let over = false;
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > limit) over = true;
+    else chunks.push(chunk);
+  });
+  req.on('end', () => {
+    if (over) return done('too-large');
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse((chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))?.toString('utf8') ?? '');
+    } catch {
+      return done(undefined);
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) over = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (over) return resolve('too-large');
-      try {
-        const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        resolve(
-          parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
-            ? (parsed as Record<string, unknown>)
-            : undefined,
-        );
-      } catch {
-        resolve(undefined);
-      }
-    });
-    req.on('error', reject);
+    done(
+      parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+        ? (parsed as Record<string, unknown>)
+        : undefined,
+    );
   });
 }
