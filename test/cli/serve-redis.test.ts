@@ -295,6 +295,7 @@ describe('agent-tether serve --redis', { timeout: 180_000 }, () => {
       expect(status.stdout).toContain(`Hosts sharing the bot through Redis at ${redis.url}`);
       expect(status.stdout).toMatch(new RegExp(`${newHolder}\\s+holds the platform connections`));
       for (const name of NAMES) expect(status.stdout).toContain(name);
+      expect(status.stdout).toMatch(new RegExp(`${newHolder}\\s+holds .*projects: site-${newHolder}`));
 
       // --- `/new <host>:<project>` in General starts a session on that host (not the holder), in its project.
       const starter = hosts.find((h) => h !== holder && h.name !== newHolder)!;

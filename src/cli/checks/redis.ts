@@ -27,7 +27,9 @@ export function hostLines(status: ClusterStatus, now = Date.now()): string[] {
     const what = holds
       ? `holds ${holds.map((n) => (n === 'platforms' ? 'the platform connections' : n)).join(', ')}`
       : 'waits (serves its own sessions)';
-    return `${h.host.padEnd(width)}  ${what.padEnd(40)}  up ${formatAge(now - h.startedAt)}, seen ${formatAge(now - h.seenAt)} ago`;
+    // What `/new <host>:<project>` may start there.
+    const projects = h.projects?.length ? `, projects: ${h.projects.join(', ')}` : '';
+    return `${h.host.padEnd(width)}  ${what.padEnd(40)}  up ${formatAge(now - h.startedAt)}, seen ${formatAge(now - h.seenAt)} ago${projects}`;
   });
 }
 
