@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
@@ -41,7 +42,17 @@ class SlowestFirst extends BaseSequencer {
   }
 }
 
+const SRC = fileURLToPath(new URL('./src/', import.meta.url));
+
 export default defineConfig({
+  // The examples import the package by name (as the README shows); tests run them against the sources, as
+  // tsconfig.json's `paths` typecheck them (test/package/tarball.test.ts runs them against the packed package).
+  resolve: {
+    alias: [
+      { find: /^agent-tether$/, replacement: `${SRC}index.ts` },
+      { find: /^agent-tether\/([a-z]+)$/, replacement: `${SRC}$1/index.ts` },
+    ],
+  },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     // Waits for real processes are generous (60 s, test/support/waits.ts): a test may hold a few of them.

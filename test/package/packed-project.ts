@@ -1,13 +1,23 @@
 /**
  * An empty project with the packed `agent-tether` tarball and exactly the packages the README's install block
  * names: built once per test file (npm pack + one npm install), then shared by its tests.
- * The README's Claude SDK line is left out (a 500 MB package whose snippets need a real account; they are
- * typechecked in the repository). better-sqlite3's native build takes minutes on this machine, so the install
+ * The README's Claude SDK line is left out of the install (a 500 MB package whose snippets need a real account):
+ * `linkFromRepository` links it (and ioredis, which the README's "Several machines" section installs) from the
+ * repository's node_modules, so the snippets that import them typecheck here too. better-sqlite3's native build takes minutes on this machine, so the install
  * skips install scripts and reuses the repository's compiled module when the versions match (the same file
  * `prebuild-install`/`node-gyp` would produce); otherwise it runs `npm rebuild better-sqlite3`.
  */
 import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +54,8 @@ export interface PackedProject {
   readonly readmePackages: readonly string[];
   /** Copy a repository file into the project (same relative path). */
   copy(file: string): string;
+  /** Make packages of the repository's node_modules available in the project (symlinks; no download). */
+  linkFromRepository(packages: readonly string[]): void;
   remove(): Promise<void>;
 }
 
@@ -87,6 +99,14 @@ export async function createPackedProject(): Promise<PackedProject> {
       mkdirSync(join(target, '..'), { recursive: true });
       cpSync(join(REPO_ROOT, file), target);
       return target;
+    },
+    linkFromRepository: (packages) => {
+      for (const name of packages) {
+        const target = join(dir, 'node_modules', name);
+        if (existsSync(target)) continue;
+        mkdirSync(join(target, '..'), { recursive: true });
+        symlinkSync(join(REPO_ROOT, 'node_modules', name), target, 'dir');
+      }
     },
     remove: () => rm(dir, { recursive: true, force: true }),
   };

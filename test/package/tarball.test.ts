@@ -1,16 +1,45 @@
 /**
  * The README, followed by a new user on the packed package: an empty project, `npm install` of the tarball and
- * exactly the README's packages, then each README snippet run against the platform fakes, the published demo,
- * a missing peer, and the snippets typechecked with `skipLibCheck: false`.
- * One install for the whole file (about a minute); every test reuses it.
+ * exactly the README's packages, then every README snippet: typechecked together (one `tsc`), run against the
+ * platform fakes where it runs offline, the config files and the script read by the packed CLI's own parsers;
+ * plus the published demo and a missing peer. One install for the whole file (about a minute); every test
+ * reuses it. The snippets that need an agent (Claude, Codex, an ACP agent) are typechecked here and run against
+ * fakes in the repository (test/e2e, test/runner-contract).
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscordServer, FakeSlackServer, FakeTelegramServer } from '../../src/testing/index.js';
+import { readmeBlocks, readReadme } from '../readme/readme-snippets.js';
+import { hasRedisServer, RedisServerProcess } from '../support/redis-server.js';
 import { createPackedProject, type PackedProject, runInProject, startInProject } from './packed-project.js';
 
 const TSX = ['--import', 'tsx'];
+/** The README's TypeScript snippets: all typechecked against the packed package. */
+const TS_SNIPPETS = [
+  'quick-start.ts',
+  'claude-can-use-tool.ts',
+  'claude-supervise.ts',
+  'codex-supervise.ts',
+  'acp-supervise.ts',
+  'slack-quick-start.ts',
+  'discord-quick-start.ts',
+  'several-hosts.ts',
+  'custom-commands.ts',
+  'secret-masking.ts',
+  'runner-registry.ts',
+  'testing-offline.ts',
+];
+/** The README's JSON snippets: read by the packed CLI's parsers (the config file's schema, the script's). */
+const CONFIG_SNIPPETS = [
+  'config-rules.json',
+  'config-reminders.json',
+  'config-escalation.json',
+  'config-secrets.json',
+];
+const SCRIPT_SNIPPETS = ['script.json'];
+/** Packages some snippets import that the README installs apart (see packed-project.ts). */
+const LINKED = ['@anthropic-ai/claude-agent-sdk', 'ioredis'];
 let project: PackedProject;
 
 beforeAll(async () => {
@@ -23,6 +52,17 @@ describe('the packed package, installed as the README says', () => {
   it('the README names every package a platform needs', () => {
     expect(project.readmePackages).toEqual(
       expect.arrayContaining(['grammy', '@grammyjs/auto-retry', '@slack/web-api', '@discordjs/core']),
+    );
+  });
+
+  it('covers every README snippet (a new snippet must be added here)', () => {
+    const sources = readmeBlocks(readReadme()).flatMap((block) =>
+      block.source?.startsWith('examples/')
+        ? [block.source.replace(/^examples\//, '').replace(/#.*/, '')]
+        : [],
+    );
+    expect([...new Set(sources)].sort()).toEqual(
+      [...TS_SNIPPETS, ...CONFIG_SNIPPETS, ...SCRIPT_SNIPPETS].sort(),
     );
   });
 
@@ -186,16 +226,79 @@ describe('the packed package, installed as the README says', () => {
     }
   }, 120_000);
 
-  it('the snippets typecheck against the published types', async () => {
-    const files = [
-      'quick-start.ts',
-      'testing-offline.ts',
-      'custom-commands.ts',
-      'runner-registry.ts',
-      'slack-quick-start.ts',
-      'discord-quick-start.ts',
-    ];
-    for (const file of files) project.copy(`examples/${file}`);
+  it('secret masking prints what the README says; the config files and the script are valid', async () => {
+    project.copy('examples/secret-masking.ts');
+    for (const file of [...CONFIG_SNIPPETS, ...SCRIPT_SNIPPETS]) project.copy(`examples/${file}`);
+    // The packed CLI's own readers, as `agent-tether run --config FILE --script FILE` uses them.
+    writeFileSync(
+      join(project.dir, 'read-examples.mjs'),
+      [
+        "import { readFileSync } from 'node:fs';",
+        "import { readConfigFile } from './node_modules/agent-tether/dist/cli/config-file.js';",
+        "import { parseScript } from './node_modules/agent-tether/dist/runner/scripted-schema.js';",
+        `for (const file of ${JSON.stringify(CONFIG_SNIPPETS)}) {`,
+        '  const read = readConfigFile(`examples/${file}`);',
+        '  console.log(file, read.exists ? Object.keys(read.config).join(",") : "missing");',
+        '}',
+        `for (const file of ${JSON.stringify(SCRIPT_SNIPPETS)})`,
+        "  console.log(file, parseScript(JSON.parse(readFileSync(`examples/${file}`, 'utf8'))).length, 'steps');",
+        '',
+      ].join('\n'),
+    );
+    const [masking, examples] = await Promise.all([
+      runInProject(project.dir, [...TSX, 'examples/secret-masking.ts']),
+      runInProject(project.dir, ['read-examples.mjs']),
+    ]);
+    expect(masking.stderr).toBe('');
+    expect(masking.stdout.trim()).toBe(
+      'ACME_CRED=‹secret: secret› and ‹secret: Acme key›; docs use AKIAIOSFODNN7EXAMPLE',
+    );
+    expect(examples.stderr).toBe('');
+    expect(examples.stdout.trim().split('\n')).toEqual([
+      'config-rules.json platform,rules',
+      'config-reminders.json reminders',
+      'config-escalation.json escalation',
+      'config-secrets.json platform,secrets',
+      'script.json 6 steps',
+    ]);
+  }, 120_000);
+
+  it.skipIf(!hasRedisServer())(
+    '"Several machines, one bot" holds the bot through Redis; Ctrl-C gives it up',
+    async () => {
+      project.copy('examples/several-hosts.ts');
+      project.linkFromRepository(LINKED);
+      const redis = await new RedisServerProcess().start();
+      await using fake = new FakeTelegramServer({ rateLimits: false });
+      const apiRoot = await fake.start();
+      const groupId = fake.createForumGroup({ title: 'Agents' });
+      const host = startInProject(project.dir, [...TSX, 'examples/several-hosts.ts'], {
+        REDIS_URL: redis.url,
+        TELEGRAM_BOT_TOKEN: fake.token,
+        TELEGRAM_FORUM_GROUP_ID: String(groupId),
+        TELEGRAM_API_ROOT: apiRoot,
+      });
+      try {
+        await host.waitForStdout(/is ready; it polls Telegram whenever it holds the lease/);
+        // It took the lease and connected the bot (deleteWebhook comes just before its first long poll; the fake
+        // records a call once answered, a long poll after its 30 s).
+        await fake.waitFor(() => fake.calls.some((call) => call.method === 'deleteWebhook') || undefined, {
+          timeoutMs: 60_000,
+        });
+        host.kill('SIGINT');
+        expect(await host.exited).toBe(0);
+        expect(host.stderr()).toBe('');
+      } finally {
+        host.kill('SIGKILL');
+        await redis.dispose();
+      }
+    },
+    120_000,
+  );
+
+  it('every TypeScript snippet typechecks against the published types, in one tsc', async () => {
+    for (const file of TS_SNIPPETS) project.copy(`examples/${file}`);
+    project.linkFromRepository(LINKED);
     const tsconfig = (skipLibCheck: boolean, include: readonly string[]) =>
       JSON.stringify({
         compilerOptions: {
@@ -212,7 +315,7 @@ describe('the packed package, installed as the README says', () => {
         include: include.map((file) => `examples/${file}`),
       });
     const tsc = () => runInProject(project.dir, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
-    writeFileSync(join(project.dir, 'tsconfig.json'), tsconfig(true, files));
+    writeFileSync(join(project.dir, 'tsconfig.json'), tsconfig(true, TS_SNIPPETS));
     const result = await tsc();
     expect(result.stdout + result.stderr).toBe('');
     expect(result.code).toBe(0);

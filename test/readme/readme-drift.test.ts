@@ -54,3 +54,27 @@ describe('README code blocks', () => {
     }
   });
 });
+
+describe("the README's two commands", () => {
+  const readme = readReadme();
+  const bashBlocks = readmeBlocks(readme).filter((block) => block.lang === 'bash');
+
+  it('"npm ci && npm start" is what CI installs with, and `npm start` builds then runs the demo', () => {
+    expect(bashBlocks[0]?.code).toMatch(/^npm ci && npm start\s+#/);
+    const ci = readFileSync(join(REPO_ROOT, '.ci/run'), 'utf8');
+    expect(ci).toMatch(/^npm ci\b/m);
+    const scripts = (
+      JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+    ).scripts;
+    // The build is CI's build step (and `npm pack`'s prepack); the built demo runs in test/package/tarball.test.ts
+    // (`npx agent-tether demo` from the packed package) and test/cli/demo.test.ts.
+    expect(scripts.start).toBe('npm run build && node dist/cli/index.js demo');
+    expect(scripts.prepack).toBe('npm run build');
+  });
+
+  it('"npm test" is the command CI runs the suite with', () => {
+    expect(bashBlocks.some((block) => block.code === 'npm test\n')).toBe(true);
+    const ci = readFileSync(join(REPO_ROOT, '.ci/run'), 'utf8').trim();
+    expect(ci.split('\n').at(-1)).toBe('npm test');
+  });
+});
