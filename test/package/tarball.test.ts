@@ -105,7 +105,7 @@ describe('the packed package, installed as the README says', () => {
       await fake.userTaps({ message: second.messageId, button: 'Allow', from: me, chatId: groupId });
       await fake.waitFor(
         () => fake.topicMessages(groupId, topicOf()?.id).some((m) => m.text === 'Running npm test…'),
-        { timeoutMs: 30_000 },
+        { timeoutMs: 60_000 },
       );
       child.kill('SIGINT');
       expect(await child.exited).toBe(0);
