@@ -5,15 +5,13 @@
  * @module
  */
 
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type {
   FakePlatform,
   FakePlatformPerson,
   FakeVisibleMessage,
 } from '../../testing/kit/fake-platform.js';
-import { FaultQueue } from '../../testing/kit/fault-queue.js';
-import { FakeHttpServer } from '../../testing/kit/http-server.js';
-import { ScaledClock } from '../../testing/kit/scaled-clock.js';
-import { Waiters } from '../../testing/kit/waiter.js';
+import { FakeServer } from '../../testing/kit/fake-server.js';
 import { SlackPersonAdapter } from './fake-platform.js';
 import { FakeSlackUploads, UPLOAD_PATH } from './file-uploads.js';
 import { viewOf } from './message-view.js';
@@ -30,7 +28,6 @@ import type {
   FakeSlackFault,
   FakeSlackMessageView,
   FakeSlackServerOptions,
-  FakeWaitOptions,
 } from './types.js';
 import { API_PATH, createWebApiHandler } from './web-api.js';
 import { SlackWorkspace, type StoredMessage } from './workspace.js';
@@ -50,7 +47,7 @@ import { SlackWorkspace, type StoredMessage } from './workspace.js';
  * await fake.stop();
  * ```
  */
-export class FakeSlackServer implements FakePlatform {
+export class FakeSlackServer extends FakeServer<FakeSlackFault> implements FakePlatform {
   /** Commands are typed `!status` in a Slack thread (slash commands cannot be used in threads). */
   readonly commandPrefix = '!';
   /** The bot token (`xoxb-…`) the Web API accepts. */
@@ -63,38 +60,35 @@ export class FakeSlackServer implements FakePlatform {
   readonly botUserId: string;
   /** The app id. */
   readonly appId: string;
-  readonly #clock: ScaledClock;
   readonly #workspace: SlackWorkspace;
   readonly #uploads = new FakeSlackUploads();
-  readonly #faults = new FaultQueue<FakeSlackFault>('FakeSlackServer.inject');
-  readonly #waiters = new Waiters({ owner: 'FakeSlackServer' });
   readonly #platform: SlackPersonAdapter;
   readonly #calls: FakeSlackCall[] = [];
   readonly #hub: SocketModeHub;
   readonly #responses: ResponseUrlBook;
   readonly #person: PersonActions;
-  readonly #http: FakeHttpServer;
+  readonly #handleApi: ReturnType<typeof createWebApiHandler>;
 
   /** @param options - tokens, ids, rate limits and timings; all optional. */
   constructor(options: FakeSlackServerOptions = {}) {
+    super('FakeSlackServer', { timeScale: options.timeScale });
     this.botToken = options.botToken ?? 'xoxb-fake-bot-token';
     this.appToken = options.appToken ?? 'xapp-fake-app-token';
     this.teamId = options.teamId ?? 'T0FAKETEAM';
     this.botUserId = options.botUserId ?? 'U0FAKEBOT';
     this.appId = options.appId ?? 'A0FAKEAPP';
-    this.#clock = new ScaledClock(options.timeScale ?? 1, { owner: 'FakeSlackServer' });
     this.#workspace = new SlackWorkspace({
       teamId: this.teamId,
       botUserId: this.botUserId,
       botId: options.botId ?? 'B0FAKEBOT',
-      clock: this.#clock,
+      clock: this.clock,
     });
     const onBotMessage = (message: StoredMessage): void => this.#person.echo(message);
-    this.#responses = new ResponseUrlBook(this.#workspace, this.#clock, onBotMessage);
+    this.#responses = new ResponseUrlBook(this.#workspace, this.clock, onBotMessage);
     this.#hub = new SocketModeHub({
-      clock: this.#clock,
+      clock: this.clock,
       appId: this.appId,
-      faults: this.#faults,
+      faults: this.faults,
       ackTimeoutMs: options.ackTimeoutMs ?? 3000,
       maxRetries: options.maxRetries ?? 3,
       disconnectGraceMs: options.disconnectGraceMs ?? 1000,
@@ -106,14 +100,14 @@ export class FakeSlackServer implements FakePlatform {
       workspace: this.#workspace,
       hub: this.#hub,
       responses: this.#responses,
-      payloads: { workspace: this.#workspace, appId: this.appId, now: () => this.#clock.now() },
+      payloads: { workspace: this.#workspace, appId: this.appId, now: () => this.clock.now() },
       baseUrl: () => this.url,
       echoBotMessages: options.echoBotMessages ?? true,
     });
-    const handler = createWebApiHandler({
-      clock: this.#clock,
-      limiter: new RateLimiter(options.rateLimits, this.#clock),
-      faults: this.#faults,
+    this.#handleApi = createWebApiHandler({
+      clock: this.clock,
+      limiter: new RateLimiter(options.rateLimits, this.clock),
+      faults: this.faults,
       responses: this.#responses,
       botToken: this.botToken,
       appToken: this.appToken,
@@ -128,50 +122,27 @@ export class FakeSlackServer implements FakePlatform {
         uploadUrl: (fileId) => `${this.url}${UPLOAD_PATH}${encodeURIComponent(fileId)}`,
       },
     });
-    this.#http = new FakeHttpServer({
-      name: 'FakeSlackServer',
-      websockets: [this.#hub.route],
-      handle: (request, response, url) => {
-        if (request.method === 'POST' && url.pathname.startsWith(UPLOAD_PATH)) {
-          this.#uploads.handle(request, response, url).catch(() => {
-            if (!response.headersSent) response.writeHead(500).end();
-          });
-          return;
-        }
-        if (servePrivateFile(this.#workspace, this.botToken, request, response)) return;
-        handler(request, response);
-      },
-    });
-    this.#platform = new SlackPersonAdapter(this, this.#waiters);
+    this.http.addWebSocketRoute(this.#hub.route);
+    this.#platform = new SlackPersonAdapter(this, this.waiters);
   }
 
-  /** Starts listening on 127.0.0.1 on a free port. Idempotent. */
-  async start(): Promise<void> {
-    await this.#http.listen();
+  protected override handleRequest(request: IncomingMessage, response: ServerResponse, url: URL): void {
+    if (request.method === 'POST' && url.pathname.startsWith(UPLOAD_PATH)) {
+      this.#uploads.handle(request, response, url).catch(() => {
+        if (!response.headersSent) response.writeHead(500).end();
+      });
+      return;
+    }
+    if (servePrivateFile(this.#workspace, this.botToken, request, response)) return;
+    this.#handleApi(request, response);
   }
 
   /**
-   * Closes every socket and the HTTP server; pending timers are cancelled. Idempotent.
-   * Disconnect SocketModeClients first (`await client.disconnect()`): a client left running tries to reconnect
-   * to a server that is gone.
+   * On `stop()`: closes every Socket Mode connection. Disconnect SocketModeClients first
+   * (`await client.disconnect()`): a client left running tries to reconnect to a server that is gone.
    */
-  async stop(): Promise<void> {
-    if (!this.#http.listening) return;
+  protected override stopping(): void {
     this.#hub.close();
-    this.#clock.clearAll();
-    this.#faults.clear();
-    this.#waiters.cancelAll();
-    await this.#http.close();
-  }
-
-  /** Same as {@link FakeSlackServer.stop}, for `await using`. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.stop();
-  }
-
-  /** `http://127.0.0.1:PORT` (after `start()`). */
-  get url(): string {
-    return this.#http.url;
   }
 
   /** `http://127.0.0.1:PORT/api/`: pass it as `slackApiUrl` to WebClient and SocketModeClient's `clientOptions`. */
@@ -191,7 +162,7 @@ export class FakeSlackServer implements FakePlatform {
 
   /** Injects a fault into the next matching Web API call(s), or (`slowAck`) the next envelope ack(s). */
   inject(fault: FakeSlackFault): void {
-    this.#faults.add(fault, fault.times ?? 1);
+    this.faults.add(fault, fault.times ?? 1);
   }
 
   /**
@@ -291,17 +262,6 @@ export class FakeSlackServer implements FakePlatform {
   /** The Socket Mode delivery log with ack state, oldest first. */
   envelopes(): FakeEnvelopeRecord[] {
     return this.#hub.envelopes();
-  }
-
-  /**
-   * Polls `predicate` (every 10 real ms) until it returns a truthy value, and resolves with it.
-   * @throws Error after `timeoutMs` real milliseconds, with the last error the predicate threw.
-   */
-  waitFor<T>(predicate: () => T | Promise<T>, options: FakeWaitOptions = {}): Promise<NonNullable<T>> {
-    return this.#waiters.waitFor(predicate as () => NonNullable<T> | Promise<NonNullable<T>>, {
-      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-      what: options.description ?? options.what ?? 'the condition',
-    });
   }
 
   /** {@link FakePlatform.userSays}: `who` writes in the thread `thread` (its parent's ts); resolves once acknowledged. */

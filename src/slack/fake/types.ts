@@ -4,6 +4,7 @@
  */
 
 import type { AnyBlock } from '@slack/types';
+import type { WaitOptions } from '../../testing/kit/waiter.js';
 
 /**
  * A rate-limit rule for one Web API method: a token bucket that holds `burst` calls and refills at
@@ -185,11 +186,4 @@ export interface FakeEnvelopeRecord {
 }
 
 /** Options of {@link FakeSlackServer.waitFor}. */
-export interface FakeWaitOptions {
-  /** Real milliseconds before rejecting. @defaultValue `5000` */
-  readonly timeoutMs?: number;
-  /** What is awaited, for the timeout message. */
-  readonly description?: string;
-  /** The same as `description` (the name the other fakes use). */
-  readonly what?: string;
-}
+export type FakeWaitOptions = WaitOptions;

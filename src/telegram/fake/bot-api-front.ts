@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultQueue } from '../../testing/kit/fault-queue.js';
-import { FakeHttpServer, sendJson as send } from '../../testing/kit/http-server.js';
+import { sendJson as send } from '../../testing/kit/http-server.js';
 import { BotApiRejection } from './api-rejection.js';
 import { ParamReader } from './bot-api-params.js';
 import type { MethodContext, MethodHandler } from './methods/method-context.js';
@@ -19,6 +19,8 @@ export interface BotApiHttpOptions {
   readonly methods: Readonly<Record<string, MethodHandler>>;
   readonly faults: FaultQueue<FakeTelegramFault>;
   readonly recordCall: (call: FakeTelegramCall) => void;
+  /** Waits `ms` real milliseconds (ended early when the server stops). */
+  readonly delay: (ms: number) => Promise<void>;
   /** The bytes of a `file_path` for `GET /file/bot<token>/<file_path>`, or undefined (404). */
   readonly download?: (filePath: string) => Buffer | undefined;
 }
@@ -31,8 +33,6 @@ const DEFAULT_FAULT_DESCRIPTIONS: Record<number, string> = {
 /** The Bot API on the kit's HTTP server: routes, the token check, faults and Telegram's JSON envelope. */
 export class BotApiFront {
   readonly #methods: ReadonlyMap<string, MethodHandler>;
-  /** The HTTP server (listen, close, delays). */
-  readonly http: FakeHttpServer;
 
   /** @param options - token, shared context, method table, faults and call log. */
   constructor(readonly options: BotApiHttpOptions) {
@@ -40,19 +40,15 @@ export class BotApiFront {
     this.#methods = new Map(
       Object.entries(options.methods).map(([name, handler]) => [name.toLowerCase(), handler]),
     );
-    this.http = new FakeHttpServer({
-      name: 'FakeTelegramServer',
-      handle: (req, res, url) => this.#handle(req, res, url),
-      onError: (error, res) =>
-        send(res, 500, {
-          ok: false,
-          error_code: 500,
-          description: `Internal Server Error: ${String(error)}`,
-        }),
-    });
   }
 
-  async #handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  /** Answers a request whose handling threw: 500 in Telegram's envelope. */
+  static answerError(error: unknown, res: ServerResponse): void {
+    send(res, 500, { ok: false, error_code: 500, description: `Internal Server Error: ${String(error)}` });
+  }
+
+  /** Answers one Bot API request. */
+  async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const fileRoute = /^\/file\/bot([^/]*)\/(.+)$/.exec(url.pathname);
     if (fileRoute) {
       const bytes =
@@ -84,7 +80,7 @@ export class BotApiFront {
       req.socket.destroy();
       return;
     }
-    if (fault?.kind === 'delay') await this.http.delay(fault.ms);
+    if (fault?.kind === 'delay') await this.options.delay(fault.ms);
     if (fault?.kind === 'status') {
       const description = fault.description ?? DEFAULT_FAULT_DESCRIPTIONS[fault.status] ?? 'Server Error';
       record(fault.status, {});

@@ -3,15 +3,15 @@
  * with the real grammY client.
  * @module
  */
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BotCommand, Message, UserFromGetMe } from '@grammyjs/types';
 import type {
   FakePlatform,
   FakePlatformPerson,
   FakeVisibleMessage,
 } from '../../testing/kit/fake-platform.js';
-import { FaultQueue } from '../../testing/kit/fault-queue.js';
-import { ScaledClock } from '../../testing/kit/scaled-clock.js';
-import { Waiters, type WaitOptions } from '../../testing/kit/waiter.js';
+import { FakeServer } from '../../testing/kit/fake-server.js';
 import { BotApiFront } from './bot-api-front.js';
 import { CallbackQueries } from './callback-queries.js';
 import { TelegramPersonAdapter } from './fake-platform.js';
@@ -71,7 +71,7 @@ const DEFAULT_TOKEN = '123456:TEST-TOKEN';
  * fake.topicMessages(chatId, topic.message_thread_id); // [{ text: 'hi', html: '<b>hi</b>', ... }]
  * await fake.stop();
  */
-export class FakeTelegramServer implements FakePlatform {
+export class FakeTelegramServer extends FakeServer<FakeTelegramFault> implements FakePlatform {
   /** Commands are typed `/status` on Telegram. */
   readonly commandPrefix = '/';
   /** The token the fake accepts. */
@@ -79,15 +79,13 @@ export class FakeTelegramServer implements FakePlatform {
   readonly #world: TelegramWorld;
   readonly #queue: UpdateQueue;
   readonly #callbacks: CallbackQueries;
-  readonly #faults = new FaultQueue<FakeTelegramFault>('FakeTelegramServer.inject');
   readonly #calls: FakeTelegramCall[] = [];
   readonly #front: BotApiFront;
-  readonly #clock: ScaledClock;
-  readonly #waiters: Waiters;
   readonly #person: TelegramPersonAdapter;
 
   /** @param options - token, bot username, rate limits and time scale; all optional. */
   constructor(options: FakeTelegramServerOptions = {}) {
+    super('FakeTelegramServer', { timeScale: options.timeScale });
     this.token = options.token ?? DEFAULT_TOKEN;
     const botId = Number(/^(\d+):/.exec(this.token)?.[1] ?? 123456);
     const botInfo: UserFromGetMe = {
@@ -105,18 +103,16 @@ export class FakeTelegramServer implements FakePlatform {
       can_manage_bots: false,
       supports_join_request_queries: false,
     };
-    this.#clock = new ScaledClock(options.timeScale ?? 1, { owner: 'FakeTelegramServer' });
     this.#world = new TelegramWorld(botInfo);
-    this.#waiters = new Waiters({ owner: 'FakeTelegramServer', describe: () => describeWorld(this.#world) });
-    this.#world.onChange(() => this.#waiters.notify());
+    this.#world.onChange(() => this.waiters.notify());
     this.#person = new TelegramPersonAdapter(this.#world, this);
-    this.#queue = new UpdateQueue(this.#clock);
-    this.#callbacks = new CallbackQueries(this.#clock);
+    this.#queue = new UpdateQueue(this.clock);
+    this.#callbacks = new CallbackQueries(this.clock);
     const context: MethodContext = {
       world: this.#world,
       queue: this.#queue,
-      clock: this.#clock,
-      flood: new FloodControl(options.rateLimits, this.#clock),
+      clock: this.clock,
+      flood: new FloodControl(options.rateLimits, this.clock),
       callbacks: this.#callbacks,
       botInfo,
     };
@@ -125,7 +121,8 @@ export class FakeTelegramServer implements FakePlatform {
       context,
       methods: { ...chatMethods, ...updateMethods, ...messageMethods, ...topicMethods, ...fileMethods },
       download: (filePath) => downloadFile(this.#world, filePath),
-      faults: this.#faults,
+      faults: this.faults,
+      delay: (ms) => this.http.delay(ms),
       recordCall: (call) => {
         this.#calls.push(call);
         this.#world.changed();
@@ -134,27 +131,26 @@ export class FakeTelegramServer implements FakePlatform {
   }
 
   /** The API root for grammY's `client.apiRoot` (`http://127.0.0.1:PORT`); throws before `start()`. */
-  get url(): string {
-    return this.#front.http.url;
+  override get url(): string {
+    return this.http.url;
   }
 
-  /** Starts listening on 127.0.0.1 (OS-chosen port); idempotent. Resolves with the API root. */
-  start(): Promise<string> {
-    return this.#front.http.listen();
+  protected override handleRequest(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    return this.#front.handle(req, res, url);
   }
 
-  /** Answers a waiting long poll, settles open callback queries, closes every socket; idempotent. */
-  async stop(): Promise<void> {
+  protected override answerError(error: unknown, res: ServerResponse): void {
+    BotApiFront.answerError(error, res);
+  }
+
+  /** On `stop()`: answers a waiting long poll and settles open callback queries. */
+  protected override stopping(): void {
     this.#queue.close();
     this.#callbacks.close();
-    this.#faults.clear();
-    this.#waiters.cancelAll();
-    await this.#front.http.close();
   }
 
-  /** `await using fake = new FakeTelegramServer()` stops it at scope end. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.stop();
+  protected override describeState(): string {
+    return describeWorld(this.#world);
   }
 
   /**
@@ -177,12 +173,12 @@ export class FakeTelegramServer implements FakePlatform {
    * `delay` waits `ms` real milliseconds, then serves the request normally.
    */
   inject(fault: FakeTelegramFault): void {
-    this.#faults.add(fault, fault.times ?? 1);
+    this.faults.add(fault, fault.times ?? 1);
   }
 
   /** Disarms every fault armed with {@link FakeTelegramServer.inject} and not yet consumed. */
   clearFaults(): void {
-    this.#faults.clear();
+    this.faults.clear();
   }
 
   /**
@@ -288,20 +284,7 @@ export class FakeTelegramServer implements FakePlatform {
 
   /** Fake time now, in milliseconds since the epoch. */
   now(): number {
-    return this.#clock.now();
-  }
-
-  /**
-   * Waits until `predicate` returns a truthy value (re-checked on every change and every 10 ms).
-   * Rejects after `timeoutMs` with a dump of what every topic holds.
-   * @example
-   * const [card] = await fake.waitFor(() => {
-   *   const cards = fake.topicMessages(chatId, topicId).filter((m) => m.buttons.length > 0);
-   *   return cards.length > 0 && cards;
-   * });
-   */
-  waitFor<T>(predicate: () => T | undefined | null | false, options?: WaitOptions): Promise<T> {
-    return this.#waiters.waitFor(predicate, options);
+    return this.clock.now();
   }
 
   /** A human-readable dump of every chat, topic and message, for debugging. */
@@ -310,6 +293,6 @@ export class FakeTelegramServer implements FakePlatform {
   }
 
   #personDeps(): PersonSideDeps {
-    return { world: this.#world, queue: this.#queue, clock: this.#clock, callbacks: this.#callbacks };
+    return { world: this.#world, queue: this.#queue, clock: this.clock, callbacks: this.#callbacks };
   }
 }

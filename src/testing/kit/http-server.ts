@@ -29,7 +29,7 @@ export interface FakeHttpServerOptions {
   readonly name: string;
   /** Answers one HTTP request. A rejection answers 500 (see `onError`). */
   readonly handle: (request: IncomingMessage, response: ServerResponse, url: URL) => void | Promise<void>;
-  /** WebSocket endpoints; an upgrade that none matches is refused with 404. */
+  /** WebSocket endpoints (more can be added before `listen()`); an upgrade that none matches is refused with 404. */
   readonly websockets?: readonly FakeWebSocketRoute[];
   /**
    * Answers a request whose handler threw.
@@ -64,10 +64,17 @@ export class FakeHttpServer {
   #wss: WebSocketServer | undefined;
   #listening: Promise<string> | undefined;
   #url: string | undefined;
+  readonly #websockets: FakeWebSocketRoute[];
 
   /** @param options - the fake's name, its request handler and WebSocket endpoints. */
   constructor(options: FakeHttpServerOptions) {
     this.#options = options;
+    this.#websockets = [...(options.websockets ?? [])];
+  }
+
+  /** Adds a WebSocket endpoint (before {@link FakeHttpServer.listen}). */
+  addWebSocketRoute(route: FakeWebSocketRoute): void {
+    this.#websockets.push(route);
   }
 
   /** Listens on 127.0.0.1 with an OS-chosen port; resolves with `http://127.0.0.1:PORT`. Idempotent. */
@@ -139,7 +146,7 @@ export class FakeHttpServer {
           else response.destroy();
         });
     });
-    const websockets = this.#options.websockets ?? [];
+    const websockets = this.#websockets;
     if (websockets.length > 0) {
       const wss = new WebSocketServer({ noServer: true });
       this.#wss = wss;

@@ -6,6 +6,7 @@
  */
 export { VirtualClock } from '../virtual-clock.js';
 export type { FakePlatform, FakePlatformPerson, FakeVisibleMessage } from './fake-platform.js';
+export { FakeServer, type FakeServerOptions } from './fake-server.js';
 export { FaultQueue } from './fault-queue.js';
 export {
   BodyTooLargeError,

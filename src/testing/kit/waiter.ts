@@ -14,6 +14,8 @@ export interface WaitOptions {
   readonly timeoutMs?: number;
   /** Words for the timeout message, e.g. `'the approval card'`. */
   readonly what?: string;
+  /** The same as `what` (the Slack fake's original name for it). */
+  readonly description?: string;
 }
 
 /** Options of {@link Waiters}. */
@@ -122,10 +124,11 @@ export class Waiters {
         waiter.check();
         if (done) return;
         const why = lastError instanceof Error ? `\nlast predicate error: ${lastError.message}` : '';
-        const state = describe ? `\nWhat the fake holds:\n${describe()}` : '';
+        const held = describe?.();
+        const state = held ? `\nWhat the fake holds:\n${held}` : '';
         waiter.cancel(
           new Error(
-            `${owner}.waitFor: gave up after ${timeoutMs} ms waiting for ${options.what ?? 'the condition'}.${why}${state}`,
+            `${owner}.waitFor: gave up after ${timeoutMs} ms waiting for ${options.what ?? options.description ?? 'the condition'}.${why}${state}`,
           ),
         );
       }, timeoutMs);
