@@ -278,6 +278,7 @@ export class SessionHub {
           requestId: `${live.requestPrefix}.${event.request.requestId}`,
         });
       case 'withdrawn':
+        if (this.#withdrawAdopted(id, event.requestId, event.note)) return;
         return sub.onPermissionResolved(
           id,
           `${live.requestPrefix}.${event.requestId}`,
@@ -485,6 +486,26 @@ export class SessionHub {
     this.#command(key, command).catch((error: unknown) =>
       this.#logger.warn({ err: error }, 'could not send a decision to its session'),
     );
+  }
+
+  /**
+   * The source settled by itself a request whose cards this host adopted: the cards say so and lose their buttons;
+   * nothing goes back (nothing waits). False when no adopted card shows that request.
+   */
+  #withdrawAdopted(session: string, requestId: string, note: string | undefined): boolean {
+    const ids = [...this.#adopted]
+      .filter(([, shown]) => shown.session === session && shown.requestId === requestId)
+      .map(([id]) => id);
+    for (const id of ids) this.#adopted.delete(id);
+    for (const id of ids)
+      for (const bridge of this.#o.router.bridges)
+        if (bridge.store.getPending(id)?.platform === bridge.platform)
+          bridge
+            .resolveRequest(id, { behavior: 'timeout', cancelled: true, ...(note ? { note } : {}) })
+            .catch((error: unknown) =>
+              this.#logger.warn({ err: error }, 'could not withdraw an adopted card'),
+            );
+    return ids.length > 0;
   }
 
   /** Whether a session's request (by its source's id) is an open card this host adopted. */

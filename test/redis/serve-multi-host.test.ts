@@ -111,6 +111,25 @@ describe.skipIf(!available)('serve on several hosts, one bot', () => {
           .find((m) => m.fromBot && m.buttons.flat().includes('Allow')),
       { what: 'the card, shown by the laptop', timeoutMs: 30_000 },
     );
+    // A second request, which the desktop's agent will settle by itself after the failover.
+    await desktop.bus.publish('events', {
+      key: session,
+      event: {
+        type: 'permission',
+        request: { requestId: 'perm-2', toolName: 'Bash', toolInput: { command: 'git push' } },
+      },
+    });
+    const second = await world.fake.waitFor(
+      () =>
+        world.fake
+          .topicMessages(world.chatId, topicId())
+          .find((m) => m.fromBot && m.text.includes('git push') && m.buttons.flat().includes('Allow')),
+      { what: 'the second card', timeoutMs: 30_000 },
+    );
+    await world.fake.waitFor(() => desktop.store.listPending().every((p) => p.cardJson !== '[]'), {
+      what: 'both cards recorded',
+      timeoutMs: 30_000,
+    });
 
     // The laptop dies mid-approval: it stops reading the bus and renewing the lease, and its poll ends.
     await laptop.bus.close();
@@ -123,6 +142,22 @@ describe.skipIf(!available)('serve on several hosts, one bot', () => {
     });
     // The person taps Allow on the card the dead laptop posted: the desktop's agent gets it, once.
     await allowedOnce(card, decisions, 'perm-1');
+    // The agent settles the second request itself (answered in its terminal): the card the dead laptop posted
+    // says so and loses its buttons; nothing is sent back.
+    await desktop.bus.publish('events', {
+      key: session,
+      event: { type: 'withdrawn', requestId: 'perm-2', note: 'Answered in the terminal' },
+    });
+    await world.fake.waitFor(
+      () => {
+        const now = world.fake
+          .topicMessages(world.chatId, topicId())
+          .find((m) => m.messageId === second.messageId);
+        return now && now.buttons.length === 0 && now.text.includes('Answered in the terminal');
+      },
+      { what: 'the second card withdrawn', timeoutMs: 20_000 },
+    );
+    expect(decisions).toEqual(['perm-1: allow']);
 
     await desktop.bus.publish('events', {
       key: session,
