@@ -7,7 +7,7 @@
 import { ApprovalFlow } from './approvals/flow.js';
 import type { Authorizer } from './auth.js';
 import { BridgeInbound, type InboundHost } from './bridge-inbound.js';
-import type { BridgeOptions } from './bridge-options.js';
+import { BRIDGE_DEFAULTS, type BridgeOptions } from './bridge-options.js';
 import type { CommandRegistry } from './commands.js';
 import { InboundFiles } from './inbound-files.js';
 import { rulesCommand } from './rules/rules-command.js';
@@ -44,8 +44,8 @@ export function createBridgeEngine(d: BridgeEngineParts): BridgeEngine {
     clock: d.clock,
     autoApproveDurationMs: options.autoApproveDurationMs,
     neverAutoApprove: options.neverAutoApprove,
-    notificationQuietMs: options.notificationQuietMs,
-    approvalTimeoutMs: options.approvalTimeoutMs,
+    notificationQuietMs: options.notificationQuietMs ?? BRIDGE_DEFAULTS.notificationQuietMs,
+    approvalTimeoutMs: options.approvalTimeoutMs ?? BRIDGE_DEFAULTS.approvalTimeoutMs,
     rules: options.rules,
     reminders: options.reminders,
   });

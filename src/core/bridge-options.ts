@@ -2,6 +2,8 @@
  * What every bridge accepts, and the state emoji of `sendStatus`.
  * @module
  */
+import { DEFAULT_APPROVAL_TIMEOUT_MS } from './approvals/flow-types.js';
+import { DEFAULT_AUTO_APPROVE_MS, DEFAULT_NEVER_AUTO_APPROVE } from './approvals/timers.js';
 import type { AuthorizerOptions } from './auth.js';
 import type { BuiltinCommand, CommandDef } from './commands.js';
 import type { AttachmentOptions } from './inbound-files.js';
@@ -95,10 +97,17 @@ export interface BridgeOptions {
   readonly secretMasking?: SecretMaskingOptions;
 }
 
-/** The defaults of {@link BridgeOptions} that the base bridge applies itself. */
+/** The defaults of {@link BridgeOptions} that are values (the store, logger and clock are described on each option). */
 export const BRIDGE_DEFAULTS = {
+  autoApproveDurationMs: DEFAULT_AUTO_APPROVE_MS,
+  neverAutoApprove: DEFAULT_NEVER_AUTO_APPROVE,
+  notificationQuietMs: 1500,
   errorDebounceMs: 0,
   stopDrainMs: 10_000,
+  approvalTimeoutMs: DEFAULT_APPROVAL_TIMEOUT_MS,
+  endOrphanedRequests: true,
+  reusablePairingCode: false,
+  allowAnyone: false,
 } as const satisfies Partial<Record<keyof BridgeOptions, unknown>>;
 
 /** The authorization options among a bridge's options, without the ones left unset. */

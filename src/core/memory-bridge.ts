@@ -36,6 +36,11 @@ export interface MemoryBridgeOptions extends BridgeOptions {
   readonly failPosts?: { count: number; error: Error };
 }
 
+/** The defaults of {@link MemoryBridgeOptions} beyond the bridge's (`BRIDGE_DEFAULTS`). */
+export const MEMORY_BRIDGE_DEFAULTS = { messageLimit: 4096 } as const satisfies Partial<
+  Record<keyof MemoryBridgeOptions, unknown>
+>;
+
 /** The default person of a MemoryBridge: `alice`, id `user-1`. Authorized unless auth options are given. */
 export const MEMORY_DEFAULT_USER: ChatUser = { id: 'user-1', name: 'alice', platform: 'memory' };
 
@@ -73,7 +78,7 @@ export class MemoryBridge extends Bridge {
       },
       'memory',
     );
-    this.#limit = options.messageLimit ?? 4096;
+    this.#limit = options.messageLimit ?? MEMORY_BRIDGE_DEFAULTS.messageLimit;
     this.#failPosts = options.failPosts ? { ...options.failPosts } : undefined;
   }
 

@@ -51,6 +51,13 @@ export interface OutboxOptions {
   readonly editInPlace?: boolean;
 }
 
+/** The defaults of {@link OutboxOptions}. */
+export const OUTBOX_DEFAULTS = {
+  maxAttempts: 5,
+  maxRateLimitRetries: 20,
+  editInPlace: true,
+} as const satisfies Partial<Record<keyof OutboxOptions, unknown>>;
+
 type OutputOp = { kind: 'output'; markdown: string; resolve: () => void; reject: (e: Error) => void };
 type Op =
   | OutputOp
@@ -338,7 +345,7 @@ export class Outbox {
       // Each output is rendered on its own (a code fence opened by one never swallows the next), then the
       // rendered pieces are packed into as few messages as the limit allows, starting with the newest one.
       const pieces = await this.#renderBatch(queue, batch);
-      const tail = this.#o.editInPlace === false ? undefined : queue.tail;
+      const tail = (this.#o.editInPlace ?? OUTBOX_DEFAULTS.editInPlace) ? queue.tail : undefined;
       const messages = packMessages(tail?.text, pieces, this.#o.transport.messageLimit);
       let first = 0;
       if (tail && messages[0]?.extendsTail) {
@@ -405,8 +412,8 @@ export class Outbox {
     by: boolean | ThreadQueue = false,
   ): Promise<T> {
     const chat = this.#o.transport.chatKey?.(ref) ?? ref;
-    const maxAttempts = this.#o.maxAttempts ?? 5;
-    const maxRateLimited = this.#o.maxRateLimitRetries ?? 20;
+    const maxAttempts = this.#o.maxAttempts ?? OUTBOX_DEFAULTS.maxAttempts;
+    const maxRateLimited = this.#o.maxRateLimitRetries ?? OUTBOX_DEFAULTS.maxRateLimitRetries;
     const priority = by === true;
     const queue = typeof by === 'boolean' ? undefined : by;
     let attempts = 0;

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { clearTimeout, setImmediate, setTimeout } from 'node:timers';
+import { setImmediate } from 'node:timers';
 import type { API } from '@discordjs/core';
 import { GatewayDispatchEvents } from '@discordjs/core';
 import { type SessionInfo, WebSocketShardEvents } from '@discordjs/ws';
@@ -21,11 +21,12 @@ import type { TapAnswer } from '../core/approvals/flow.js';
 import { Bridge, type BridgeOptions } from '../core/bridge.js';
 import { parseCommand } from '../core/commands.js';
 import { ConfigError, TetherError } from '../core/errors.js';
+import { settleWithin } from '../core/lifecycle.js';
 import type { OutboxTransport, OutgoingMessage } from '../core/outbox.js';
 import { fileBytes, type OutgoingFile, safeFileName } from '../core/outgoing-file.js';
 import type { RateLimit } from '../core/rate-limiter.js';
 import type { StoredThread } from '../core/store/types.js';
-import type { ChatUser, ThreadId } from '../core/types.js';
+import { type ChatUser, systemClock, type ThreadId } from '../core/types.js';
 import { escapeDiscordText } from '../format/index.js';
 import { type DiscordConnection, type GatewaySessionKeeper, openDiscordConnection } from './connection.js';
 import { MESSAGE_CONTENT_FIX, toTetherError } from './errors.js';
@@ -39,8 +40,6 @@ import {
   PostsInFlight,
   renderDiscordChunks,
 } from './transport.js';
-
-/** The answer to a click whose handling failed. */
 
 /** Options of {@link DiscordBridge}. */
 export interface DiscordBridgeConfig extends BridgeOptions {
@@ -72,6 +71,14 @@ export interface DiscordBridgeConfig extends BridgeOptions {
    */
   readonly rememberGatewaySession?: boolean;
 }
+
+/** The defaults of {@link DiscordBridgeConfig} beyond the bridge's (`BRIDGE_DEFAULTS`). */
+export const DISCORD_DEFAULTS = {
+  fastIdentify: false,
+  rateLimits: { perChannel: { count: 5, windowMs: 5000 }, global: { count: 50, windowMs: 1000 } },
+  interactionReplyMs: 2000,
+  rememberGatewaySession: false,
+} as const satisfies Partial<Record<keyof DiscordBridgeConfig, unknown>>;
 
 /** Store key of the gateway session (see `rememberGatewaySession`). */
 export const DISCORD_GATEWAY_SESSION_KEY = 'discord.gatewaySession';
@@ -283,8 +290,8 @@ export class DiscordBridge extends Bridge {
 
   protected override rateLimits(): { perChat?: RateLimit; global?: RateLimit } {
     return {
-      perChat: this.#config.rateLimits?.perChannel ?? { count: 5, windowMs: 5000 },
-      global: this.#config.rateLimits?.global ?? { count: 50, windowMs: 1000 },
+      perChat: this.#config.rateLimits?.perChannel ?? DISCORD_DEFAULTS.rateLimits.perChannel,
+      global: this.#config.rateLimits?.global ?? DISCORD_DEFAULTS.rateLimits.global,
     };
   }
 
@@ -391,21 +398,15 @@ export class DiscordBridge extends Bridge {
     const channelId = interaction.channel?.id ?? interaction.channel_id;
     const threadId =
       channelId !== undefined && this.getThread(channelId) !== undefined ? channelId : undefined;
-    if (channelId !== undefined) {
-      await this.#postsInFlight.settled(channelId, (this.#config.interactionReplyMs ?? 2000) / 2);
-    }
+    const replyMs = this.#config.interactionReplyMs ?? DISCORD_DEFAULTS.interactionReplyMs;
+    if (channelId !== undefined) await this.#postsInFlight.settled(channelId, replyMs / 2);
     // Never rejects (the base class answers a failed tap): Discord says "This interaction failed" otherwise.
     const work = this.handleTap({ threadId, user, payload: interaction.data.custom_id });
     const api = this.#api;
     const content = (answer: TapAnswer) => escapeDiscordText(answer.text).slice(0, DISCORD_MESSAGE_LIMIT);
-    let release: () => void = () => undefined;
-    const quick = await Promise.race([
-      work,
-      new Promise<undefined>((resolve) => {
-        const timer = setTimeout(() => resolve(undefined), this.#config.interactionReplyMs ?? 2000);
-        release = () => clearTimeout(timer);
-      }),
-    ]).finally(() => release());
+    // Real time, not the bridge's clock: Discord's 3 s to answer an interaction are real seconds.
+    const within = await settleWithin(work, replyMs, systemClock);
+    const quick = within.timedOut ? undefined : within.value;
     if (quick !== undefined) {
       await api.interactions.reply(interaction.id, interaction.token, {
         content: content(quick),

@@ -140,13 +140,18 @@ export interface DiffMarkdownOptions {
   readonly maxChars?: number;
 }
 
+/** The defaults of {@link DiffMarkdownOptions}. */
+export const DIFF_MARKDOWN_DEFAULTS = { maxLines: 30, maxChars: 1200 } as const satisfies Partial<
+  Record<keyof DiffMarkdownOptions, unknown>
+>;
+
 /** A diff as a fenced `diff` code block that nothing inside can close, cut to fit a card. */
 export function diffMarkdown(
   diff: string,
   options: DiffMarkdownOptions = {},
 ): { markdown: string; truncated: boolean } {
-  const maxLines = options.maxLines ?? 30;
-  const maxChars = options.maxChars ?? 1200;
+  const maxLines = options.maxLines ?? DIFF_MARKDOWN_DEFAULTS.maxLines;
+  const maxChars = options.maxChars ?? DIFF_MARKDOWN_DEFAULTS.maxChars;
   const lines = diff.replace(/\n$/, '').split('\n');
   const kept: string[] = [];
   let size = 0;

@@ -56,6 +56,12 @@ export interface SubprocessRunnerOptions {
   readonly groupFile?: string;
 }
 
+/** The defaults of {@link SubprocessRunnerOptions} that are values. */
+export const SUBPROCESS_RUNNER_DEFAULTS = {
+  stopGraceMs: 3000,
+  heartbeatMs: 10_000,
+} as const satisfies Partial<Record<keyof SubprocessRunnerOptions, unknown>>;
+
 interface ChildSession {
   readonly child: ChildProcessWithoutNullStreams;
   readonly seq: EventSequence;
@@ -173,7 +179,7 @@ export class SubprocessRunner implements Runner {
     if (session.exitCode !== undefined) return session.exitCode;
     this.#write(session, { type: 'stop' });
     session.child.stdin.end();
-    const grace = this.#options.stopGraceMs ?? 3000;
+    const grace = this.#options.stopGraceMs ?? SUBPROCESS_RUNNER_DEFAULTS.stopGraceMs;
     const term = setTimeout(() => signalTree(session.child, 'SIGTERM'), grace);
     const kill = setTimeout(() => signalTree(session.child, 'SIGKILL'), grace * 2);
     try {
@@ -257,7 +263,7 @@ export class SubprocessRunner implements Runner {
     };
     this.#sessions.set(sessionId, session);
     const elapsedS = () => (Date.now() - session.startedAt) / 1000;
-    const heartbeatMs = this.#options.heartbeatMs ?? 10_000;
+    const heartbeatMs = this.#options.heartbeatMs ?? SUBPROCESS_RUNNER_DEFAULTS.heartbeatMs;
     if (heartbeatMs > 0) {
       session.heartbeat = setInterval(() => {
         void session.seq.emit(() => this.#events.onHeartbeat(sessionId, elapsedS(), false));

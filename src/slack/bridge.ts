@@ -61,8 +61,12 @@ export interface SlackBridgeConfig extends BridgeOptions {
 export const SLACK_HANDLED_KEYS = 'slack.handledEnvelopes';
 const HANDLED_KEYS_KEPT = 500;
 
-const DEFAULT_PER_CHANNEL: RateLimit = { count: 3, windowMs: 3300 };
-const DEFAULT_GLOBAL: RateLimit = { count: 50, windowMs: 60_000 };
+/** The defaults of {@link SlackBridgeConfig} beyond the bridge's (`BRIDGE_DEFAULTS`). */
+export const SLACK_DEFAULTS = {
+  clientPingTimeoutMs: 5000,
+  sendRateLimits: { perChannel: { count: 3, windowMs: 3300 }, global: { count: 50, windowMs: 60_000 } },
+  rememberHandledEnvelopes: false,
+} as const satisfies Partial<Record<keyof SlackBridgeConfig, unknown>>;
 
 /** Tap answers told only to the person who tapped: refusals and buttons that no longer decide anything. */
 function showPrivately(answer: TapAnswer): boolean {
@@ -151,7 +155,10 @@ export class SlackBridge extends Bridge {
   protected override rateLimits(): { perChat?: RateLimit; global?: RateLimit } {
     const limits = this.#config.sendRateLimits;
     if (limits === false) return {};
-    return { perChat: limits?.perChannel ?? DEFAULT_PER_CHANNEL, global: limits?.global ?? DEFAULT_GLOBAL };
+    return {
+      perChat: limits?.perChannel ?? SLACK_DEFAULTS.sendRateLimits.perChannel,
+      global: limits?.global ?? SLACK_DEFAULTS.sendRateLimits.global,
+    };
   }
 
   protected override commandPrefix(): string {
@@ -167,7 +174,7 @@ export class SlackBridge extends Bridge {
     const socket = new SocketModeClient({
       appToken: this.#config.appToken,
       logger: slackSdkLogger(this.logger, 'socket-mode'),
-      clientPingTimeout: this.#config.clientPingTimeoutMs ?? 5000,
+      clientPingTimeout: this.#config.clientPingTimeoutMs ?? SLACK_DEFAULTS.clientPingTimeoutMs,
       clientOptions: {
         ...(this.#config.slackApiUrl !== undefined ? { slackApiUrl: this.#config.slackApiUrl } : {}),
         retryConfig: { retries: 2, minTimeout: 100, maxTimeout: 1000 },

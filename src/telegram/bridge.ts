@@ -53,6 +53,13 @@ export interface TelegramBridgeConfig extends BridgeOptions {
   readonly rememberHandledUpdates?: boolean;
 }
 
+/** The defaults of {@link TelegramBridgeConfig} beyond the bridge's (`BRIDGE_DEFAULTS`). */
+export const TELEGRAM_DEFAULTS = {
+  clockScale: 1,
+  pollingTimeoutSeconds: 30,
+  rememberHandledUpdates: false,
+} as const satisfies Partial<Record<keyof TelegramBridgeConfig, unknown>>;
+
 /** Store key of the newest handled update id (see `rememberHandledUpdates`). */
 export const TELEGRAM_HANDLED_UPDATE_KEY = 'telegram.handledUpdateId';
 
@@ -129,8 +136,8 @@ export class TelegramBridge extends Bridge {
     this.#token = token.trim();
     this.#apiRoot = apiRoot;
     this.#chatId = chatId;
-    this.#clockScale = clockScale ?? 1;
-    this.#pollingTimeout = pollingTimeoutSeconds ?? 30;
+    this.#clockScale = clockScale ?? TELEGRAM_DEFAULTS.clockScale;
+    this.#pollingTimeout = pollingTimeoutSeconds ?? TELEGRAM_DEFAULTS.pollingTimeoutSeconds;
     this.#bot = new Bot(this.#token, apiRoot !== undefined ? { client: { apiRoot } } : {});
     if (rememberHandledUpdates) this.#bot.use((ctx, next) => this.#once(ctx.update.update_id, next));
     this.#bot.on('message', (ctx) => this.#track(() => this.#onMessage(ctx.message)));
@@ -392,7 +399,6 @@ export class TelegramBridge extends Bridge {
   }
 }
 
-/** A promise with its resolver (Promise.withResolvers needs Node 22). */
 /**
  * `@grammyjs/auto-retry` (bounded) for calls outside the outbox; the outbox and grammY retry their own.
  * Loaded when the bridge connects, so a missing install is one line naming the package to install.

@@ -61,6 +61,14 @@ export interface WebBridgeConfig
   readonly allowedHosts?: readonly string[];
 }
 
+/** The defaults of {@link WebBridgeConfig} that are values, beyond the bridge's (`BRIDGE_DEFAULTS`). */
+export const WEB_DEFAULTS = {
+  port: 0,
+  host: '127.0.0.1',
+  historyLimit: DEFAULT_HISTORY_LIMIT,
+  allowedHosts: [],
+} as const satisfies Partial<Record<keyof WebBridgeConfig, unknown>>;
+
 /** The name a web person is shown under (sessions are anonymous). */
 export const WEB_USER_NAME = 'you';
 
@@ -125,10 +133,10 @@ export class WebBridge extends Bridge {
       );
     }
     this.#guard = new AccessGuard(accessToken ?? generateAccessToken());
-    this.#book = new WebThreadBook(historyLimit ?? DEFAULT_HISTORY_LIMIT);
-    this.#allowedHosts = allowedHosts ?? [];
-    this.#host = host ?? '127.0.0.1';
-    this.#requestedPort = port ?? 0;
+    this.#book = new WebThreadBook(historyLimit ?? WEB_DEFAULTS.historyLimit);
+    this.#allowedHosts = allowedHosts ?? WEB_DEFAULTS.allowedHosts;
+    this.#host = host ?? WEB_DEFAULTS.host;
+    this.#requestedPort = port ?? WEB_DEFAULTS.port;
   }
 
   /** The port listened on (after `start()`); before that, the configured port. */

@@ -17,6 +17,11 @@ export interface WebPageClientOptions {
   readonly timeoutMs?: number;
 }
 
+/** The defaults of {@link WebPageClientOptions} that are values. */
+export const WEB_PAGE_CLIENT_DEFAULTS = { timeoutMs: 5000 } as const satisfies Partial<
+  Record<keyof WebPageClientOptions, unknown>
+>;
+
 /** What a tap was answered with (the page's toast). */
 export interface WebTapAnswer {
   readonly text: string;
@@ -82,7 +87,7 @@ export class WebPageClient {
       origin: options.origin ?? base.origin,
     });
     // Listen before the socket opens: the snapshot can arrive in the same read as the upgrade response.
-    const page = new WebPageClient(ws, session, options.timeoutMs ?? 5000);
+    const page = new WebPageClient(ws, session, options.timeoutMs ?? WEB_PAGE_CLIENT_DEFAULTS.timeoutMs);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);

@@ -45,8 +45,10 @@ export interface ApprovalFlowOptions {
   readonly clock: Clock;
   readonly autoApproveDurationMs?: number | undefined;
   readonly neverAutoApprove?: readonly string[] | undefined;
-  readonly notificationQuietMs?: number | undefined;
-  readonly approvalTimeoutMs?: number | undefined;
+  /** Quiet period before batched auto-approve notices are sent. */
+  readonly notificationQuietMs: number;
+  /** Time a person has to answer a request that names no `timeoutMs`. */
+  readonly approvalTimeoutMs: number;
   /** Reminders, timeout warnings and quiet hours for unanswered approvals. */
   readonly reminders?: ReminderOptions | undefined;
   /** Rules from the config, evaluated before stored rules (see `src/core/rules/`). */

@@ -39,7 +39,6 @@ import { editableField, editedBody } from './edits.js';
 import {
   type ApprovalFlowOptions,
   type ApprovalHost,
-  DEFAULT_APPROVAL_TIMEOUT_MS,
   type DecisionListener,
   REPLACEMENT_WINDOW_MS,
   type TapAnswer,
@@ -140,7 +139,7 @@ export class ApprovalFlow {
         });
       },
       options.clock,
-      options.notificationQuietMs ?? 1500,
+      options.notificationQuietMs,
     );
   }
 
@@ -228,7 +227,7 @@ export class ApprovalFlow {
     const directory = options.directory ?? this.#host.directoryOf(threadId);
     const request = approvalRequestOf(requestId, options, directory);
     const threadKey = this.#host.key(threadId);
-    const timeoutMs = options.timeoutMs ?? this.#o.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS;
+    const timeoutMs = options.timeoutMs ?? this.#o.approvalTimeoutMs;
     this.pending.open({
       kind: 'approval',
       threadKey,
@@ -281,7 +280,7 @@ export class ApprovalFlow {
     };
     if (request.options.length === 0)
       throw new ConfigError('requestChoice needs at least one option: pass options: [...]');
-    const timeoutMs = options.timeoutMs ?? this.#o.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS;
+    const timeoutMs = options.timeoutMs ?? this.#o.approvalTimeoutMs;
     this.pending.open({
       kind: 'choice',
       threadKey: this.#host.key(threadId),

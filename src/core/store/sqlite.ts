@@ -51,6 +51,11 @@ export interface SqliteStoreOptions {
   readonly busyTimeoutMs?: number;
 }
 
+/** The defaults of {@link SqliteStoreOptions}. */
+export const SQLITE_STORE_DEFAULTS = { busyTimeoutMs: 5000 } as const satisfies Partial<
+  Record<keyof SqliteStoreOptions, unknown>
+>;
+
 function prepareStatements(db: Database.Database) {
   const deleteThread = db.prepare('DELETE FROM threads WHERE thread_id = ?');
   const deleteThreadPending = db.prepare('DELETE FROM pending WHERE thread_id = ?');
@@ -189,7 +194,9 @@ export class SqliteStore implements Store {
     if (!inMemory) prepareDatabaseFile(options.path);
     let db: Database.Database | undefined;
     try {
-      db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5000 });
+      db = new Database(options.path, {
+        timeout: options.busyTimeoutMs ?? SQLITE_STORE_DEFAULTS.busyTimeoutMs,
+      });
       if (!inMemory) db.pragma('journal_mode = WAL');
       // In WAL mode NORMAL never corrupts and survives a process crash; only a power cut may lose the last commit.
       db.pragma('synchronous = NORMAL');

@@ -69,6 +69,13 @@ export interface AcpRunnerOptions {
   readonly logger?: Logger;
 }
 
+/** The defaults of {@link AcpRunnerOptions} that are values. */
+export const ACP_RUNNER_DEFAULTS = {
+  startTimeoutMs: 60_000,
+  heartbeatMs: 10_000,
+  stopGraceMs: 5000,
+} as const satisfies Partial<Record<keyof AcpRunnerOptions, unknown>>;
+
 interface AcpSession {
   readonly child: ChildProcessWithoutNullStreams;
   readonly connection: ClientConnection;
@@ -147,7 +154,7 @@ export class AcpRunner implements Runner {
     const session = this.#track(sessionId, child);
     try {
       const agent = session.connection.agent;
-      const limit = this.#o.startTimeoutMs ?? 60_000;
+      const limit = this.#o.startTimeoutMs ?? ACP_RUNNER_DEFAULTS.startTimeoutMs;
       const init = await answerWithin(
         'initialize',
         limit,
@@ -197,7 +204,7 @@ export class AcpRunner implements Runner {
     if ('exitCode' in stopping) return stopping.exitCode;
     const { session } = stopping;
     session.queued = [];
-    const grace = this.#o.stopGraceMs ?? 5000;
+    const grace = this.#o.stopGraceMs ?? ACP_RUNNER_DEFAULTS.stopGraceMs;
     if (session.turnActive) {
       await session.connection.agent
         .notify(methods.agent.session.cancel, { sessionId: session.acpSessionId })
@@ -406,7 +413,7 @@ export class AcpRunner implements Runner {
   }
 
   #startHeartbeat(sessionId: string, session: AcpSession): void {
-    const every = this.#o.heartbeatMs ?? 10_000;
+    const every = this.#o.heartbeatMs ?? ACP_RUNNER_DEFAULTS.heartbeatMs;
     if (every <= 0) return;
     session.heartbeat = setInterval(() => {
       const started = session.turnStartedAt;
@@ -420,7 +427,7 @@ export class AcpRunner implements Runner {
   async #kill(session: AcpSession): Promise<number | null> {
     session.stopping = true;
     session.child.stdin.end();
-    const grace = this.#o.stopGraceMs ?? 5000;
+    const grace = this.#o.stopGraceMs ?? ACP_RUNNER_DEFAULTS.stopGraceMs;
     const term = setTimeout(() => signalTree(session.child, 'SIGTERM'), grace);
     const kill = setTimeout(() => signalTree(session.child, 'SIGKILL'), grace * 2);
     try {

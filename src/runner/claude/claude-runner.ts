@@ -62,6 +62,11 @@ export interface ClaudeRunnerOptions {
   readonly logger?: Logger;
 }
 
+/** The defaults of {@link ClaudeRunnerOptions} that are values. */
+export const CLAUDE_RUNNER_DEFAULTS = { heartbeatMs: 10_000, stopGraceMs: 5000 } as const satisfies Partial<
+  Record<keyof ClaudeRunnerOptions, unknown>
+>;
+
 interface ClaudeSession {
   readonly input: InputQueue<SDKUserMessage>;
   readonly pending: PendingAnswers;
@@ -183,7 +188,7 @@ export class ClaudeRunner implements Runner {
     const session = this.#sessions.get(sessionId);
     if (session === undefined) throw new UnknownSessionError(this.runnerType, sessionId);
     if (session.exitCode !== undefined) return session.exitCode;
-    const grace = this.#options.stopGraceMs ?? 5000;
+    const grace = this.#options.stopGraceMs ?? CLAUDE_RUNNER_DEFAULTS.stopGraceMs;
     session.pending.cancelAll(STOPPED);
     if (session.turnStartedAt !== undefined && session.query !== undefined) {
       await settleWithin(
@@ -271,7 +276,7 @@ export class ClaudeRunner implements Runner {
   }
 
   #startHeartbeat(sessionId: string, session: ClaudeSession): void {
-    const every = this.#options.heartbeatMs ?? 10_000;
+    const every = this.#options.heartbeatMs ?? CLAUDE_RUNNER_DEFAULTS.heartbeatMs;
     if (every <= 0) return;
     session.heartbeat = setInterval(() => {
       const started = session.turnStartedAt;

@@ -60,6 +60,11 @@ export interface CodexRunnerOptions {
   readonly logger?: Logger;
 }
 
+/** The defaults of {@link CodexRunnerOptions} that are values. */
+export const CODEX_RUNNER_DEFAULTS = { heartbeatMs: 10_000, stopGraceMs: 5000 } as const satisfies Partial<
+  Record<keyof CodexRunnerOptions, unknown>
+>;
+
 interface CodexSession {
   readonly child: ChildProcessWithoutNullStreams;
   readonly rpc: JsonRpcConnection;
@@ -188,7 +193,7 @@ export class CodexRunner implements Runner {
     const stopping = this.#sessions.beginStop(sessionId, 'The session was stopped');
     if ('exitCode' in stopping) return stopping.exitCode;
     const { session } = stopping;
-    const grace = this.#o.stopGraceMs ?? 5000;
+    const grace = this.#o.stopGraceMs ?? CODEX_RUNNER_DEFAULTS.stopGraceMs;
     const turnId = session.turnId;
     if (turnId !== undefined) {
       await settleWithin(
@@ -435,7 +440,7 @@ export class CodexRunner implements Runner {
   }
 
   #startHeartbeat(sessionId: string, session: CodexSession): void {
-    const every = this.#o.heartbeatMs ?? 10_000;
+    const every = this.#o.heartbeatMs ?? CODEX_RUNNER_DEFAULTS.heartbeatMs;
     if (every <= 0) return;
     session.heartbeat = setInterval(() => {
       const started = session.turnStartedAt;
