@@ -113,7 +113,10 @@ export const configSchema = z.strictObject({
   serve: serveSection.partial().optional(),
   /** Several machines, one bot: the Redis every `serve` shares and this machine's name (`serve --redis`). */
   redis: redisSection.partial().optional(),
-  /** Project name → directory: where `/new <project> <prompt>` may start a session (never a typed path). */
+  /**
+   * Project name → directory: where `/new <project> <prompt>` may start a session (never a typed path); with several
+   * hosts, `/new <host>:<project>` uses that host's own map.
+   */
   projects: z
     .record(
       z.string().regex(/^[\w.-]{1,40}$/, 'project names are 1-40 letters, digits, ".", "_" or "-"'),
