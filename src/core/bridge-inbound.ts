@@ -11,6 +11,7 @@ import { type ParsedApprovalText, parseApprovalText, parseChoiceText } from './a
 import type { PendingDecision, PendingEntry, SettleResult } from './approvals/pending.js';
 import { describeOutcome } from './approvals/tap-actions.js';
 import { type Authorizer, describePairingFailure } from './auth.js';
+import { registerBuiltinCommands } from './builtin-commands.js';
 import {
   type BuiltinCommand,
   type CommandDef,
@@ -60,7 +61,7 @@ export class BridgeInbound {
   constructor(deps: InboundParts) {
     this.#d = deps;
     this.#host = deps.host;
-    this.#registerBuiltins();
+    registerBuiltinCommands(deps);
     for (const [name, def] of Object.entries(deps.customCommands)) deps.commands.register(name, def);
     deps.flow.onDecision((threadId, requestId, decision) =>
       this.#closeReasonPrompt(threadId, requestId, decision),
@@ -351,71 +352,5 @@ export class BridgeInbound {
       threadId,
       `🔒 Sorry ${escapeMarkdown(user.name)}, you are not authorized to control this agent. ${how}`,
     );
-  }
-
-  #registerBuiltins(): void {
-    const { commands, disabledCommands } = this.#d;
-    const { handlers } = this.#host;
-    const builtins: Record<BuiltinCommand, CommandDef> = {
-      help: { description: 'Show available commands', handler: () => commands.helpText() },
-      status: {
-        description: 'Show status',
-        handler: async ({ threadId, user }) =>
-          [
-            (await handlers.onStatusRequest(threadId, user)) ?? this.#defaultStatus(threadId),
-            ...this.#reminderStatus(threadId),
-          ].join('\n'),
-      },
-      stop: {
-        description: 'Stop / interrupt the agent',
-        threadOnly: true,
-        handler: async ({ threadId, user }) => {
-          if (threadId === undefined) return undefined;
-          if (!handlers.has('onStopRequest')) return 'Nothing to stop: no agent is connected to this thread.';
-          return (await handlers.onStopRequest(threadId, user)) ?? '🛑 Stop requested.';
-        },
-      },
-      usage: {
-        description: 'Show token usage and cost',
-        handler: async ({ threadId, user }) =>
-          (await handlers.onUsageRequest(threadId, user)) ?? 'No usage information is available.',
-      },
-    };
-    for (const [name, def] of Object.entries(builtins)) {
-      if (!disabledCommands.includes(name as BuiltinCommand)) commands.register(name, def);
-    }
-  }
-
-  /** Reminder settings and the next reminders, in a thread with requests waiting. */
-  #reminderStatus(threadId: ThreadId | undefined): string[] {
-    const { flow } = this.#d;
-    if (threadId === undefined) return [];
-    const key = this.#host.key(threadId);
-    return flow.pending.listOpen(key).length > 0 ? flow.reminders.statusLines(key) : [];
-  }
-
-  #defaultStatus(threadId: ThreadId | undefined): string {
-    const { flow } = this.#d;
-    const bridge = this.#host;
-    if (threadId === undefined) {
-      const threads = bridge.listThreads();
-      return threads.length === 0
-        ? 'No agent threads yet.'
-        : [`**${threads.length} thread(s)**`, ...threads.map((t) => `• ${escapeMarkdown(t.name)}`)].join(
-            '\n',
-          );
-    }
-    const thread = bridge.getThread(threadId);
-    const key = this.#host.key(threadId);
-    const open = flow.pending.listOpen(key).length;
-    const timers = flow.timers.active(key).map((t) => {
-      const label = t.scope === 'all' ? 'all tools' : t.scope === 'tool' ? t.key : `dir ${t.key}`;
-      return `• ${escapeMarkdown(label)}: ${Math.ceil(t.remainingMs / 60_000)} min left`;
-    });
-    return [
-      `**${escapeMarkdown(thread?.name ?? threadId)}**`,
-      `Pending requests: ${open}`,
-      timers.length > 0 ? `Auto-approve timers:\n${timers.join('\n')}` : 'No auto-approve timers.',
-    ].join('\n');
   }
 }

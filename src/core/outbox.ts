@@ -1,3 +1,4 @@
+// Over 400 lines: one queue per thread whose order, coalescing, streaming edits, rate limits and retries share its state; backlog bounds are in outbox-backlog.ts.
 /**
  * The outbox: every message a bridge sends goes through it. Per thread it keeps order, coalesces queued
  * output into as few messages as the platform's size limit allows, streams by editing the newest output

@@ -1,3 +1,4 @@
+// Over 400 lines: the Discord bridge itself (gateway events, threads, interactions, files); connection, transport, feed, pairing and errors are in their own files.
 /**
  * `DiscordBridge`: agent sessions as public threads under one control channel of a Discord server, on
  * `@discordjs/core` + `@discordjs/rest` + `@discordjs/ws` (JSON gateway, no compression).

@@ -1,3 +1,4 @@
+// Over 400 lines: one Store over Redis, one short method per Store call; its Lua scripts are in store-scripts.ts, the blocking connection in sync-redis.ts.
 /**
  * {@link RedisStore}: the {@link Store} of several hosts sharing one bot. Threads, pending approvals, timers,
  * pairings, bridge values and the audit log live in Redis; every conditional write is one Lua script, so

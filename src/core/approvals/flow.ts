@@ -1,3 +1,4 @@
+// Over 400 lines: one class settles each request exactly once; taps, auto-decisions, decision effects, edits, cards and requests are in their own files here.
 /**
  * The approval flow of one bridge: opening requests (or auto-approving them), showing cards, settling
  * exactly once from a tap, a text answer, a timer, a timeout or another platform, and updating the cards.

@@ -1,3 +1,4 @@
+// Over 400 lines: one store, every Store method beside its prepared SQL; rows, schema and data dir are in sqlite-rows.ts, sqlite-schema.ts, data-dir.ts.
 /**
  * {@link SqliteStore}: the default, durable {@link Store} on better-sqlite3 (WAL mode, prepared statements).
  * @module

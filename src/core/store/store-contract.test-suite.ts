@@ -1,3 +1,4 @@
+// Over 400 lines: one contract suite; each describe block is one part of the Store interface, kept together so a custom Store runs it in one call.
 /**
  * The contract every {@link Store} must honour, as a reusable vitest suite. Not a test file itself:
  * `store.test.ts` runs it against MemoryStore and SqliteStore; a custom Store can run it too.
