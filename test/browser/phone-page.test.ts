@@ -130,6 +130,23 @@ describe.skipIf(!hasChromium)('the web page on a phone (Chromium, 390×844)', ()
     expect(placeholder.text).toBe('Message the agent…');
     expect(await page.locator('.threads .state').last().textContent()).toBe('🔄 working');
     expect(await page.locator('#title .state').textContent()).toBe('🔄 working');
+    // A long session name ends in "…" inside its tab, which stays on the screen with its "waiting for you" badge
+    // (it was cut off by the screen's edge, the badge out of sight).
+    const tab = await page.locator('.threads button[aria-current="true"]').evaluate((b) => {
+      const name = b.querySelector('.name') as HTMLElement | null;
+      const badge = b.querySelector('.badge') as HTMLElement | null;
+      return {
+        right: Math.round(b.getBoundingClientRect().right),
+        badgeRight: Math.round(badge?.getBoundingClientRect().right ?? Number.POSITIVE_INFINITY),
+        screen: window.innerWidth,
+        ellipsis: name
+          ? getComputedStyle(name).textOverflow === 'ellipsis' && name.scrollWidth > name.clientWidth
+          : false,
+      };
+    });
+    expect(tab.right).toBeLessThanOrEqual(tab.screen);
+    expect(tab.badgeRight).toBeLessThanOrEqual(tab.right);
+    expect(tab.ellipsis).toBe(true);
     await page.screenshot({ path: `${ARTIFACTS}/phone-card-and-targets.png` });
     await page.getByRole('button', { name: 'Allow', exact: true }).tap();
     await decision;

@@ -40,7 +40,10 @@ export const PAGE_SCRIPT = `'use strict';
 
   // The state first, in words beside the emoji (where no emoji font exists the words still say it), then the name.
   function labelWithState(el, t, name) {
-    el.textContent = name;
+    var label = document.createElement('span');
+    label.className = 'name';
+    label.textContent = name;
+    el.replaceChildren(label);
     if (!t || !t.state) return;
     var span = document.createElement('span');
     span.className = 'state';

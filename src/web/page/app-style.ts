@@ -30,6 +30,7 @@ button.danger { color: var(--danger); border-color: var(--danger); }
 .threads { border-bottom: 1px solid var(--line); background: var(--card); }
 .threads ul { list-style: none; margin: 0; padding: 6px 8px; display: flex; gap: 6px; overflow-x: auto; }
 .threads li button { white-space: nowrap; border-radius: 999px; padding: 6px 12px; min-height: 44px; }
+.threads .name { display: inline-block; max-width: 40vw; overflow: hidden; text-overflow: ellipsis; vertical-align: bottom; }
 .state { margin-right: 2px; font-size: .8rem; color: var(--muted); font-weight: normal; }
 .threads li button[aria-current="true"] { border-color: var(--accent); box-shadow: inset 0 0 0 1px var(--accent); }
 .badge { display: inline-block; min-width: 1.3em; margin-left: 6px; padding: 0 5px; border-radius: 999px;
@@ -71,6 +72,7 @@ button.danger { color: var(--danger); border-color: var(--danger); }
   .layout { flex-direction: row; }
   .threads { width: 260px; border-bottom: 0; border-right: 1px solid var(--line); overflow-y: auto; }
   .threads ul { flex-direction: column; overflow-x: visible; }
-  .threads li button { width: 100%; text-align: left; border-radius: 8px; }
+  .threads li button { width: 100%; text-align: left; border-radius: 8px; display: flex; align-items: center; gap: 4px; }
+  .threads .name { flex: 1; min-width: 0; max-width: none; }
 }
 `;
