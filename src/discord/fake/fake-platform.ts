@@ -4,7 +4,12 @@
  * @module
  */
 import { ConfigError } from '../../core/errors.js';
-import type { FakePlatformPerson, FakeVisibleMessage } from '../../testing/kit/fake-platform.js';
+import {
+  type FakePlatformPerson,
+  type FakeTapTarget,
+  type FakeVisibleMessage,
+  tapTarget,
+} from '../../testing/kit/fake-platform.js';
 import type { FakeClickOutcome, FakeMessageView, FakePerson } from './types.js';
 
 /** The server's own verbs the adapter is written with. */
@@ -30,32 +35,26 @@ export class DiscordPersonAdapter {
   }
 
   /** `who` clicks the newest button labelled `label` in the thread (or on the given message). */
-  async taps(
-    target: string | { readonly thread: string; readonly message: string },
-    label: string,
-    who: FakePlatformPerson,
-  ): Promise<string | undefined> {
-    const channelId = typeof target === 'string' ? target : target.thread;
-    const messageId =
-      typeof target === 'string'
-        ? (
-            await this.verbs.waitFor(
-              () =>
-                this.visibleMessages(channelId)
-                  .filter((m) => m.authorIsBot)
-                  .reverse()
-                  .find((m) => m.components.flat().some((b) => b.label === label)),
-              { what: `a message with the button "${label}" in ${channelId}` },
-            )
-          ).id
-        : target.message;
-    const outcome = await this.verbs.userClicks({ channelId, messageId, label, user: person(who) });
+  async taps(target: FakeTapTarget, label: string, who: FakePlatformPerson): Promise<string | undefined> {
+    const { thread, message } = await tapTarget(this, target, label);
+    const outcome = await this.verbs.userClicks({
+      channelId: thread,
+      messageId: message,
+      label,
+      user: person(who),
+    });
     return outcome.kind === 'reply' || outcome.kind === 'thinking' ? outcome.message.content : undefined;
+  }
+
+  /** Waits on the server's state (for {@link tapTarget}). */
+  waitFor<T>(predicate: () => T | undefined | null | false, options?: { what?: string }): Promise<T> {
+    return this.verbs.waitFor(predicate, options);
   }
 
   /** The thread's messages as a person sees them. */
   visible(thread: string): FakeVisibleMessage[] {
     return this.visibleMessages(thread).map((m) => ({
+      id: m.id,
       from: m.authorIsBot ? 'bot' : 'person',
       text: m.content,
       buttons: m.components.flat().map((b) => b.label ?? ''),

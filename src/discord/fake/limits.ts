@@ -5,7 +5,7 @@
  */
 
 import { createHash } from 'node:crypto';
-import { FaultQueue } from '../../testing/kit/fault-queue.js';
+import type { FaultQueue } from '../../testing/kit/fault-queue.js';
 import type { FakeFault, FakeFaultInjection, FakeRateLimit } from './types.js';
 
 /** `'POST /channels/:channelId/messages'` → `'POST /channels/:/messages'`: parameter names do not matter. */
@@ -95,39 +95,37 @@ export interface ArmedDiscordFault {
   readonly fault: FakeFault;
 }
 
-/** Faults waiting for matching requests (the kit's queue), first injected first served. */
-export class DiscordFaults {
-  readonly #queue = new FaultQueue<ArmedDiscordFault>('FakeDiscordServer.inject');
-
-  /** Queues a fault; see {@link FakeFaultInjection}. */
-  add(injection: FakeFaultInjection): void {
-    const { route, times, ...fault } = injection;
-    let method: string | undefined;
-    let path: string | undefined;
-    if (route !== undefined) {
-      const match = /^([A-Za-z]+)\s+(\S+)$/.exec(route.trim());
-      method = match?.[1]?.toUpperCase();
-      path = normalizeRoute(match?.[2] ?? route);
-    }
-    this.#queue.add({ method, path, fault: fault as FakeFault }, times ?? 1);
+/**
+ * Arms an injection on the fake's fault queue; see {@link FakeFaultInjection}.
+ * @param faults - the kit's queue the fake owns.
+ */
+export function armDiscordFault(faults: FaultQueue<ArmedDiscordFault>, injection: FakeFaultInjection): void {
+  const { route, times, ...fault } = injection;
+  let method: string | undefined;
+  let path: string | undefined;
+  if (route !== undefined) {
+    const match = /^([A-Za-z]+)\s+(\S+)$/.exec(route.trim());
+    method = match?.[1]?.toUpperCase();
+    path = normalizeRoute(match?.[2] ?? route);
   }
+  faults.add({ method, path, fault: fault as FakeFault }, times ?? 1);
+}
 
-  /**
-   * The fault a request meets, if any (and counts it).
-   * @param template - the matched route path template, `/channels/:channelId/messages`
-   * @param literal - the request's literal path
-   */
-  take(method: string, template: string | undefined, literal: string): FakeFault | undefined {
-    const normalized = template === undefined ? undefined : normalizeRoute(template);
-    return this.#queue.take(
-      (armed) =>
-        (armed.method === undefined || armed.method === method) &&
-        (armed.path === undefined || armed.path === normalized || armed.path === literal),
-    )?.fault;
-  }
-
-  /** Drops every pending fault. */
-  clear(): void {
-    this.#queue.clear();
-  }
+/**
+ * The fault a request meets, if any (and counts it).
+ * @param template - the matched route path template, `/channels/:channelId/messages`
+ * @param literal - the request's literal path
+ */
+export function takeDiscordFault(
+  faults: FaultQueue<ArmedDiscordFault>,
+  method: string,
+  template: string | undefined,
+  literal: string,
+): FakeFault | undefined {
+  const normalized = template === undefined ? undefined : normalizeRoute(template);
+  return faults.take(
+    (armed) =>
+      (armed.method === undefined || armed.method === method) &&
+      (armed.path === undefined || armed.path === normalized || armed.path === literal),
+  )?.fault;
 }

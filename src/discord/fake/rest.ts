@@ -5,8 +5,9 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FaultQueue } from '../../testing/kit/fault-queue.js';
 import { findRoute, parseMultipart, readBody } from '../../testing/kit/http-server.js';
-import type { DiscordFaults, RateLimiter } from './limits.js';
+import { type ArmedDiscordFault, type RateLimiter, takeDiscordFault } from './limits.js';
 import type { RestReply, RestRoute } from './routes.js';
 import type { FakeCall } from './types.js';
 
@@ -15,7 +16,7 @@ export interface RestFrontOptions {
   token: string;
   routes: RestRoute[];
   limiter: RateLimiter;
-  faults: DiscordFaults;
+  faults: FaultQueue<ArmedDiscordFault>;
   /** Waits `ms` real milliseconds (ended early when the server stops). */
   delay: (ms: number) => Promise<void>;
   timeScale: number;
@@ -95,9 +96,9 @@ export class RestFront {
   ): Promise<{ reply: RestReply; headers?: Record<string, string> }> {
     const { faults, limiter, timeScale, token } = this.#options;
     for (
-      let fault = faults.take(method, route?.path, path);
+      let fault = takeDiscordFault(faults, method, route?.path, path);
       fault;
-      fault = faults.take(method, route?.path, path)
+      fault = takeDiscordFault(faults, method, route?.path, path)
     ) {
       if (fault.kind === 'delay') {
         await this.#options.delay(fault.ms * timeScale);

@@ -6,20 +6,20 @@
  */
 
 import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type {
   FakePlatform,
   FakePlatformPerson,
+  FakeTapTarget,
   FakeVisibleMessage,
 } from '../../testing/kit/fake-platform.js';
-import { FakeHttpServer } from '../../testing/kit/http-server.js';
-import { ScaledClock } from '../../testing/kit/scaled-clock.js';
-import { Waiters, type WaitOptions } from '../../testing/kit/waiter.js';
+import { FakeServer } from '../../testing/kit/fake-server.js';
 import { cdnBase, serveAttachment } from './cdn.js';
 import { clickOutcome, findButton } from './clicks.js';
 import { dispatchChannelCreate, dispatchChannelUpdate, dispatchMessageCreate } from './dispatches.js';
 import { DiscordPersonAdapter } from './fake-platform.js';
 import { FakeGateway, GATEWAY_PATH, Intent } from './gateway.js';
-import { DiscordFaults, RateLimiter } from './limits.js';
+import { type ArmedDiscordFault, armDiscordFault, RateLimiter } from './limits.js';
 import { FakeDiscordModel, messageView, type StoredInteraction, threadView } from './model.js';
 import { buttonInteraction } from './payloads.js';
 import { RestFront } from './rest.js';
@@ -57,7 +57,7 @@ const INTERACTION_DEADLINE_MS = 3000;
  * await fake.stop();
  * ```
  */
-export class FakeDiscordServer implements FakePlatform {
+export class FakeDiscordServer extends FakeServer<ArmedDiscordFault> implements FakePlatform {
   /** Commands are typed `!status` in a thread (slash commands are not the bridge's text commands). */
   readonly commandPrefix = '!';
   /** The bot token the fake accepts. */
@@ -75,19 +75,16 @@ export class FakeDiscordServer implements FakePlatform {
   readonly #model: FakeDiscordModel;
   readonly #gateway: FakeGateway;
   readonly #limiter: RateLimiter;
-  readonly #faults = new DiscordFaults();
-  readonly #waiters = new Waiters({ owner: 'FakeDiscordServer', pollMs: 20 });
-  readonly #clock: ScaledClock;
-  readonly #http: FakeHttpServer;
+  readonly #front: RestFront;
   readonly #platform = new DiscordPersonAdapter(this);
 
   constructor(options: FakeDiscordServerOptions = {}) {
+    super('FakeDiscordServer', { timeScale: options.timeScale, pollMs: 20 });
     this.token = options.token ?? 'fake-discord-token';
     this.applicationId = options.applicationId ?? '1100000000000000001';
     this.botUserId = options.botUserId ?? '1100000000000000002';
     this.guildId = options.guildId ?? '1100000000000000003';
-    this.#clock = new ScaledClock(options.timeScale ?? 1, { owner: 'FakeDiscordServer' });
-    this.#timeScale = this.#clock.timeScale;
+    this.#timeScale = this.clock.timeScale;
     this.#model = new FakeDiscordModel(this.guildId, {
       id: this.botUserId,
       username: options.botUsername ?? 'agent-tether',
@@ -99,8 +96,8 @@ export class FakeDiscordServer implements FakePlatform {
       applicationId: this.applicationId,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? Math.max(1, Math.round(41_250 * this.#timeScale)),
       model: this.#model,
-      baseUrl: () => this.#http.url.replace('http://', 'ws://'),
-      onChange: () => this.#waiters.notify(),
+      baseUrl: () => this.http.url.replace('http://', 'ws://'),
+      onChange: () => this.waiters.notify(),
     });
     const runtime: FakeRuntime = {
       model: this.#model,
@@ -110,59 +107,50 @@ export class FakeDiscordServer implements FakePlatform {
       gatewayUrl: () => this.gatewayUrl,
       identifyCount: () => this.#gateway.identifies.length,
     };
-    const front = new RestFront({
+    this.#front = new RestFront({
       token: this.token,
       routes: [...channelRoutes(runtime), ...interactionRoutes(runtime)],
       limiter: this.#limiter,
-      faults: this.#faults,
-      delay: (ms) => this.#http.delay(ms),
+      faults: this.faults,
+      delay: (ms) => this.http.delay(ms),
       timeScale: this.#timeScale,
       calls: this.calls,
-      onChange: () => this.#waiters.notify(),
+      onChange: () => this.waiters.notify(),
     });
-    this.#http = new FakeHttpServer({
-      name: 'FakeDiscordServer',
-      websockets: [this.#gateway.route],
-      handle: (request, response) => {
-        if (serveAttachment(this.#model, request, response)) return;
-        return front.handle(request, response);
-      },
-      onError: (_error, response) => response.destroy(),
-    });
+    this.http.addWebSocketRoute(this.#gateway.route);
   }
 
-  /** Listens on 127.0.0.1 on a free port. Idempotent. */
-  async start(): Promise<void> {
-    const url = await this.#http.listen();
+  /** Listens on 127.0.0.1 on a free port; idempotent. Resolves with `http://127.0.0.1:PORT`. */
+  override async start(): Promise<string> {
+    const url = await super.start();
     cdnBase.set(this.#model, url);
+    return url;
   }
 
-  /** Closes every socket and the server, and cancels pending clicks. Idempotent. */
-  async stop(): Promise<void> {
-    if (!this.#http.listening) return;
-    this.#clock.clearAll();
-    // A click nobody answered before the stop ends as Discord would show it: failed.
+  protected override handleRequest(
+    request: IncomingMessage,
+    response: ServerResponse,
+  ): Promise<void> | undefined {
+    if (serveAttachment(this.#model, request, response)) return undefined;
+    return this.#front.handle(request, response);
+  }
+
+  /** On `stop()`: a click nobody answered ends as Discord would show it (failed); gateway sockets close. */
+  protected override stopping(): void {
     for (const interaction of this.#model.interactions.values()) {
       if (!interaction.answer) interaction.settle('expired');
     }
-    this.#waiters.cancelAll();
     this.#gateway.close();
-    await this.#http.close();
-  }
-
-  /** `await using fake = ...` stops the server. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.stop();
   }
 
   /** The value for `new REST({ api })`: `http://127.0.0.1:PORT/api` (REST appends `/v10`). */
   get apiUrl(): string {
-    return `${this.#http.url}/api`;
+    return `${this.http.url}/api`;
   }
 
   /** The gateway URL handed out by `GET /gateway/bot`. */
   get gatewayUrl(): string {
-    return `${this.#http.url.replace('http://', 'ws://')}${GATEWAY_PATH}`;
+    return `${this.http.url.replace('http://', 'ws://')}${GATEWAY_PATH}`;
   }
 
   // ---- gateway control -------------------------------------------------------------------------
@@ -238,7 +226,7 @@ export class FakeDiscordServer implements FakePlatform {
 
   /** Queues a fault for the next matching REST request(s). */
   inject(injection: FakeFaultInjection): void {
-    this.#faults.add(injection);
+    armDiscordFault(this.faults, injection);
   }
 
   /** Sets a route's rate limit, e.g. `setRateLimit('POST /channels/:id/messages', { limit: 2, windowMs: 1000 })`. */
@@ -316,11 +304,11 @@ export class FakeDiscordServer implements FakePlatform {
         deadline: Date.now() + INTERACTION_DEADLINE_MS * this.#timeScale,
         answer: undefined,
         settle: (answer) => {
-          this.#clock.clearTimeout(timer);
+          this.clock.clearTimeout(timer);
           resolve(clickOutcome(this.#model, interaction.id, answer));
         },
       };
-      const timer = this.#clock.setTimeout(() => {
+      const timer = this.clock.setTimeout(() => {
         if (!interaction.answer) interaction.settle('expired');
       }, INTERACTION_DEADLINE_MS);
       model.interactions.set(interaction.id, interaction);
@@ -334,11 +322,7 @@ export class FakeDiscordServer implements FakePlatform {
    * {@link FakePlatform.userTaps}: `who` clicks the newest button labelled `buttonLabel` in the thread (or on
    * the given message); resolves with the reply the person sees, if the bot answered with one.
    */
-  userTaps(
-    target: string | { readonly thread: string; readonly message: string },
-    buttonLabel: string,
-    who: FakePlatformPerson,
-  ): Promise<string | undefined> {
+  userTaps(target: FakeTapTarget, buttonLabel: string, who: FakePlatformPerson): Promise<string | undefined> {
     return this.#platform.taps(target, buttonLabel, who);
   }
 
@@ -374,14 +358,6 @@ export class FakeDiscordServer implements FakePlatform {
   /** How many typing indicators the bot triggered in a channel. */
   typing(channelId: string): number {
     return this.#model.channels.get(channelId)?.typingCount ?? 0;
-  }
-
-  /**
-   * Resolves with the predicate's first truthy value, re-checking after every change (and every 20 ms).
-   * @throws after `timeoutMs` (default 5000)
-   */
-  waitFor<T>(predicate: () => T | undefined | null | false, options: WaitOptions = {}): Promise<T> {
-    return this.#waiters.waitFor(predicate, options);
   }
 
   #runtimeContext(): { model: FakeDiscordModel; gateway: FakeGateway } {

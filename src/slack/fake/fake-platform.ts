@@ -4,7 +4,12 @@
  * @module
  */
 import { ConfigError } from '../../core/errors.js';
-import type { FakePlatformPerson, FakeVisibleMessage } from '../../testing/kit/fake-platform.js';
+import {
+  type FakePlatformPerson,
+  type FakeTapTarget,
+  type FakeVisibleMessage,
+  tapTarget,
+} from '../../testing/kit/fake-platform.js';
 import type { Waiters } from '../../testing/kit/waiter.js';
 import type { UserPostOptions } from './person-actions.js';
 import type { FakeEnvelopeRecord, FakeSlackEphemeralView, FakeSlackMessageView } from './types.js';
@@ -35,31 +40,18 @@ export class SlackPersonAdapter {
   }
 
   /** `who` clicks the newest button labelled `label` in the thread (or on the given message). */
-  async taps(
-    target: string | { readonly thread: string; readonly message: string },
-    label: string,
-    who: FakePlatformPerson,
-  ): Promise<string | undefined> {
-    const thread = typeof target === 'string' ? target : target.thread;
+  async taps(target: FakeTapTarget, label: string, who: FakePlatformPerson): Promise<string | undefined> {
+    const { thread, message } = await tapTarget(this, target, label);
     const channel = this.#channelOf(thread);
-    const message =
-      typeof target === 'string'
-        ? (
-            await this.waiters.waitFor(
-              () =>
-                this.verbs
-                  .threadMessages(channel, thread)
-                  .filter((m) => m.botPosted && !m.deleted)
-                  .reverse()
-                  .find((m) => m.buttons.some((b) => b.text === label)),
-              { what: `a message with the button "${label}" in thread ${thread}` },
-            )
-          ).ts
-        : target.message;
     const before = this.verbs.ephemeralMessages(channel, who.id).length;
     const envelope = this.verbs.userClicks({ channel, message, user: who.id, buttonText: label });
     await this.#acked(envelope);
     return this.verbs.ephemeralMessages(channel, who.id).slice(before).at(-1)?.text;
+  }
+
+  /** Waits on the server's state (for {@link tapTarget}). */
+  waitFor<T>(predicate: () => T | undefined | null | false, options?: { what?: string }): Promise<T> {
+    return this.waiters.waitFor(predicate, options);
   }
 
   /** The thread's messages (parent first) as a person sees them. */
@@ -68,6 +60,7 @@ export class SlackPersonAdapter {
       .threadMessages(this.#channelOf(thread), thread)
       .filter((m) => !m.deleted)
       .map((m) => ({
+        id: m.ts,
         from: m.botPosted ? 'bot' : 'person',
         text: m.text,
         buttons: m.buttons.map((b) => b.text),

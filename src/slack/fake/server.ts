@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type {
   FakePlatform,
   FakePlatformPerson,
+  FakeTapTarget,
   FakeVisibleMessage,
 } from '../../testing/kit/fake-platform.js';
 import { FakeServer } from '../../testing/kit/fake-server.js';
@@ -273,11 +274,7 @@ export class FakeSlackServer extends FakeServer<FakeSlackFault> implements FakeP
    * {@link FakePlatform.userTaps}: resolves, once the bot acknowledged the click, with the newest ephemeral
    * line shown to `who` by then, if any.
    */
-  userTaps(
-    target: string | { readonly thread: string; readonly message: string },
-    buttonLabel: string,
-    who: FakePlatformPerson,
-  ): Promise<string | undefined> {
+  userTaps(target: FakeTapTarget, buttonLabel: string, who: FakePlatformPerson): Promise<string | undefined> {
     return this.#platform.taps(target, buttonLabel, who);
   }
 

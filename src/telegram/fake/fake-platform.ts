@@ -4,7 +4,12 @@
  * @module
  */
 import { ConfigError } from '../../core/errors.js';
-import type { FakePlatformPerson, FakeVisibleMessage } from '../../testing/kit/fake-platform.js';
+import {
+  type FakePlatformPerson,
+  type FakeTapTarget,
+  type FakeVisibleMessage,
+  tapTarget,
+} from '../../testing/kit/fake-platform.js';
 import type { TelegramWorld } from './model.js';
 import type { UserSaysInput, UserTapsInput } from './person-side.js';
 import type { CallbackAnswer, FakePerson, VisibleMessage } from './types.js';
@@ -32,31 +37,23 @@ export class TelegramPersonAdapter {
 
   /** `who` taps the newest button labelled `label` in the topic (or on the given message). */
   async taps(
-    target: string | { readonly thread: string; readonly message: string },
+    target: FakeTapTarget,
     label: string,
     who: FakePlatformPerson | undefined,
   ): Promise<string | undefined> {
-    const thread = typeof target === 'string' ? target : target.thread;
-    const chatId = this.#chatOf(thread);
-    const messageId =
-      typeof target === 'string'
-        ? (
-            await this.verbs.waitFor(
-              () =>
-                this.#bot(chatId, thread)
-                  .reverse()
-                  .find((m) => m.buttons.flat().includes(label)),
-              { what: `a message with the button "${label}" in topic ${thread}` },
-            )
-          ).messageId
-        : Number(target.message);
+    const { thread, message } = await tapTarget(this, target, label);
     const answer = await this.verbs.userTaps({
-      message: messageId,
+      message: Number(message),
       button: label,
       from: person(who, 'userTaps'),
-      chatId,
+      chatId: this.#chatOf(thread),
     });
     return answer?.text;
+  }
+
+  /** Waits on the server's state (for {@link tapTarget}). */
+  waitFor<T>(predicate: () => T | undefined | null | false, options?: { what?: string }): Promise<T> {
+    return this.verbs.waitFor(predicate, options);
   }
 
   /** The topic's messages as a person sees them. */
@@ -65,15 +62,12 @@ export class TelegramPersonAdapter {
       .topicMessages(this.#chatOf(thread), Number(thread))
       .filter((m) => !m.deleted)
       .map((m) => ({
+        id: String(m.messageId),
         from: m.fromBot ? 'bot' : 'person',
         text: m.text,
         buttons: m.buttons.flat(),
         files: m.document ? [{ name: m.document.fileName, text: m.document.content.toString('utf8') }] : [],
       }));
-  }
-
-  #bot(chatId: number, thread: string): VisibleMessage[] {
-    return this.verbs.topicMessages(chatId, Number(thread)).filter((m) => m.fromBot && !m.deleted);
   }
 
   #chatOf(thread: string): number {

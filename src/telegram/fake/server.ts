@@ -9,6 +9,7 @@ import type { BotCommand, Message, UserFromGetMe } from '@grammyjs/types';
 import type {
   FakePlatform,
   FakePlatformPerson,
+  FakeTapTarget,
   FakeVisibleMessage,
 } from '../../testing/kit/fake-platform.js';
 import { FakeServer } from '../../testing/kit/fake-server.js';
@@ -204,13 +205,9 @@ export class FakeTelegramServer extends FakeServer<FakeTelegramFault> implements
    */
   userTaps(input: UserTapsInput): Promise<CallbackAnswer | undefined>;
   /** {@link FakePlatform.userTaps}: resolves with the toast text the bot answered, if any. */
+  userTaps(target: FakeTapTarget, buttonLabel: string, who: FakePlatformPerson): Promise<string | undefined>;
   userTaps(
-    target: string | { readonly thread: string; readonly message: string },
-    buttonLabel: string,
-    who: FakePlatformPerson,
-  ): Promise<string | undefined>;
-  userTaps(
-    input: UserTapsInput | string | { readonly thread: string; readonly message: string },
+    input: UserTapsInput | FakeTapTarget,
     buttonLabel?: string,
     who?: FakePlatformPerson,
   ): Promise<CallbackAnswer | string | undefined> {

@@ -13,6 +13,8 @@ export interface FakePlatformPerson {
 
 /** A message as a person sees it in a thread. */
 export interface FakeVisibleMessage {
+  /** The message's id as the fake reports it (for `userTaps({ thread, message })`). */
+  readonly id: string;
   /** Who posted it. */
   readonly from: 'bot' | 'person';
   /** Its text as shown (formatting removed). */
@@ -51,11 +53,34 @@ export interface FakePlatform {
    * or on a given message (`{ thread, message }`, a message id as the fake reports it).
    * @returns the short answer the platform shows the person (a toast, an ephemeral line), if any.
    */
-  userTaps(
-    target: string | { readonly thread: string; readonly message: string },
-    buttonLabel: string,
-    who: FakePlatformPerson,
-  ): Promise<string | undefined>;
+  userTaps(target: FakeTapTarget, buttonLabel: string, who: FakePlatformPerson): Promise<string | undefined>;
   /** What a person sees in the thread, oldest first; deleted messages are left out. */
   visible(thread: string): FakeVisibleMessage[];
+}
+
+/** Where a tap lands: the newest message in a thread with the button, or a given message. */
+export type FakeTapTarget = string | { readonly thread: string; readonly message: string };
+
+/**
+ * The message a tap lands on: the given one, or the newest bot message in the thread whose buttons include
+ * `label`, waited for (bounded) with the fake's `waitFor`. Every fake's `userTaps` starts here.
+ */
+export async function tapTarget(
+  fake: Pick<FakePlatform, 'visible'> & {
+    waitFor<T>(predicate: () => T | undefined | null | false, options?: { what?: string }): Promise<T>;
+  },
+  target: FakeTapTarget,
+  label: string,
+): Promise<{ thread: string; message: string }> {
+  if (typeof target !== 'string') return target;
+  const message = await fake.waitFor(
+    () =>
+      fake
+        .visible(target)
+        .filter((m) => m.from === 'bot')
+        .reverse()
+        .find((m) => m.buttons.includes(label)),
+    { what: `a message with the button "${label}" in thread ${target}` },
+  );
+  return { thread: target, message: message.id };
 }

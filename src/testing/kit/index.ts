@@ -5,7 +5,13 @@
  * @module
  */
 export { VirtualClock } from '../virtual-clock.js';
-export type { FakePlatform, FakePlatformPerson, FakeVisibleMessage } from './fake-platform.js';
+export {
+  type FakePlatform,
+  type FakePlatformPerson,
+  type FakeTapTarget,
+  type FakeVisibleMessage,
+  tapTarget,
+} from './fake-platform.js';
 export { FakeServer, type FakeServerOptions } from './fake-server.js';
 export { FaultQueue } from './fault-queue.js';
 export {
