@@ -60,6 +60,17 @@ describe.skipIf(!available)('serve on several hosts, one bot', () => {
     expect(decisions).toEqual([`${requestId}: allow`]);
   }
 
+  /** `dead` dies (it stops reading the bus, renewing the lease and polling); `heir` takes the bot over. */
+  async function takenOver(dead: ServeHost, heir: ServeHost): Promise<void> {
+    await dead.bus.close();
+    await dead.lease.close({ release: false });
+    await dead.bridge.stop();
+    await world.fake.waitFor(() => heir.lease.held !== undefined && heir.bridge.running, {
+      what: `${heir.name} to take the bot over`,
+      timeoutMs: 30_000,
+    });
+  }
+
   const topicText = (name: string) => {
     const topic = world.fake.topics(world.chatId).find((t) => t.name === name);
     if (!topic) return [];
@@ -132,14 +143,7 @@ describe.skipIf(!available)('serve on several hosts, one bot', () => {
     });
 
     // The laptop dies mid-approval: it stops reading the bus and renewing the lease, and its poll ends.
-    await laptop.bus.close();
-    await laptop.lease.close({ release: false });
-    await laptop.bridge.stop();
-
-    await world.fake.waitFor(() => desktop.lease.held !== undefined && desktop.bridge.running, {
-      what: 'the desktop to take the bot over',
-      timeoutMs: 30_000,
-    });
+    await takenOver(laptop, desktop);
     // The person taps Allow on the card the dead laptop posted: the desktop's agent gets it, once.
     await allowedOnce(card, decisions, 'perm-1');
     // The agent settles the second request itself (answered in its terminal): the card the dead laptop posted
@@ -210,14 +214,7 @@ describe.skipIf(!available)('serve on several hosts, one bot', () => {
       timeoutMs: 30_000,
     });
     laptopDead = true;
-    await laptop.bus.close();
-    await laptop.lease.close({ release: false });
-    await laptop.bridge.stop();
-
-    await world.fake.waitFor(() => desktop.lease.held !== undefined && desktop.bridge.running, {
-      what: 'the desktop to take the bot over',
-      timeoutMs: 30_000,
-    });
+    await takenOver(laptop, desktop);
     const topicId = () => world.fake.topics(world.chatId).find((t) => t.name === 'desktop build')!.id;
     const card = await world.fake.waitFor(
       () =>
