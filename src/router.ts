@@ -198,9 +198,7 @@ export class BridgeRouter {
     const controllers = threads.map(() => new AbortController());
     const escalation = this.#escalation;
     const later = (t: RoutedThread) =>
-      escalation !== undefined &&
-      escalation.to.includes(t.bridge) &&
-      threads.some((other) => !escalation.to.includes(other.bridge));
+      escalation?.to.includes(t.bridge) && threads.some((other) => !escalation.to.includes(other.bridge));
     const clock = threads.find((t) => !later(t))?.bridge.clock;
     const pendingEscalations: { handle: unknown; clock: NonNullable<typeof clock> }[] = [];
     const asks = threads.map((t, i) => {

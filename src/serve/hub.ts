@@ -1,3 +1,4 @@
+// Over 400 lines: restoring, adopting and fast-deciding sessions all need the live-session map this one class owns.
 /**
  * `SessionHub`: every live agent session `serve` shows, whatever its source (a terminal Claude Code through
  * hooks, a runner started from the phone, a `run` that joined), keyed by (source, id), one thread per session
