@@ -7,7 +7,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from './kit/http-server.js';
-import { FakeModelApi } from './kit/model-api.js';
+import { FakeModelApi, type RecordedModelRequest } from './kit/model-api.js';
 
 /** What the fake model does. */
 export interface FakeAnthropicScript {
@@ -28,15 +28,7 @@ export interface FakeAnthropicScript {
 }
 
 /** One request the fake received. API keys are not recorded. */
-export interface RecordedAnthropicRequest {
-  readonly method: string;
-  /** Path with query, e.g. `/v1/messages?beta=true`. */
-  readonly url: string;
-  /** Whether an `x-api-key` or `authorization` header came with it. */
-  readonly authenticated: boolean;
-  /** The parsed JSON body (undefined when there was none or it was not JSON). */
-  readonly body: Record<string, unknown> | undefined;
-}
+export type RecordedAnthropicRequest = RecordedModelRequest;
 
 /** A `tool_result` block the model received. */
 export interface ReceivedToolResult {
@@ -58,8 +50,6 @@ type Message = { role?: unknown; content?: unknown };
  * ```
  */
 export class FakeAnthropicServer extends FakeModelApi {
-  /** Every request received, in order. */
-  readonly requests: RecordedAnthropicRequest[] = [];
   /** The script; may be replaced between turns. */
   script: FakeAnthropicScript;
   #nextId = 1;
@@ -72,7 +62,7 @@ export class FakeAnthropicServer extends FakeModelApi {
 
   /** The `/v1/messages` requests (the model calls). */
   messageRequests(): RecordedAnthropicRequest[] {
-    return this.requests.filter((r) => r.method === 'POST' && r.url.split('?')[0] === '/v1/messages');
+    return this.postsTo((path) => path === '/v1/messages');
   }
 
   /** Every `tool_result` block the model received, once per tool_use_id, in order. */
@@ -107,14 +97,16 @@ export class FakeAnthropicServer extends FakeModelApi {
     return [...texts];
   }
 
+  protected override authenticated(request: IncomingMessage): boolean {
+    return request.headers['x-api-key'] !== undefined || request.headers.authorization !== undefined;
+  }
+
   protected override async handle(
     req: IncomingMessage,
     res: ServerResponse,
     body: Record<string, unknown> | undefined,
   ): Promise<void> {
     const url = req.url ?? '/';
-    const authenticated = req.headers['x-api-key'] !== undefined || req.headers.authorization !== undefined;
-    this.requests.push({ method: req.method ?? 'GET', url, authenticated, body });
     if (req.method !== 'POST' || url.split('?')[0] !== '/v1/messages') {
       sendJson(res, 404, {
         type: 'error',

@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { sendJson } from './kit/http-server.js';
-import { FakeModelApi } from './kit/model-api.js';
+import { FakeModelApi, type RecordedModelRequest } from './kit/model-api.js';
 
 /** What the fake model does. */
 export interface FakeGeminiScript {
@@ -26,14 +26,7 @@ export interface FakeGeminiScript {
 }
 
 /** One request the fake received. API keys are not recorded. */
-export interface RecordedGeminiRequest {
-  readonly method: string;
-  /** Path with query, e.g. `/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse`. */
-  readonly url: string;
-  /** Whether an API key came with it (`x-goog-api-key`, `authorization` or `?key=`). */
-  readonly authenticated: boolean;
-  readonly body: Record<string, unknown> | undefined;
-}
+export type RecordedGeminiRequest = RecordedModelRequest;
 
 /** A function response the model received. */
 export interface ReceivedFunctionResponse {
@@ -57,8 +50,6 @@ const USAGE = { promptTokenCount: 12, candidatesTokenCount: 7, totalTokenCount: 
  * ```
  */
 export class FakeGeminiServer extends FakeModelApi {
-  /** Every request received, in order. */
-  readonly requests: RecordedGeminiRequest[] = [];
   /** The script; may be replaced between turns. */
   script: FakeGeminiScript;
 
@@ -104,7 +95,7 @@ export class FakeGeminiServer extends FakeModelApi {
 
   /** The model calls (`:generateContent` and `:streamGenerateContent`). */
   modelRequests(): RecordedGeminiRequest[] {
-    return this.requests.filter((r) => r.method === 'POST' && /:(stream)?[gG]enerateContent/.test(r.url));
+    return this.postsTo((path) => /:(stream)?[gG]enerateContent/.test(path));
   }
 
   /** Every function response the model received, once per position in the conversation, in order. */
@@ -139,6 +130,14 @@ export class FakeGeminiServer extends FakeModelApi {
     return [...texts];
   }
 
+  protected override authenticated(request: IncomingMessage, url: string): boolean {
+    return (
+      request.headers['x-goog-api-key'] !== undefined ||
+      request.headers.authorization !== undefined ||
+      /[?&]key=/.test(url)
+    );
+  }
+
   protected override async handle(
     req: IncomingMessage,
     res: ServerResponse,
@@ -146,16 +145,6 @@ export class FakeGeminiServer extends FakeModelApi {
   ): Promise<void> {
     const body = received as Json | undefined;
     const url = req.url ?? '/';
-    const authenticated =
-      req.headers['x-goog-api-key'] !== undefined ||
-      req.headers.authorization !== undefined ||
-      /[?&]key=/.test(url);
-    this.requests.push({
-      method: req.method ?? 'GET',
-      url: url.replace(/([?&]key=)[^&]*/, '$1…'),
-      authenticated,
-      body,
-    });
     const path = url.split('?')[0] ?? '';
     const model = /^\/v1beta\/models\/([^:/]+):(streamGenerateContent|generateContent|countTokens)$/.exec(
       path,

@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { sendJson } from './kit/http-server.js';
-import { FakeModelApi } from './kit/model-api.js';
+import { FakeModelApi, type RecordedModelRequest } from './kit/model-api.js';
 
 /** What the fake model does. */
 export interface FakeOpenAIScript {
@@ -35,15 +35,7 @@ export interface FakeOpenAIScript {
 }
 
 /** One request the fake received. API keys are not recorded. */
-export interface RecordedOpenAIRequest {
-  readonly method: string;
-  /** Path with query, e.g. `/v1/responses`. */
-  readonly url: string;
-  /** Whether an `authorization` header came with it. */
-  readonly authenticated: boolean;
-  /** The parsed JSON body (undefined when there was none or it was not JSON). */
-  readonly body: Record<string, unknown> | undefined;
-}
+export type RecordedOpenAIRequest = RecordedModelRequest;
 
 /** A tool's outcome the model received (`function_call_output`). */
 export interface ReceivedToolOutput {
@@ -63,8 +55,6 @@ type Item = Record<string, unknown>;
  * ```
  */
 export class FakeOpenAIServer extends FakeModelApi {
-  /** Every request received, in order. */
-  readonly requests: RecordedOpenAIRequest[] = [];
   /** The script; may be replaced between turns. */
   script: FakeOpenAIScript;
   #nextId = 1;
@@ -123,7 +113,7 @@ export class FakeOpenAIServer extends FakeModelApi {
 
   /** The `/v1/responses` requests (the model calls). */
   responseRequests(): RecordedOpenAIRequest[] {
-    return this.requests.filter((r) => r.method === 'POST' && r.url.split('?')[0] === '/v1/responses');
+    return this.postsTo((path) => path === '/v1/responses');
   }
 
   /** Every `function_call_output` the model received, once per call_id, in order. */
@@ -152,18 +142,16 @@ export class FakeOpenAIServer extends FakeModelApi {
     return [...texts];
   }
 
+  protected override authenticated(request: IncomingMessage): boolean {
+    return request.headers.authorization !== undefined;
+  }
+
   protected override async handle(
     req: IncomingMessage,
     res: ServerResponse,
     body: Record<string, unknown> | undefined,
   ): Promise<void> {
     const url = req.url ?? '/';
-    this.requests.push({
-      method: req.method ?? 'GET',
-      url,
-      authenticated: req.headers.authorization !== undefined,
-      body,
-    });
     if (req.method !== 'POST' || url.split('?')[0] !== '/v1/responses') {
       sendJson(res, 404, {
         error: { type: 'invalid_request_error', message: `No route ${req.method} ${url}` },

@@ -1,8 +1,9 @@
 /**
  * `agent-tether/testing`: protocol-faithful local fakes of the platforms and of the model API, so you can test
  * your own supervised agents and bots offline — the real SDKs talk to them over loopback.
- * Fakes load only `ws` and Node built-ins; no platform SDK. Each platform's full set of types is exported
- * from its own folder; here the servers and their options.
+ * Fakes load only `ws` and Node built-ins; no platform SDK. Each platform's full set of types is exported from its
+ * own folder; here the servers and their options, and the fake kit they stand on (`FakeServer`, `FakePlatform`,
+ * `FakeHttpServer`, `ScaledClock`, `VirtualClock`, `Waiters`, `FaultQueue`, `FakeModelApi`) for a new fake.
  * @module
  */
 export {
@@ -32,14 +33,4 @@ export {
 export * from './fake-anthropic.js';
 export * from './fake-gemini.js';
 export * from './fake-openai.js';
-export {
-  FakeHttpServer,
-  type FakeHttpServerOptions,
-  type FakePlatform,
-  type FakePlatformPerson,
-  type FakeVisibleMessage,
-  FaultQueue,
-  ScaledClock,
-  VirtualClock,
-  Waiters,
-} from './kit/index.js';
+export * from './kit/index.js';

@@ -28,5 +28,6 @@ export {
   readBody,
   sendJson,
 } from './http-server.js';
+export { FakeModelApi, type RecordedModelRequest } from './model-api.js';
 export { ScaledClock, type ScaledClockOptions } from './scaled-clock.js';
 export { Waiters, type WaitersOptions, type WaitOptions } from './waiter.js';
