@@ -59,14 +59,7 @@ export class SlackFixture {
 
   /** Wait until the envelope is acknowledged and the bridge has handled it. */
   async handled(bridge: SlackBridge, envelopeId: string | undefined): Promise<void> {
-    await this.fake.waitFor(
-      () =>
-        this.fake
-          .envelopes()
-          .filter((e) => envelopeId === undefined || e.envelopeId === envelopeId)
-          .every((e) => e.state === 'acked'),
-      { description: `envelope ${envelopeId ?? '(all)'} acknowledged` },
-    );
+    await this.fake.acknowledged(envelopeId);
     await bridge.settle();
   }
 

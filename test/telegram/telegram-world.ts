@@ -11,6 +11,7 @@ import {
   type VisibleMessage,
 } from '../../src/telegram/fake/index.js';
 import { TelegramBridge, type TelegramBridgeConfig } from '../../src/telegram/index.js';
+import { ScaledClock } from '../../src/testing/kit/scaled-clock.js';
 
 /** The group owner, allowed by default. */
 export const OWNER: FakePerson = { id: 1001, first_name: 'Olivia', username: 'olivia' };
@@ -40,6 +41,9 @@ export async function startFake(options: FakeTelegramServerOptions = {}): Promis
  * Telegram's `retry_after` seconds still mean real seconds. A test that gives its own `clock` keeps it.
  */
 export const TEST_CLOCK_SCALE = 0.1;
+
+/** A clock running `1 / timeScale` times faster than real time (to match a fake with the same `timeScale`). */
+export { ScaledClock };
 
 /** A bridge on the fake: in-memory store, OWNER allowed, short long-poll timeout, a fast clock. */
 export function bridgeOn(world: FakeWorld, config: Partial<TelegramBridgeConfig> = {}): TelegramBridge {
@@ -137,24 +141,5 @@ export class ManualClock implements Clock {
       due.fn();
     }
     this.#now = until;
-  }
-}
-
-/** A clock running `1 / scale` times faster than real time (to match a fake with the same `timeScale`). */
-export class ScaledClock implements Clock {
-  readonly #start = Date.now();
-
-  constructor(readonly scale: number) {}
-
-  now(): number {
-    return this.#start + (Date.now() - this.#start) / this.scale;
-  }
-
-  setTimeout(fn: () => void, ms: number): unknown {
-    return setTimeout(fn, Math.max(0, ms) * this.scale);
-  }
-
-  clearTimeout(handle: unknown): void {
-    clearTimeout(handle as ReturnType<typeof setTimeout>);
   }
 }

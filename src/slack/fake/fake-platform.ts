@@ -12,7 +12,7 @@ import {
 } from '../../testing/kit/fake-platform.js';
 import type { Waiters } from '../../testing/kit/waiter.js';
 import type { UserPostOptions } from './person-actions.js';
-import type { FakeEnvelopeRecord, FakeSlackEphemeralView, FakeSlackMessageView } from './types.js';
+import type { FakeSlackEphemeralView, FakeSlackMessageView } from './types.js';
 
 /** The server's own verbs the adapter is written with. */
 interface SlackVerbs {
@@ -20,7 +20,7 @@ interface SlackVerbs {
   message(channel: string, ts: string): FakeSlackMessageView | undefined;
   threadMessages(channel: string, threadTs: string): FakeSlackMessageView[];
   ephemeralMessages(channel: string, user?: string): FakeSlackEphemeralView[];
-  envelopes(): FakeEnvelopeRecord[];
+  acknowledged(envelopeId?: string): Promise<void>;
   userPosts(options: UserPostOptions): string;
   userClicks(options: { channel: string; message: string; user: string; buttonText?: string }): string;
 }
@@ -36,7 +36,7 @@ export class SlackPersonAdapter {
   async says(thread: string, text: string, who: FakePlatformPerson): Promise<void> {
     const channel = this.#channelOf(thread);
     this.verbs.userPosts({ channel, user: who.id, text, threadTs: thread });
-    await this.#acked(undefined);
+    await this.verbs.acknowledged(undefined);
   }
 
   /** `who` clicks the newest button labelled `label` in the thread (or on the given message). */
@@ -45,7 +45,7 @@ export class SlackPersonAdapter {
     const channel = this.#channelOf(thread);
     const before = this.verbs.ephemeralMessages(channel, who.id).length;
     const envelope = this.verbs.userClicks({ channel, message, user: who.id, buttonText: label });
-    await this.#acked(envelope);
+    await this.verbs.acknowledged(envelope);
     return this.verbs.ephemeralMessages(channel, who.id).slice(before).at(-1)?.text;
   }
 
@@ -66,17 +66,6 @@ export class SlackPersonAdapter {
         buttons: m.buttons.map((b) => b.text),
         files: m.files.map((f) => ({ name: f.name, text: f.content.toString('utf8') })),
       }));
-  }
-
-  #acked(envelopeId: string | undefined): Promise<true> {
-    return this.waiters.waitFor(
-      () =>
-        this.verbs
-          .envelopes()
-          .filter((e) => envelopeId === undefined || e.envelopeId === envelopeId)
-          .every((e) => e.state === 'acked'),
-      { what: `envelope ${envelopeId ?? '(all)'} acknowledged` },
-    );
   }
 
   #channelOf(thread: string): string {

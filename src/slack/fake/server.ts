@@ -265,6 +265,18 @@ export class FakeSlackServer extends FakeServer<FakeSlackFault> implements FakeP
     return this.#hub.envelopes();
   }
 
+  /** Resolves once the envelope (every envelope, when none is named) is acknowledged by a client. */
+  async acknowledged(envelopeId?: string): Promise<void> {
+    await this.waitFor(
+      () =>
+        this.#hub
+          .envelopes()
+          .filter((e) => envelopeId === undefined || e.envelopeId === envelopeId)
+          .every((e) => e.state === 'acked'),
+      { what: `envelope ${envelopeId ?? '(all)'} acknowledged` },
+    );
+  }
+
   /** {@link FakePlatform.userSays}: `who` writes in the thread `thread` (its parent's ts); resolves once acknowledged. */
   userSays(thread: string, text: string, who: FakePlatformPerson): Promise<void> {
     return this.#platform.says(thread, text, who);
