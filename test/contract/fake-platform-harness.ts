@@ -3,10 +3,11 @@
  * {@link FakePlatform} interface only (says, taps, visible, command prefix), so nothing in them depends on which
  * platform runs. A platform's contract file says how to open its fake and build its bridge, nothing else.
  */
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Bridge } from '../../src/core/bridge.js';
 import type { Handlers } from '../../src/core/types.js';
 import type { FakePlatform, FakePlatformPerson } from '../../src/testing/kit/fake-platform.js';
-import { type BridgeHarness, describeBridgeContract } from './bridge-contract.js';
+import { type BridgeHarness, describeBridgeContract, eventually } from './bridge-contract.js';
 import { describeSecretMasking } from './secret-masking-contract.js';
 
 /** A started fake and how to put a bridge on it. */
@@ -74,4 +75,49 @@ export function describeFakePlatformContract(name: string, setup: FakePlatformSe
   const harness = fakePlatformHarness(setup);
   describeBridgeContract(name, harness);
   describeSecretMasking(name, harness);
+  describeFakePlatform(name, setup);
+}
+
+/** What only the `FakePlatform` API offers beyond the harness: a tap on a given message, and what it shows. */
+function describeFakePlatform(name: string, setup: FakePlatformSetup): void {
+  describe(`fake platform: ${name}`, () => {
+    let opened: OpenedPlatform | undefined;
+    let bridge: Bridge | undefined;
+
+    afterEach(async () => {
+      await bridge?.stop();
+      if (opened?.close) await opened.close();
+      else await opened?.fake.stop();
+      opened = undefined;
+      bridge = undefined;
+    });
+
+    it('a tap on an older card (by its message id) answers that card; the newest is still open', async () => {
+      opened = await setup.open();
+      bridge = opened.bridge({ handlers: {}, allowedUserIds: [setup.owner.id] });
+      await bridge.start();
+      const { fake } = opened;
+      const thread = await bridge.createThread('Two cards');
+      const first = bridge.requestApproval(thread, { toolName: 'Bash', input: { command: 'npm run first' } });
+      const second = bridge.requestApproval(thread, {
+        toolName: 'Bash',
+        input: { command: 'npm run second' },
+      });
+      const cards = () => fake.visible(thread).filter((m) => m.from === 'bot' && m.buttons.includes('Allow'));
+      await eventually(() => expect(cards()).toHaveLength(2));
+      const older = cards().find((m) => m.text.includes('npm run first'));
+      expect(older?.id).toBeTruthy();
+      await fake.userTaps({ thread, message: older?.id ?? '' }, 'Allow', setup.owner);
+      expect((await first).behavior).toBe('allow');
+      await eventually(() => expect(cards().map((m) => m.text.includes('npm run second'))).toEqual([true]));
+      await fake.userTaps(thread, 'Deny', setup.owner);
+      expect((await second).behavior).toBe('deny');
+      const said = fake
+        .visible(thread)
+        .filter((m) => m.from === 'bot')
+        .map((m) => m.text)
+        .join('\n');
+      expect(said).toMatch(/npm run first[\s\S]*Allowed/);
+    });
+  });
 }
