@@ -12,6 +12,7 @@
  */
 import { basename } from 'node:path';
 import { escapeMarkdown } from '../core/approvals/cards.js';
+import { newRequestId } from '../core/approvals/requests.js';
 import type { Store } from '../core/store/types.js';
 import type { ApprovalDecision, ChoiceDecision, Logger } from '../core/types.js';
 import { silentLogger } from '../core/types.js';
@@ -79,7 +80,6 @@ export class HookSessions {
   readonly #o: HookSessionsOptions;
   readonly #logger: Logger;
   readonly #sessions = new Map<string, HookSession>();
-  #next = 1;
   #stopConsuming: (() => void) | undefined;
   #poll: ReturnType<typeof setInterval> | undefined;
   /** After stop, nothing is read any more (a line read then would be lost: the bus is closed). */
@@ -332,7 +332,8 @@ export class HookSessions {
     signal: AbortSignal,
     request: Omit<RunnerPermissionRequest, 'requestId'>,
   ): Promise<Settled | undefined> {
-    const requestId = `${session.key.id.slice(0, 8)}-${this.#next++}`;
+    // Unique across restarts: a holder that comes back adopts its earlier run's open cards by request id.
+    const requestId = `${session.key.id.slice(0, 8)}-${newRequestId()}`;
     const { toolName } = request;
     const toolUseId =
       session.lastPreToolUse?.toolName === toolName ? session.lastPreToolUse.toolUseId : undefined;
