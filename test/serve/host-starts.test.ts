@@ -83,6 +83,24 @@ describe('starting a session on another host', () => {
     });
   });
 
+  it('audits the start with the secrets in the prompt masked', async () => {
+    const { laptop, desktop } = hosts();
+    const token = `ghp_${'a1B2c3D4e5'.repeat(3)}123456`;
+    const outcome = await laptop.starts.ask('desktop', {
+      project: 'shop',
+      prompt: `deploy with GITHUB_TOKEN=${token}`,
+      user: { ...OLIVIA, name: `olivia ${token}` },
+    });
+    expect(outcome).toMatchObject({ ok: true });
+    const audit = desktop.store.listAudit({}).filter((e) => e.action === 'session.new');
+    expect(audit).toHaveLength(1);
+    expect(JSON.stringify(audit)).not.toContain(token);
+    expect(JSON.parse(audit[0]?.detail ?? '')).toMatchObject({
+      project: 'shop',
+      prompt: expect.stringMatching(/^deploy with GITHUB_TOKEN=.*‹secret/),
+    });
+  });
+
   it('refuses a project or a runner it does not have (a path is just an unknown project), starting nothing', async () => {
     const { opened, laptop, desktop } = hosts();
     expect(await laptop.starts.ask('desktop', { project: '/etc', prompt: 'rm -rf', user: OLIVIA })).toEqual({
