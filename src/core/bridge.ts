@@ -460,9 +460,9 @@ export abstract class Bridge extends PlatformHooks implements ApprovalRequester,
   /**
    * Mask the secrets in a text about to be sent to `threadId` (undefined: a general channel). Output, status,
    * cards, "Show all", replies and audit records already pass here; route any new outgoing text through it too
-   * (a file's name or content, a diff), before rendering.
+   * (a file's name or content, a diff), before rendering — or into your own audit records.
    */
-  protected maskOutgoing(threadId: ThreadId | undefined, text: string): string {
+  maskOutgoing(threadId: ThreadId | undefined, text: string): string {
     return this.#host.secrets.text(threadId, text);
   }
 

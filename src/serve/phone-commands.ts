@@ -82,7 +82,14 @@ async function startHere(
       ? `Unknown project "${escapeMarkdown(project)}". Projects: ${listProjects(Object.keys(options.projects))}.`
       : `Unknown runner "${escapeMarkdown(checked.runner)}". Runners: ${listNames(options.runnerNames)}.`;
   try {
-    await startChecked(options, bridge.store, checked, prompt, user, host ? { host } : {});
+    await startChecked(
+      { ...options, maskSecrets: (text) => bridge.maskOutgoing(undefined, text) },
+      bridge.store,
+      checked,
+      prompt,
+      user,
+      host ? { host } : {},
+    );
   } catch (error) {
     return `⚠️ Could not start the session: ${escapeMarkdown(error instanceof Error ? error.message : String(error))}`;
   }
@@ -102,12 +109,12 @@ async function startElsewhere(
   const { host, project } = picked;
   if (runner !== undefined && picked.runners && !picked.runners.includes(runner))
     return `${escapeMarkdown(host)} has no runner "${escapeMarkdown(runner)}". Its runners: ${listNames(picked.runners)}.`;
-  auditStart(bridge.store, user, {
-    host,
-    project,
-    ...(runner ? { runner } : {}),
-    prompt: prompt.slice(0, 200),
-  });
+  auditStart(
+    bridge.store,
+    user,
+    { host, project, ...(runner ? { runner } : {}), prompt: prompt.slice(0, 200) },
+    (text) => bridge.maskOutgoing(undefined, text),
+  );
   const outcome = await starts.ask(host, {
     project,
     ...(runner !== undefined ? { runner } : {}),

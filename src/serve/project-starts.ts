@@ -5,6 +5,7 @@
  * @module
  */
 import { escapeMarkdown } from '../core/approvals/cards.js';
+import { OutgoingSecrets } from '../core/secrets/outgoing.js';
 import type { Store } from '../core/store/types.js';
 import { threadNameFromPrompt } from '../runner/supervise.js';
 import type { StartRequester } from './bus.js';
@@ -19,6 +20,18 @@ export interface ProjectStarter {
   readonly runnerNames: readonly string[];
   /** @defaultValue 'claude' */
   readonly defaultRunner?: string;
+  /**
+   * Masks the secrets in what is audited (a prompt, a name): a bridge's `maskOutgoing`, so its configured
+   * patterns apply. @defaultValue the built-in secret formats
+   */
+  readonly maskSecrets?: (text: string) => string;
+}
+
+const builtInSecrets = new OutgoingSecrets();
+
+/** The masking of `o`, or the built-in formats. */
+export function maskOf(o: Pick<ProjectStarter, 'maskSecrets'>): (text: string) => string {
+  return o.maskSecrets ?? ((text) => builtInSecrets.text(undefined, text));
 }
 
 /** A start checked against the config: its directory and runner, or why it cannot start. */
@@ -49,7 +62,7 @@ export async function startChecked(
   detail: Readonly<Record<string, unknown>> = {},
 ): Promise<void> {
   const { project, runner, cwd } = start;
-  auditStart(store, user, { project, runner, cwd, prompt: prompt.slice(0, 200), ...detail });
+  auditStart(store, user, { project, runner, cwd, prompt: prompt.slice(0, 200), ...detail }, maskOf(o));
   await o.runners.startSession({
     runner,
     config: runner === 'scripted' ? {} : { cwd },
@@ -59,19 +72,23 @@ export async function startChecked(
   });
 }
 
-/** Record who started (or asked another host to start) a session. */
+/** Record who started (or asked another host to start) a session; `mask` hides secrets in the free text. */
 export function auditStart(
   store: Store,
   user: StartRequester,
   detail: Readonly<Record<string, unknown>>,
+  mask: (text: string) => string,
 ): void {
   store.audit({
     at: Date.now(),
     platform: user.platform,
     userId: user.id,
-    userName: user.name,
+    userName: mask(user.name),
     action: 'session.new',
-    detail: JSON.stringify(detail),
+    // Each text masked on its own, so the record stays JSON whatever a mask covers.
+    detail: JSON.stringify(detail, (_key, value: unknown) =>
+      typeof value === 'string' ? mask(value) : value,
+    ),
   });
 }
 

@@ -138,6 +138,9 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
         runnerNames: options.registry.list(),
         ...(options.defaultRunner ? { defaultRunner: options.defaultRunner } : {}),
         store: options.sourceStore ?? options.store,
+        ...(options.bridges[0]
+          ? { maskSecrets: (text: string) => options.bridges[0]?.maskOutgoing(undefined, text) ?? text }
+          : {}),
         logger,
       })
     : undefined;
