@@ -101,6 +101,48 @@ describe('starting a session on another host', () => {
     });
   });
 
+  it('a start that hangs holds up nothing else: the host still reads answers to its own asks and further starts', async () => {
+    const bus = new MemorySessionBus();
+    const started: string[] = [];
+    const runners = (host: string) =>
+      ({
+        startSession: async (request: { name: string }) => {
+          started.push(`${host}:${request.name}`);
+          // A runner whose start never returns (e.g. an agent server that never answers initialize).
+          if (request.name.startsWith('slow')) await new Promise(() => undefined);
+          return { source: 'runner', id: request.name };
+        },
+      }) as unknown as RunnerSessions;
+    const make = (self: string) => {
+      const starts = new HostStarts({
+        bus,
+        self,
+        runners: runners(self),
+        projects: { slow: '/tmp', shop: '/tmp' },
+        runnerNames: ['claude'],
+        store: new MemoryStore(),
+        timeoutMs: 2000,
+      });
+      starts.start();
+      cleanups.push(() => starts.stop());
+      return starts;
+    };
+    cleanups.push(() => bus.close());
+    const laptop = make('laptop');
+    const desktop = make('desktop');
+    void laptop.ask('desktop', { project: 'slow', prompt: 'x', user: OLIVIA });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await desktop.ask('laptop', { project: 'shop', prompt: 'fix', user: OLIVIA })).toEqual({
+      ok: true,
+      runner: 'claude',
+    });
+    expect(await laptop.ask('desktop', { project: 'shop', prompt: 'again', user: OLIVIA })).toEqual({
+      ok: true,
+      runner: 'claude',
+    });
+    expect(started).toEqual(['desktop:slow: x', 'laptop:shop: fix', 'desktop:shop: again']);
+  });
+
   it('refuses a project or a runner it does not have (a path is just an unknown project), starting nothing', async () => {
     const { opened, laptop, desktop } = hosts();
     expect(await laptop.starts.ask('desktop', { project: '/etc', prompt: 'rm -rf', user: OLIVIA })).toEqual({
