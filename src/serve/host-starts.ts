@@ -65,6 +65,8 @@ export class HostStarts {
   readonly #logger: Logger;
   /** Asks awaiting their answer: id → resolve. */
   readonly #waiting = new Map<string, (outcome: StartOutcome) => void>();
+  /** Starts asked of this host that are still starting (not awaited by the consumer: see `start()`). */
+  readonly #starting = new Set<Promise<void>>();
   #stopConsuming: (() => void) | undefined;
 
   constructor(options: HostStartsOptions) {
@@ -82,14 +84,23 @@ export class HostStarts {
     this.#stopConsuming = this.#o.bus.consume('starts', group, async (message) => {
       const m = message.payload;
       if (m.to === this.#o.self) {
-        if (m.type === 'start') await this.#startAsked(m);
-        else
+        if (m.type === 'start') {
+          // Not awaited: a slow start must not hold up the topic (the answers to this host's own asks come on
+          // it too, and the next start asked of it).
+          const starting = this.#startAsked(m).finally(() => this.#starting.delete(starting));
+          this.#starting.add(starting);
+        } else
           this.#waiting.get(m.id)?.(
             m.type === 'started' ? { ok: true, runner: m.runner } : { ok: false, reason: m.reason },
           );
       }
       await this.#o.bus.ack('starts', group, message.id);
     });
+  }
+
+  /** Starts asked of this host that are still under way (for a stop that waits, and tests). */
+  async settled(): Promise<void> {
+    while (this.#starting.size > 0) await Promise.allSettled([...this.#starting]);
   }
 
   /** Stop answering; pending asks end as not answered. */
