@@ -7,7 +7,6 @@
  */
 import type { Card } from '../approvals/cards.js';
 import type { OutgoingFile } from '../outgoing-file.js';
-import type { AuditEntry } from '../store/types.js';
 import { MaskBook, SecretMasker, type SecretMaskingOptions } from './masker.js';
 
 /** Shown under an approval card whose input held a secret. */

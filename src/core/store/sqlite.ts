@@ -375,7 +375,8 @@ export class SqliteStore implements Store {
    * {@link RULES_RECHECK_MS}.
    */
   listRules(): StoredRule[] {
-    const now = Date.now();
+    // A monotonic clock: a wall clock stepped back must not keep a revoked rule cached.
+    const now = performance.now();
     const cached = this.#rules;
     if (cached === undefined || now - cached.checkedAt >= RULES_RECHECK_MS) {
       const version = this.#s.dataVersion.get() ?? 0;
