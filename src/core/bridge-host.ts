@@ -121,7 +121,9 @@ export class BridgeHost implements InboundHost {
   }
 
   /** Replace a card (its outcome), masked, ahead of queued output. */
-  editCard(threadId: ThreadId, messageId: string, card: Card | PromiseLike<Card>): Promise<void> {
+  async editCard(threadId: ThreadId, messageId: string, card: Card | PromiseLike<Card>): Promise<void> {
+    // Async so a bridge that is not started rejects instead of throwing; the edit still takes its place in the
+    // outbox at once (an async function runs up to its first await synchronously).
     const message = Promise.resolve(card).then((made) => this.#cardMessage(threadId, made));
     return this.outbox.edit(threadId, messageId, message, { priority: true });
   }
