@@ -1,3 +1,4 @@
+// Over 400 lines: every hook event reads and changes the same per-session state (open requests, queued input, the stop flag, the transcript offset); reading transcripts and shaping answers are in transcript.ts and hook-answers.ts.
 /**
  * `HookSessions`: terminal Claude Code sessions reporting through http hooks, as a session source on the bus.
  * Each `session_id` becomes a session (named from its first prompt and project directory); the transcript is
