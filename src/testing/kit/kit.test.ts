@@ -1,6 +1,8 @@
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { FakeTelegramServer } from '../../telegram/fake/index.js';
+import { FakeGeminiServer } from '../fake-gemini.js';
 import { VirtualClock } from '../virtual-clock.js';
 import { FaultQueue } from './fault-queue.js';
 import { FakeHttpServer, readBody, sendJson } from './http-server.js';
@@ -99,5 +101,28 @@ describe('fake kit', () => {
     await delayed;
     expect(http.listening).toBe(false);
     expect(() => http.url).toThrow(/FakeExample is not listening/);
+  });
+
+  it('a stop while the fake is still starting leaves nothing listening', async () => {
+    const fake = new FakeTelegramServer();
+    const starting = fake.start();
+    await fake.stop();
+    const url = await starting.catch(() => undefined);
+    if (url !== undefined) expect(String(await post(url, 0))).toMatch(/ECONNREFUSED/);
+  });
+
+  it('a model fake records no API key, however many the query holds', async () => {
+    const fake = await FakeGeminiServer.start({});
+    try {
+      await fetch(`${fake.url}/v1beta/models/m:generateContent?key=first-secret&alt=json&key=second-secret`, {
+        method: 'POST',
+        body: '{}',
+      }).catch(() => undefined);
+      const recorded = JSON.stringify(fake.requests);
+      expect(recorded).toContain('generateContent');
+      expect(recorded).not.toMatch(/first-secret|second-secret/);
+    } finally {
+      await fake.close();
+    }
   });
 });
