@@ -61,7 +61,8 @@ export abstract class FakeServer<F> {
 
   /** Ends pending waits, timers and faults and closes every socket; idempotent. */
   async stop(): Promise<void> {
-    if (!this.http.listening) return;
+    // `opened`, not `listening`: a stop while the start is under way must close what the start opens.
+    if (!this.http.opened) return;
     this.stopping();
     this.clock.clearAll();
     this.faults.clear();

@@ -100,6 +100,11 @@ export class FakeHttpServer {
     return this.#url !== undefined;
   }
 
+  /** Whether {@link FakeHttpServer.listen} was called and the server not closed since (it may still be starting). */
+  get opened(): boolean {
+    return this.#listening !== undefined;
+  }
+
   /** Resolves after `ms` real milliseconds, or at once when the server closes (for injected delays). */
   delay(ms: number): Promise<void> {
     return new Promise((resolve) => {

@@ -37,7 +37,7 @@ export abstract class FakeModelApi {
         const url = request.url ?? '/';
         this.requests.push({
           method: request.method ?? 'GET',
-          url: url.replace(/([?&]key=)[^&]*/, '$1…'),
+          url: url.replace(/([?&]key=)[^&]*/g, '$1…'),
           authenticated: this.authenticated(request, url),
           body,
         });
