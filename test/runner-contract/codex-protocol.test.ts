@@ -18,7 +18,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function standIn(scenario: string) {
+function standIn(scenario: string, startTimeoutMs?: number) {
   const dir = mkdtempSync(join(tmpdir(), 'tether-codex-proto-'));
   const logPath = join(dir, 'received.jsonl');
   const events = new EventRecorder();
@@ -27,6 +27,7 @@ function standIn(scenario: string) {
     cwd: dir,
     env: { FAKE_CODEX_LOG: logPath, FAKE_CODEX_SCENARIO: scenario },
     heartbeatMs: 0,
+    ...(startTimeoutMs === undefined ? {} : { startTimeoutMs }),
   });
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   cleanups.push(() => runner.stop('p').catch(() => undefined));
@@ -39,6 +40,13 @@ function standIn(scenario: string) {
 }
 
 describe('CodexRunner protocol edges', () => {
+  it('a Codex that never answers initialize fails the start within startTimeoutMs, saying how to see why', async () => {
+    const { runner } = standIn('silent', 300);
+    const started = runner.start('p', 'hello', 0);
+    await expect(started).rejects.toThrow(/Codex did not answer initialize within 0\.3 s.*codex app-server/);
+    await expect(started).rejects.toMatchObject({ code: 'RUNNER_UNAVAILABLE' });
+  });
+
   it('a file-change approval shows the paths and the change as a unified diff; a deny answers decline', async () => {
     const { events, runner, received } = standIn('file-change');
     await runner.start('p', 'bump it', 0);

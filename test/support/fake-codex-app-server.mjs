@@ -14,6 +14,8 @@ const turn = 'turn-1';
 createInterface({ input: process.stdin }).on('line', (line) => {
   if (log) appendFileSync(log, `${line}\n`);
   const message = JSON.parse(line);
+  // A Codex that started but never answers (a hung login prompt, a broken config): nothing is sent back.
+  if (scenario === 'silent') return;
   switch (message.method) {
     case 'initialize':
       send({
