@@ -7,7 +7,7 @@
  */
 
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { settleWithin } from '../../core/lifecycle.js';
+import { rejectAfter, settleWithin } from '../../core/lifecycle.js';
 import type { ApprovalDecision, Logger } from '../../core/types.js';
 import { silentLogger } from '../../core/types.js';
 import { mergedAgentEnvironment } from '../agent-environment.js';
@@ -56,14 +56,18 @@ export interface CodexRunnerOptions {
   readonly heartbeatMs?: number;
   /** How long `stop()` waits for Codex to end before SIGTERM (and as long again before SIGKILL). @defaultValue 5000 */
   readonly stopGraceMs?: number;
+  /** How long Codex may take to answer `initialize` and `thread/start`. @defaultValue 60000 */
+  readonly startTimeoutMs?: number;
   /** Receives Codex's stderr (debug) and errors thrown by event callbacks. @defaultValue silentLogger */
   readonly logger?: Logger;
 }
 
 /** The defaults of {@link CodexRunnerOptions} that are values. */
-export const CODEX_RUNNER_DEFAULTS = { heartbeatMs: 10_000, stopGraceMs: 5000 } as const satisfies Partial<
-  Record<keyof CodexRunnerOptions, unknown>
->;
+export const CODEX_RUNNER_DEFAULTS = {
+  heartbeatMs: 10_000,
+  stopGraceMs: 5000,
+  startTimeoutMs: 60_000,
+} as const satisfies Partial<Record<keyof CodexRunnerOptions, unknown>>;
 
 interface CodexSession {
   readonly child: ChildProcessWithoutNullStreams;
@@ -144,18 +148,36 @@ export class CodexRunner implements Runner {
     const session = this.#track(sessionId, child, codexPolicyFor(approvalChoice).approvalPolicy);
     try {
       const policy = codexPolicyFor(approvalChoice);
-      const init = await session.rpc.request<InitializeResponse>('initialize', {
-        clientInfo: CLIENT_INFO,
-        capabilities: { experimentalApi: false },
-      });
+      const limit = this.#o.startTimeoutMs ?? CODEX_RUNNER_DEFAULTS.startTimeoutMs;
+      // A Codex that started but never answers (a broken config, a prompt it waits on) must not hang the start.
+      const within = <T>(method: string, answer: Promise<T>): Promise<T> =>
+        rejectAfter(
+          answer,
+          limit,
+          () =>
+            new RunnerUnavailableError(
+              `Codex did not answer ${method} within ${limit / 1000} s. Run \`codex app-server\` by hand to see why (config.toml, login).`,
+              { runnerType: this.runnerType },
+            ),
+        );
+      const init = await within(
+        'initialize',
+        session.rpc.request<InitializeResponse>('initialize', {
+          clientInfo: CLIENT_INFO,
+          capabilities: { experimentalApi: false },
+        }),
+      );
       session.rpc.notify('initialized');
-      const thread = await session.rpc.request<ThreadStartResponse>('thread/start', {
-        cwd,
-        approvalPolicy: policy.approvalPolicy,
-        sandbox: this.#o.sandbox ?? policy.sandbox,
-        ephemeral: this.#o.ephemeral ?? true,
-        ...(this.#o.model === undefined ? {} : { model: this.#o.model }),
-      });
+      const thread = await within(
+        'thread/start',
+        session.rpc.request<ThreadStartResponse>('thread/start', {
+          cwd,
+          approvalPolicy: policy.approvalPolicy,
+          sandbox: this.#o.sandbox ?? policy.sandbox,
+          ephemeral: this.#o.ephemeral ?? true,
+          ...(this.#o.model === undefined ? {} : { model: this.#o.model }),
+        }),
+      );
       session.threadId = thread.thread.id;
       const version = /\/(\d+\.\d+\.\d+[^\s]*)/.exec(init.userAgent)?.[1];
       await session.seq.emit(() =>
