@@ -71,6 +71,19 @@ interface HookSession {
 }
 
 const GROUP = 'hook-sessions';
+
+/**
+ * A hook body's event name (the body's `hook_event_name` wins over the URL's) and session id, or undefined when
+ * the session id is missing or not a plain id.
+ */
+function hookOf(
+  event: string,
+  body: Record<string, unknown>,
+): { name: string; sessionId: string } | undefined {
+  const name = typeof body.hook_event_name === 'string' ? body.hook_event_name : event;
+  const sessionId = typeof body.session_id === 'string' ? body.session_id : undefined;
+  return sessionId && /^[\w-]{1,100}$/.test(sessionId) ? { name, sessionId } : undefined;
+}
 const offsetKey = (id: string) => `serve.hook.offset:${id}`;
 const WITHDRAWN = 'Answered in the terminal';
 /** How long after Stop the transcript is read once more before the session counts as idle. */
@@ -117,12 +130,14 @@ export class HookSessions {
    * @param signal - aborts when Claude Code closed the request (the terminal answered "No").
    */
   async handle(event: string, body: Record<string, unknown>, signal: AbortSignal): Promise<HookAnswer> {
-    const at = this.answerAtOnce(event, body);
-    if (at) return at;
-    const name = typeof body.hook_event_name === 'string' ? body.hook_event_name : event;
-    const sessionId = typeof body.session_id === 'string' ? body.session_id : undefined;
-    if (!sessionId || !/^[\w-]{1,100}$/.test(sessionId)) return {};
-    const session = this.#session(sessionId, body, name);
+    const hook = hookOf(event, body);
+    if (!hook) return {};
+    const { name } = hook;
+    const session = this.#session(hook.sessionId, body, name);
+    if (name === 'PermissionRequest') {
+      const fast = this.#decideAtOnce(session, body);
+      if (fast) return fast;
+    }
     this.#tail(session);
     switch (name) {
       case 'PermissionRequest':
@@ -155,8 +170,8 @@ export class HookSessions {
           exitCode: 0,
           ...(typeof body.reason === 'string' && body.reason !== 'other' ? { reason: body.reason } : {}),
         });
-        this.#sessions.delete(sessionId);
-        this.#o.store.deleteValue(offsetKey(sessionId));
+        this.#sessions.delete(hook.sessionId);
+        this.#o.store.deleteValue(offsetKey(hook.sessionId));
         return {};
       default:
         return {};
@@ -169,11 +184,9 @@ export class HookSessions {
    * The session is registered either way.
    */
   answerAtOnce(event: string, body: Record<string, unknown>): HookAnswer | undefined {
-    const name = typeof body.hook_event_name === 'string' ? body.hook_event_name : event;
-    if (name !== 'PermissionRequest') return undefined;
-    const sessionId = typeof body.session_id === 'string' ? body.session_id : undefined;
-    if (!sessionId || !/^[\w-]{1,100}$/.test(sessionId)) return undefined;
-    return this.#decideAtOnce(this.#session(sessionId, body, name), body);
+    const hook = hookOf(event, body);
+    if (hook?.name !== 'PermissionRequest') return undefined;
+    return this.#decideAtOnce(this.#session(hook.sessionId, body, hook.name), body);
   }
 
   /**
