@@ -19,7 +19,6 @@ import {
   type ParsedCommand,
   parseCommand,
 } from './commands.js';
-import type { HandlerSet } from './handlers.js';
 import type { StoredThread } from './store/types.js';
 import type { ChatUser, Clock, ThreadId } from './types.js';
 
@@ -28,7 +27,6 @@ import type { ChatUser, Clock, ThreadId } from './types.js';
  * bridge's `BridgeHost` (see `bridge-host.ts`).
  */
 export interface InboundHost extends ApprovalHost {
-  readonly handlers: HandlerSet;
   /** A thread's record (a platform may find threads another process created). */
   getThread(threadId: ThreadId): StoredThread | undefined;
   listThreads(): StoredThread[];

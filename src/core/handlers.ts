@@ -68,11 +68,3 @@ export class HandlerSet implements Handlers {
     return undefined;
   }
 }
-
-/**
- * True when `handlers` has `name`: a {@link HandlerSet} always has its methods, so ask it whether one of its
- * sets does (a hot path skips building what no handler reads).
- */
-export function hasHandler(handlers: Handlers, name: keyof Handlers): boolean {
-  return handlers instanceof HandlerSet ? handlers.has(name) : typeof handlers[name] === 'function';
-}

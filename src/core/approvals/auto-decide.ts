@@ -5,7 +5,6 @@
  * @module
  */
 import type { NotificationBatcher } from '../batcher.js';
-import { hasHandler } from '../handlers.js';
 import type { RuleCardActions } from '../rules/card-actions.js';
 import { describeRule } from '../rules/match.js';
 import type { ApprovalDecision, ApprovalRequest } from '../types.js';
@@ -103,7 +102,7 @@ export function decideAtOnce(
       reason: ruled.kind === 'decided' ? `rule: ${describeRule(ruled.rule)}` : (timer ?? ''),
     });
   }
-  if (hasHandler(host.handlers, 'onApprovalResponse')) {
+  if (host.handlers.has('onApprovalResponse')) {
     const record = {
       requestId,
       threadId: threadKey,

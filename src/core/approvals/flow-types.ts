@@ -3,11 +3,13 @@
  * the limits it keeps.
  * @module
  */
+
+import type { HandlerSet } from '../handlers.js';
 import type { OutgoingFile } from '../outgoing-file.js';
 import type { ReminderOptions } from '../reminders.js';
 import type { RuleSpec } from '../rules/match.js';
 import type { AuditEntry, Store } from '../store/types.js';
-import type { Clock, Handlers, Logger } from '../types.js';
+import type { Clock, Logger } from '../types.js';
 import type { Card } from './cards.js';
 import type { PendingDecision } from './pending.js';
 
@@ -35,7 +37,8 @@ export interface ApprovalHost {
   postFile(threadId: string, file: OutgoingFile): Promise<void>;
   stopTyping(threadId: string): void;
   audit(entry: Omit<AuditEntry, 'at' | 'platform'>): void;
-  readonly handlers: Handlers;
+  /** The bridge's handlers (a set: `has(name)` says whether any listens). */
+  readonly handlers: HandlerSet;
   readonly logger: Logger;
 }
 
