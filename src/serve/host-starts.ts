@@ -65,8 +65,6 @@ export class HostStarts {
   readonly #logger: Logger;
   /** Asks awaiting their answer: id → resolve. */
   readonly #waiting = new Map<string, (outcome: StartOutcome) => void>();
-  /** Starts asked of this host that are still starting (not awaited by the consumer: see `start()`). */
-  readonly #starting = new Set<Promise<void>>();
   #stopConsuming: (() => void) | undefined;
 
   constructor(options: HostStartsOptions) {
@@ -85,10 +83,9 @@ export class HostStarts {
       const m = message.payload;
       if (m.to === this.#o.self) {
         if (m.type === 'start') {
-          // Not awaited: a slow start must not hold up the topic (the answers to this host's own asks come on
-          // it too, and the next start asked of it).
-          const starting = this.#startAsked(m).finally(() => this.#starting.delete(starting));
-          this.#starting.add(starting);
+          // Not awaited (it answers, and reports its own failures): a slow start must not hold up the topic —
+          // the answers to this host's own asks come on it too, and the next start asked of it.
+          void this.#startAsked(m);
         } else
           this.#waiting.get(m.id)?.(
             m.type === 'started' ? { ok: true, runner: m.runner } : { ok: false, reason: m.reason },
@@ -96,11 +93,6 @@ export class HostStarts {
       }
       await this.#o.bus.ack('starts', group, message.id);
     });
-  }
-
-  /** Starts asked of this host that are still under way (for a stop that waits, and tests). */
-  async settled(): Promise<void> {
-    while (this.#starting.size > 0) await Promise.allSettled([...this.#starting]);
   }
 
   /** Stop answering; pending asks end as not answered. */
