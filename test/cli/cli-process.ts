@@ -35,6 +35,8 @@ export interface CliProcess {
   readonly exited: Promise<number | null>;
   /** Wait (bounded) until stdout matches; resolves with the match. */
   waitForStdout(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Wait (bounded) until stderr matches (stdout and stderr are two pipes: one may arrive before the other). */
+  waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   /** Write a line to its stdin. */
   type(line: string): void;
 }
@@ -85,6 +87,7 @@ export function startCli(
   });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     err += chunk;
+    for (const wake of wakers) wake();
   });
   const exited = new Promise<number | null>((resolveExit) => {
     child.on('exit', (code) => {
@@ -96,35 +99,37 @@ export function startCli(
   void exited.then(() => {
     hasExited = true;
   });
+  const waitFor = (text: () => string, pattern: RegExp, timeoutMs = REAL_PROCESS_WAIT_MS) =>
+    new Promise<RegExpMatchArray>((resolveMatch, reject) => {
+      const check = () => {
+        const match = text().match(pattern);
+        if (match) {
+          done();
+          resolveMatch(match);
+        } else if (hasExited || child.exitCode !== null) {
+          done();
+          reject(new Error(`the CLI exited before printing ${pattern}:\n${out}\n${err}`));
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`timed out waiting for ${pattern}:\n${out}\n${err}`));
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        wakers.delete(check);
+      };
+      wakers.add(check);
+      check();
+    });
   return {
     child,
     stdout: () => out,
     stderr: () => err,
     exited,
     type: (line) => child.stdin.write(`${line}\n`),
-    waitForStdout: (pattern, timeoutMs = REAL_PROCESS_WAIT_MS) =>
-      new Promise((resolveMatch, reject) => {
-        const check = () => {
-          const match = out.match(pattern);
-          if (match) {
-            done();
-            resolveMatch(match);
-          } else if (hasExited || child.exitCode !== null) {
-            done();
-            reject(new Error(`the CLI exited before printing ${pattern}:\n${out}\n${err}`));
-          }
-        };
-        const timer = setTimeout(() => {
-          done();
-          reject(new Error(`timed out waiting for ${pattern}:\n${out}\n${err}`));
-        }, timeoutMs);
-        const done = () => {
-          clearTimeout(timer);
-          wakers.delete(check);
-        };
-        wakers.add(check);
-        check();
-      }),
+    waitForStdout: (pattern, timeoutMs) => waitFor(() => out, pattern, timeoutMs),
+    waitForStderr: (pattern, timeoutMs) => waitFor(() => err, pattern, timeoutMs),
   };
 }
 

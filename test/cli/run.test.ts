@@ -43,7 +43,20 @@ describe('agent-tether run --platform web', () => {
       ]),
     );
     cli = startCli(
-      ['run', '--platform', 'web', '--runner', 'scripted', '--script', script, '--no-open', '--', 'fix it'],
+      [
+        'run',
+        '--platform',
+        'web',
+        '--port',
+        '0',
+        '--runner',
+        'scripted',
+        '--script',
+        script,
+        '--no-open',
+        '--',
+        'fix it',
+      ],
       sandbox.env,
     );
     const { client, threadId } = await openThread('fix it');
@@ -60,6 +73,8 @@ describe('agent-tether run --platform web', () => {
         'run',
         '--platform',
         'web',
+        '--port',
+        '0',
         '--runner',
         'subprocess',
         '--no-open',
@@ -79,7 +94,7 @@ describe('agent-tether run --platform web', () => {
 
   it('Ctrl-C stops the agent and exits 130, as shells expect', async () => {
     cli = startCli(
-      ['run', '--platform', 'web', '--runner', 'scripted', '--no-open', '--', 'demo please'],
+      ['run', '--platform', 'web', '--port', '0', '--runner', 'scripted', '--no-open', '--', 'demo please'],
       sandbox.env,
     );
     await cli.waitForStdout(/Ctrl-C stops the agent/);

@@ -85,6 +85,8 @@ describe('agent process groups', () => {
             'run',
             '--platform',
             'web',
+            '--port',
+            '0',
             '--runner',
             'subprocess',
             '--no-open',
