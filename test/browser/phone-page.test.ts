@@ -176,6 +176,28 @@ describe.skipIf(!hasChromium)('the web page on a phone (Chromium, 390×844)', ()
     expect((await second).behavior).toBe('deny');
   });
 
+  it('answers in quick succession show one toast, the newest, and a tap on the session tab under it goes through', async () => {
+    const { page, web, thread } = await openPhone();
+    for (const command of ['ls', 'pwd']) {
+      const decision = web.requestApproval(thread, { toolName: 'Bash', input: { command } });
+      await page.getByRole('button', { name: 'Allow', exact: true }).last().tap();
+      await decision;
+      await expect.poll(() => page.locator('.toast').last().textContent()).toMatch(/allowed/i);
+    }
+    expect(await page.locator('.toast').count()).toBe(1);
+    await page.screenshot({ path: `${ARTIFACTS}/phone-toasts.png` });
+    const tab = (await page.getByRole('button', { name: new RegExp(LONG_NAME.slice(0, 20)) }).boundingBox())!;
+    const toast = (await page.locator('.toast').boundingBox())!;
+    const point = { x: tab.x + tab.width / 2, y: toast.y + toast.height / 2 };
+    expect(point.y).toBeGreaterThan(tab.y); // the toast does sit over the tab
+    expect(point.y).toBeLessThan(tab.y + tab.height);
+    const hit = await page.evaluate(
+      ({ x, y }) => document.elementFromPoint(x, y)?.closest('button')?.textContent ?? '',
+      point,
+    );
+    expect(hit).toContain(LONG_NAME.slice(0, 20));
+  });
+
   it('/stop sits apart from /usage and needs a second tap', async () => {
     const { page } = await openPhone();
     const stop = page.locator('.commands .stop');

@@ -257,7 +257,8 @@ export const PAGE_SCRIPT = `'use strict';
     div.className = alert ? 'toast alert' : 'toast';
     div.setAttribute('role', alert ? 'alert' : 'status');
     div.textContent = text;
-    $('toasts').appendChild(div);
+    // One toast at a time, the newest: a stack of them would cover the session tabs.
+    $('toasts').replaceChildren(div);
     setTimeout(function () { div.remove(); }, alert ? 7000 : 3500);
   }
 
