@@ -25,6 +25,12 @@ export const builtCliIsFresh = distIsFresh;
 const useBuild = process.env.CLI_TEST_BUILT === '1' || (process.env.CLI_TEST_BUILT !== '0' && distIsFresh());
 const ENTRY = useBuild ? [BUILT_ENTRY] : ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'index.ts')];
 
+/**
+ * `run` on the web page at a free port. Only the test of the page's stable address uses the default port
+ * (8787): tests run side by side, and two of them on 8787 would see each other's "Port 8787 is in use".
+ */
+export const RUN_ON_WEB = ['run', '--platform', 'web', '--port', '0'] as const;
+
 /** A running CLI. */
 export interface CliProcess {
   readonly child: ChildProcess;

@@ -66,7 +66,7 @@ describe('agent-tether doctor (Telegram, against the fake Bot API)', () => {
       telegram: { token: TOKEN, forumGroupId: groupId, apiRoot },
     });
     const result = await runCli(
-      ['--verbose', 'run', '--port', '0', '--runner', 'scripted', '--script', script, '--', 'hello'],
+      ['--verbose', 'run', '--runner', 'scripted', '--script', script, '--', 'hello'],
       {
         ...sandbox.env,
         LOG_LEVEL: 'trace',

@@ -9,7 +9,15 @@ import { FakeOpenAIServer } from '../../src/testing/fake-openai.js';
 import { WebPageClient } from '../../src/web/page-client.js';
 import { codexBinary } from '../support/codex-binary.js';
 import { REAL_PROCESS_WAIT_MS } from '../support/waits.js';
-import { type CliProcess, type CliSandbox, createSandbox, killCli, runCli, startCli } from './cli-process.js';
+import {
+  type CliProcess,
+  type CliSandbox,
+  createSandbox,
+  killCli,
+  RUN_ON_WEB,
+  runCli,
+  startCli,
+} from './cli-process.js';
 
 const URL_PATTERN = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/;
 const ACP_TEST_AGENT = join(import.meta.dirname, '../support/acp-test-agent.mjs');
@@ -45,21 +53,7 @@ describe('agent-tether run with the agent runners', () => {
         else env[key] = value;
       }
       cli = startCli(
-        [
-          'run',
-          '--platform',
-          'web',
-          '--port',
-          '0',
-          '--runner',
-          'codex',
-          '--one-shot',
-          '--cwd',
-          project,
-          '--no-open',
-          '--',
-          'write hi',
-        ],
+        [...RUN_ON_WEB, '--runner', 'codex', '--one-shot', '--cwd', project, '--no-open', '--', 'write hi'],
         env,
       );
       const [url = ''] = await cli.waitForStdout(URL_PATTERN);
@@ -82,11 +76,7 @@ describe('agent-tether run with the agent runners', () => {
     const agentCmd = `"${process.execPath}" "${ACP_TEST_AGENT}"`;
     cli = startCli(
       [
-        'run',
-        '--platform',
-        'web',
-        '--port',
-        '0',
+        ...RUN_ON_WEB,
         '--runner',
         'acp',
         '--agent-cmd',

@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebPageClient } from '../../src/web/page-client.js';
 import { REAL_PROCESS_WAIT_MS } from '../support/waits.js';
-import { type CliProcess, type CliSandbox, createSandbox, killCli, startCli } from './cli-process.js';
+import {
+  type CliProcess,
+  type CliSandbox,
+  createSandbox,
+  killCli,
+  RUN_ON_WEB,
+  startCli,
+} from './cli-process.js';
 
 const URL_PATTERN = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/;
 
@@ -43,20 +50,7 @@ describe('agent-tether run --platform web', () => {
       ]),
     );
     cli = startCli(
-      [
-        'run',
-        '--platform',
-        'web',
-        '--port',
-        '0',
-        '--runner',
-        'scripted',
-        '--script',
-        script,
-        '--no-open',
-        '--',
-        'fix it',
-      ],
+      [...RUN_ON_WEB, '--runner', 'scripted', '--script', script, '--no-open', '--', 'fix it'],
       sandbox.env,
     );
     const { client, threadId } = await openThread('fix it');
@@ -69,19 +63,7 @@ describe('agent-tether run --platform web', () => {
 
   it('subprocess: runs the JSON-lines agent, the exit code is the agent’s', async () => {
     cli = startCli(
-      [
-        'run',
-        '--platform',
-        'web',
-        '--port',
-        '0',
-        '--runner',
-        'subprocess',
-        '--no-open',
-        '--',
-        'node',
-        'examples/jsonl-agent.mjs',
-      ],
+      [...RUN_ON_WEB, '--runner', 'subprocess', '--no-open', '--', 'node', 'examples/jsonl-agent.mjs'],
       sandbox.env,
     );
     const { client, threadId } = await openThread('node examples/jsonl-agent.mjs');
@@ -93,10 +75,7 @@ describe('agent-tether run --platform web', () => {
   });
 
   it('Ctrl-C stops the agent and exits 130, as shells expect', async () => {
-    cli = startCli(
-      ['run', '--platform', 'web', '--port', '0', '--runner', 'scripted', '--no-open', '--', 'demo please'],
-      sandbox.env,
-    );
+    cli = startCli([...RUN_ON_WEB, '--runner', 'scripted', '--no-open', '--', 'demo please'], sandbox.env);
     await cli.waitForStdout(/Ctrl-C stops the agent/);
     cli.child.kill('SIGINT');
     expect(await cli.exited).toBe(130);

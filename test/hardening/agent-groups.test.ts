@@ -7,7 +7,14 @@ import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SubprocessRunner } from '../../src/runner/subprocess.js';
-import { type CliProcess, type CliSandbox, createSandbox, killCli, startCli } from '../cli/cli-process.js';
+import {
+  type CliProcess,
+  type CliSandbox,
+  createSandbox,
+  killCli,
+  RUN_ON_WEB,
+  startCli,
+} from '../cli/cli-process.js';
 import { EventRecorder } from '../runner-contract/event-recorder.js';
 import { REAL_PROCESS_WAIT_MS } from '../support/waits.js';
 
@@ -81,20 +88,7 @@ describe('agent process groups', () => {
       markers.push(first, second);
       const run = (marker: string) =>
         startCli(
-          [
-            'run',
-            '--platform',
-            'web',
-            '--port',
-            '0',
-            '--runner',
-            'subprocess',
-            '--no-open',
-            '--',
-            process.execPath,
-            AGENT,
-            marker,
-          ],
+          [...RUN_ON_WEB, '--runner', 'subprocess', '--no-open', '--', process.execPath, AGENT, marker],
           sandbox?.env ?? {},
         );
       cli = run(first);
