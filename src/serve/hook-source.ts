@@ -7,7 +7,9 @@
  * closes the request (No) or leaves it open and sends the session's next events (Yes) — both withdraw the
  * card ("Answered in the terminal"). A message typed on the phone waits for the turn's end (`Stop` answered
  * `decision: "block"` with the message as the reason); `/stop` denies the next permission request with
- * `interrupt`. Over 400 lines because it is one protocol: every hook event of a session and its race with the
+ * `interrupt`, or lapses when the turn ends first. Tool calls run side by side: a request is withdrawn only by
+ * its own call's `PostToolUse` or the end of the turn. A session whose Claude Code process is gone without
+ * `SessionEnd` (a closed terminal) is ended by a periodic look at Claude Code's `sessions/`. Over 400 lines because it is one protocol: every hook event of a session and its race with the
  * terminal.
  * @module
  */
@@ -21,6 +23,7 @@ import { questionsOf } from '../runner/claude/permission-result.js';
 import { threadNameFromPrompt } from '../runner/supervise.js';
 import type { RunnerPermissionRequest, RunnerQuestion } from '../runner/types.js';
 import type { SessionBus, SessionCommand, SessionEvent, SessionKey } from './bus.js';
+import { goneClaudeSessions } from './claude-liveness.js';
 import { type HookAnswer, permissionAnswer, questionAnswer, toHookDecision } from './hook-answers.js';
 import { fileSize, readTranscript } from './transcript.js';
 
@@ -42,11 +45,21 @@ export interface HookSessionsOptions {
   readonly logger?: Logger;
   /** How often live transcripts are polled for new lines. @defaultValue 1000 */
   readonly pollMs?: number;
+  /**
+   * Claude Code's config directory, whose `sessions/` names the running Claude Code processes: a session none
+   * of them names (its terminal was closed, the process killed: no `SessionEnd` came) is ended. Unset: a session
+   * ends only with its `SessionEnd`.
+   */
+  readonly claudeDir?: string;
+  /** How often, and after how long without a hook, a session's Claude Code process is looked for. @defaultValue 60000 */
+  readonly livenessMs?: number;
 }
 
 interface OpenRequest {
   readonly requestId: string;
-  readonly toolName: string;
+  /** The tool call: its name and input (see {@link toolCallOf}). */
+  readonly call: string;
+  /** The tool call's id, from the `PreToolUse` of the same call (a `PermissionRequest` carries none). */
   readonly toolUseId?: string;
   /** Answer the hook request (a decision, a stop, or a harmless `{}` once the terminal answered). */
   readonly answer: (value: HookAnswer) => void;
@@ -67,7 +80,24 @@ interface HookSession {
   stopRequested: boolean;
   /** Counts turns (UserPromptSubmit, PreToolUse), so a late "idle" of an earlier turn is dropped. */
   turn: number;
-  lastPreToolUse?: { toolUseId: string; toolName: string };
+  /** Tool calls announced by `PreToolUse` and not yet ended: tool_use_id → the call (bounded). */
+  readonly toolUses: Map<string, string>;
+  /** When the last hook of the session came (ms since the epoch). */
+  lastSeen: number;
+}
+
+/** Tool calls remembered per session between their `PreToolUse` and `PostToolUse` (calls run side by side). */
+const MAX_TOOL_USES = 64;
+
+/** One tool call as a string — its name and input — to match a `PermissionRequest` with its `PreToolUse`. */
+function toolCallOf(body: Record<string, unknown>): string {
+  return JSON.stringify([body.tool_name, body.tool_input ?? null]);
+}
+
+/** "1 message you wrote did not reach Claude: …" — undefined when none was waiting. */
+function undelivered(count: number, why: string): string | undefined {
+  if (count === 0) return undefined;
+  return `📭 ${count} message${count === 1 ? '' : 's'} you wrote did not reach Claude: ${why}.`;
 }
 
 const GROUP = 'hook-sessions';
@@ -86,6 +116,9 @@ function hookOf(
 }
 const offsetKey = (id: string) => `serve.hook.offset:${id}`;
 const WITHDRAWN = 'Answered in the terminal';
+const GONE = 'Claude Code is no longer running';
+const STOP_LAPSED =
+  "🛑 Claude's turn ended before it asked for anything: it has stopped, and waits for a prompt in the terminal.";
 /** How long after Stop the transcript is read once more before the session counts as idle. */
 const STOP_SETTLE_MS = 400;
 
@@ -96,6 +129,7 @@ export class HookSessions {
   readonly #sessions = new Map<string, HookSession>();
   #stopConsuming: (() => void) | undefined;
   #poll: ReturnType<typeof setInterval> | undefined;
+  #liveness: ReturnType<typeof setInterval> | undefined;
   /** After stop, nothing is read any more (a line read then would be lost: the bus is closed). */
   #stopped = false;
 
@@ -115,6 +149,12 @@ export class HookSessions {
       for (const session of this.#sessions.values()) this.#tail(session);
     }, this.#o.pollMs ?? 1000);
     this.#poll.unref();
+    const { claudeDir } = this.#o;
+    if (claudeDir !== undefined) {
+      const every = this.#o.livenessMs ?? 60_000;
+      this.#liveness = setInterval(() => this.#endGoneLive(claudeDir, every), every);
+      this.#liveness.unref();
+    }
   }
 
   /** Stop; open hook requests are left to the endpoint (closing it ends them: non-blocking for Claude Code). */
@@ -122,6 +162,7 @@ export class HookSessions {
     this.#stopped = true;
     this.#stopConsuming?.();
     if (this.#poll) clearInterval(this.#poll);
+    if (this.#liveness) clearInterval(this.#liveness);
   }
 
   /**
@@ -143,19 +184,30 @@ export class HookSessions {
       case 'PermissionRequest':
         return this.#permission(session, body, signal);
       case 'PreToolUse':
+        // Not a sign that open requests were answered: Claude Code runs some tool calls side by side.
         session.turn += 1;
-        this.#settleDangling(session);
-        if (typeof body.tool_use_id === 'string' && typeof body.tool_name === 'string')
-          session.lastPreToolUse = { toolUseId: body.tool_use_id, toolName: body.tool_name };
+        if (typeof body.tool_use_id === 'string') {
+          if (session.toolUses.size >= MAX_TOOL_USES)
+            session.toolUses.delete(session.toolUses.keys().next().value ?? '');
+          session.toolUses.set(body.tool_use_id, toolCallOf(body));
+        }
         this.#publish(session, { type: 'working' });
         return {};
       case 'PostToolUse':
-      case 'PostToolUseFailure':
-        this.#settleDangling(session, typeof body.tool_use_id === 'string' ? body.tool_use_id : undefined);
+      case 'PostToolUseFailure': {
+        const toolUseId = typeof body.tool_use_id === 'string' ? body.tool_use_id : undefined;
+        if (toolUseId !== undefined) session.toolUses.delete(toolUseId);
+        this.#settleDangling(session, { call: toolCallOf(body), ...(toolUseId ? { toolUseId } : {}) });
         return {};
+      }
       case 'UserPromptSubmit':
         session.turn += 1;
-        this.#settleDangling(session);
+        this.#turnEnded(session);
+        if (session.stopRequested) {
+          // The turn the stop was for ended unannounced (interrupted in the terminal): the stop is done with.
+          session.stopRequested = false;
+          this.#publish(session, { type: 'output', text: STOP_LAPSED });
+        }
         this.#publish(session, { type: 'working' });
         return {};
       case 'Stop':
@@ -164,14 +216,11 @@ export class HookSessions {
         this.#notification(session, body);
         return {};
       case 'SessionEnd':
-        this.#settleDangling(session);
-        this.#publish(session, {
+        this.#end(session, {
           type: 'exit',
           exitCode: 0,
           ...(typeof body.reason === 'string' && body.reason !== 'other' ? { reason: body.reason } : {}),
         });
-        this.#sessions.delete(hook.sessionId);
-        this.#o.store.deleteValue(offsetKey(hook.sessionId));
         return {};
       default:
         return {};
@@ -193,7 +242,7 @@ export class HookSessions {
    * Sessions restored after a restart whose Claude Code process is gone get their final status (and leave the
    * live list); their transcript offsets are forgotten.
    */
-  endGone(ids: readonly string[], reason = 'Claude Code is no longer running'): void {
+  endGone(ids: readonly string[], reason = GONE): void {
     for (const id of ids) {
       if (this.#sessions.has(id)) continue;
       this.#o.bus
@@ -213,6 +262,7 @@ export class HookSessions {
   #session(id: string, body: Record<string, unknown>, event: string): HookSession {
     const existing = this.#sessions.get(id);
     if (existing) {
+      existing.lastSeen = Date.now();
       if (!existing.transcriptPath && typeof body.transcript_path === 'string')
         existing.transcriptPath = body.transcript_path;
       return existing;
@@ -232,6 +282,8 @@ export class HookSessions {
       queued: [],
       stopRequested: false,
       turn: 0,
+      toolUses: new Map(),
+      lastSeen: Date.now(),
     };
     this.#sessions.set(id, session);
     if (!this.#o.isKnown(key) && event !== 'SessionEnd') {
@@ -281,7 +333,7 @@ export class HookSessions {
     body: Record<string, unknown>,
     signal: AbortSignal,
   ): Promise<HookAnswer> {
-    this.#settleDangling(session);
+    const call = toolCallOf(body);
     const toolName = typeof body.tool_name === 'string' ? body.tool_name : 'unknown tool';
     if (session.stopRequested) {
       session.stopRequested = false;
@@ -301,11 +353,11 @@ export class HookSessions {
         : {};
     if (toolName === 'AskUserQuestion') {
       const questions = questionsOf(toolInput);
-      if (questions.length > 0) return this.#questions(session, toolInput, questions, signal);
+      if (questions.length > 0) return this.#questions(session, call, toolInput, questions, signal);
     }
     const plan =
       toolName === 'ExitPlanMode' && typeof toolInput.plan === 'string' ? toolInput.plan : undefined;
-    const settled = await this.#ask(session, signal, {
+    const settled = await this.#ask(session, signal, call, {
       toolName,
       toolInput,
       ...(plan !== undefined ? { kind: 'plan' as const, plan } : {}),
@@ -317,13 +369,14 @@ export class HookSessions {
   /** AskUserQuestion: one choice card per question, in turn; the answers go back as `updatedInput.answers`. */
   async #questions(
     session: HookSession,
+    call: string,
     toolInput: Record<string, unknown>,
     questions: readonly RunnerQuestion[],
     signal: AbortSignal,
   ): Promise<HookAnswer> {
     const choices: ChoiceDecision[] = [];
     for (const question of questions) {
-      const settled = await this.#ask(session, signal, {
+      const settled = await this.#ask(session, signal, call, {
         toolName: 'AskUserQuestion',
         toolInput,
         kind: 'question',
@@ -344,13 +397,12 @@ export class HookSessions {
   #ask(
     session: HookSession,
     signal: AbortSignal,
+    call: string,
     request: Omit<RunnerPermissionRequest, 'requestId'>,
   ): Promise<Settled | undefined> {
     // Unique across restarts: a holder that comes back adopts its earlier run's open cards by request id.
     const requestId = `${session.key.id.slice(0, 8)}-${newRequestId()}`;
-    const { toolName } = request;
-    const toolUseId =
-      session.lastPreToolUse?.toolName === toolName ? session.lastPreToolUse.toolUseId : undefined;
+    const toolUseId = this.#toolUseOf(session, call);
     return new Promise<Settled | undefined>((resolve) => {
       const onAbort = () => {
         // Claude Code closed the request: the person answered "No" (or Esc) in the terminal.
@@ -364,7 +416,7 @@ export class HookSessions {
       };
       session.open.set(requestId, {
         requestId,
-        toolName,
+        call,
         ...(toolUseId ? { toolUseId } : {}),
         answer: (value) => settle({ type: 'hook', value }),
         choose: (decision) => settle({ type: 'choice', decision }),
@@ -383,8 +435,15 @@ export class HookSessions {
   }
 
   #stopHook(session: HookSession, body: Record<string, unknown>): HookAnswer {
-    this.#settleDangling(session);
-    if (session.queued.length > 0 && body.stop_hook_active !== true) {
+    this.#turnEnded(session);
+    if (session.stopRequested) {
+      // Stopped from the chat, and the turn ended before anything was asked: it stops here, and what the person
+      // wrote meanwhile is not sent on (it would start the turn again).
+      session.stopRequested = false;
+      this.#publish(session, { type: 'output', text: STOP_LAPSED });
+      const notSent = undelivered(session.queued.splice(0).length, 'you stopped the session');
+      if (notSent) this.#publish(session, { type: 'output', text: notSent });
+    } else if (session.queued.length > 0 && body.stop_hook_active !== true) {
       const reason = session.queued.splice(0).join('\n\n');
       this.#publish(session, {
         type: 'output',
@@ -453,15 +512,60 @@ export class HookSessions {
     }
   }
 
+  /** The id of the announced tool call a permission request is for: the latest one of that call not yet asked. */
+  #toolUseOf(session: HookSession, call: string): string | undefined {
+    const asked = new Set([...session.open.values()].map((r) => r.toolUseId));
+    let found: string | undefined;
+    for (const [id, announced] of session.toolUses) if (announced === call && !asked.has(id)) found = id;
+    return found;
+  }
+
+  /** The turn is over (`Stop`, or a new prompt): its open requests were answered in the terminal. */
+  #turnEnded(session: HookSession): void {
+    this.#settleDangling(session);
+    session.toolUses.clear();
+  }
+
+  /**
+   * The session ended (`SessionEnd`, or its Claude Code process is gone): open requests are withdrawn, messages
+   * still queued are reported as not delivered, the final status is sent, and the session is forgotten.
+   */
+  #end(session: HookSession, exit: Extract<SessionEvent, { type: 'exit' }>): void {
+    this.#settleDangling(session);
+    const notSent = undelivered(session.queued.splice(0).length, 'the session ended');
+    if (notSent) this.#publish(session, { type: 'output', text: notSent });
+    this.#publish(session, exit);
+    this.#sessions.delete(session.key.id);
+    this.#o.store.deleteValue(offsetKey(session.key.id));
+  }
+
+  /** Sessions quiet for a while whose Claude Code process is gone end (closed terminals send no `SessionEnd`). */
+  #endGoneLive(claudeDir: string, quietMs: number): void {
+    const quietSince = Date.now() - quietMs;
+    const quiet = [...this.#sessions.values()].filter((s) => s.lastSeen <= quietSince).map((s) => s.key.id);
+    if (quiet.length === 0) return;
+    for (const id of goneClaudeSessions(claudeDir, quiet) ?? []) {
+      const session = this.#sessions.get(id);
+      if (!session) continue;
+      this.#tail(session);
+      this.#end(session, { type: 'exit', exitCode: null, reason: GONE });
+    }
+  }
+
   /**
    * A later event of the session shows its open permission requests were settled in the terminal ("Yes"
    * leaves the request open): withdraw their cards and answer them harmlessly. A `PostToolUse` settles only
-   * the request of its own tool call.
+   * the request of its own tool call (by its id, else by its name and input).
    */
-  #settleDangling(session: HookSession, toolUseId?: string): void {
+  #settleDangling(session: HookSession, only?: { readonly toolUseId?: string; readonly call: string }): void {
     for (const request of [...session.open.values()]) {
-      if (toolUseId !== undefined && request.toolUseId !== undefined && request.toolUseId !== toolUseId)
-        continue;
+      if (only !== undefined) {
+        const same =
+          only.toolUseId !== undefined && request.toolUseId !== undefined
+            ? only.toolUseId === request.toolUseId
+            : only.call === request.call;
+        if (!same) continue;
+      }
       session.open.delete(request.requestId);
       request.answer({});
       this.#publish(session, { type: 'withdrawn', requestId: request.requestId, note: WITHDRAWN });

@@ -65,6 +65,11 @@ export interface ServeOptions {
    * sessions none of them names are ended after a restart. @defaultValue `$CLAUDE_CONFIG_DIR` or `~/.claude`
    */
   readonly claudeDir?: string;
+  /**
+   * How often, and after how long without a hook, a terminal session's Claude Code process is looked for in
+   * `claudeDir`; a session whose process is gone (its terminal closed: no `SessionEnd`) is ended. @defaultValue 60000
+   */
+  readonly hookLivenessMs?: number;
 }
 
 /** Who holds the platform connections among several hosts (a `RedisLease`). */
@@ -126,6 +131,8 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     logger,
     isKnown: (key) => hub.has(key),
     decideWithoutPerson: (key, request) => hub.decideWithoutPerson(key, request),
+    claudeDir: options.claudeDir ?? defaultClaudeDir(),
+    ...(options.hookLivenessMs !== undefined ? { livenessMs: options.hookLivenessMs } : {}),
   });
   const remote = new RemoteSessions({ bus, logger });
   const runners = new RunnerSessions({ bus, registry: options.registry, logger });
