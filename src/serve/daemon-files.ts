@@ -6,8 +6,11 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { uptime } from 'node:os';
 import { join } from 'node:path';
 import { TetherError } from '../core/errors.js';
+import type { Logger } from '../core/types.js';
+import { silentLogger } from '../core/types.js';
 
 /** File name of the control secret. */
 export const SECRET_FILE = 'control-secret';
@@ -85,7 +88,10 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-/** The running daemon of `dataDir` from its lock file, or undefined (no file, or its process is gone). */
+/**
+ * The daemon `dataDir`'s lock file names, or undefined (no file, or its process is gone). No network: after a
+ * crash its pid may belong to another process by now; {@link askDaemon} confirms it is our serve.
+ */
 export function readDaemon(dataDir: string): DaemonInfo | undefined {
   let info: DaemonInfo;
   try {
@@ -96,19 +102,61 @@ export function readDaemon(dataDir: string): DaemonInfo | undefined {
   return typeof info.pid === 'number' && processAlive(info.pid) ? info : undefined;
 }
 
+/**
+ * What the control URL of a daemon record says: `ours` (its health route answered with the recorded pid),
+ * `other` (nothing listens there, or something else answers: another pid, another secret, not our route),
+ * or `silent` (no answer in time).
+ */
+export type DaemonAnswer = 'ours' | 'other' | 'silent';
+
+/** Ask `info.url`'s health route (with the control secret) whether it is the serve `info` names. */
+export async function askDaemon(
+  info: DaemonInfo,
+  secret: string | undefined,
+  timeoutMs: number,
+): Promise<DaemonAnswer> {
+  if (!info.url || secret === undefined) return 'other';
+  try {
+    const response = await fetch(`${info.url}/health`, {
+      headers: { authorization: `Bearer ${secret}` },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (!response.ok) {
+      await response.body?.cancel();
+      return 'other';
+    }
+    const body = (await response.json()) as { pid?: unknown } | null;
+    return body?.pid === info.pid ? 'ours' : 'other';
+  } catch (error) {
+    return (error as Error).name === 'TimeoutError' ? 'silent' : 'other';
+  }
+}
+
 /** A held lock: update it once listening, release it when stopping. */
 export interface DaemonLock {
   write(info: DaemonInfo): void;
   release(): void;
 }
 
+/** Options of {@link acquireLock}. */
+export interface AcquireLockOptions {
+  /** Where the one line about taking over a stale lock goes. */
+  readonly logger?: Logger;
+  /** How long the recorded daemon has to answer its health route. @defaultValue 2000 */
+  readonly timeoutMs?: number;
+}
+
 /**
- * Take the data directory's lock. A lock left by a process that is gone is taken over.
- * @throws TetherError `CONFIG` naming the running daemon when another `serve` holds it.
+ * Take the data directory's lock. A lock is stale, and taken over, when its process is gone, or when its pid
+ * is alive but its control URL does not answer as our serve with that pid (the pid was reused after a crash
+ * or a reboot; a line says so). A lock without a URL yet belongs to a serve that is starting, unless it was
+ * written before this boot.
+ * @throws TetherError `CONFIG` naming the running daemon when another `serve` holds it, or naming the file
+ * when the recorded daemon's control URL does not answer in time.
  */
-export function acquireLock(dataDir: string): DaemonLock {
+export async function acquireLock(dataDir: string, options: AcquireLockOptions = {}): Promise<DaemonLock> {
   const path = join(dataDir, LOCK_FILE);
-  for (let attempt = 0; attempt < 2; attempt++) {
+  for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(path, 'wx', 0o600);
       writeSync(
@@ -129,20 +177,57 @@ export function acquireLock(dataDir: string): DaemonLock {
       };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const running = readDaemon(dataDir);
-      if (running && running.pid !== process.pid) {
+    }
+    const text = readText(path);
+    const running = readDaemon(dataDir);
+    if (running && running.pid !== process.pid) {
+      const answer = await recordedDaemonAnswers(running, dataDir, options.timeoutMs ?? 2000);
+      if (answer === 'ours') {
         throw new TetherError(
           'CONFIG',
           `agent-tether serve is already running for ${dataDir} (pid ${running.pid}${running.url ? `, ${running.url}` : ''}): use it, stop it first, or set AGENT_TETHER_HOME to another directory`,
         );
       }
-      rmSync(path, { force: true });
+      if (answer === 'silent') {
+        throw new TetherError(
+          'CONFIG',
+          `${path} names pid ${running.pid}, which is alive, but ${running.url} did not answer within ${options.timeoutMs ?? 2000} ms: if no agent-tether serve runs for ${dataDir}, remove ${path}`,
+        );
+      }
+      // Another serve may have taken the stale lock while we asked: leave its lock alone and look again.
+      if (readText(path) !== text) continue;
+      (options.logger ?? silentLogger).warn(
+        `Taking over the stale ${path}: its pid ${running.pid} now belongs to another process (${running.url ? `${running.url} does not answer as agent-tether serve with that pid` : 'the record was written before this boot'})`,
+      );
     }
+    rmSync(path, { force: true });
   }
   throw new TetherError(
     'CONFIG',
     `Cannot take the lock ${path}: remove it if no agent-tether serve is running`,
   );
+}
+
+/**
+ * Whether the live process a lock names is our serve: its URL answers with its pid. A lock without a URL is
+ * a serve that is starting (it writes the URL once listening), unless it was written before this boot.
+ */
+async function recordedDaemonAnswers(
+  info: DaemonInfo,
+  dataDir: string,
+  timeoutMs: number,
+): Promise<DaemonAnswer> {
+  if (info.url) return askDaemon(info, readSecret(dataDir), timeoutMs);
+  const bootedAt = Date.now() - uptime() * 1000;
+  return typeof info.startedAt === 'number' && info.startedAt < bootedAt ? 'other' : 'ours';
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 function writeFileAtomic(path: string, text: string): void {

@@ -15,7 +15,7 @@ import type {
   RunnerPermissionRequest,
 } from '../runner/types.js';
 import type { SessionCommand, SessionEvent } from './bus.js';
-import { type DaemonInfo, readDaemon, readSecret } from './daemon-files.js';
+import { askDaemon, type DaemonInfo, readDaemon, readSecret } from './daemon-files.js';
 
 /** A running daemon that answered its health check. */
 export interface ReachableDaemon {
@@ -23,20 +23,16 @@ export interface ReachableDaemon {
   readonly secret: string;
 }
 
-/** The daemon of `dataDir` if one runs and answers within `timeoutMs`; undefined otherwise. */
+/**
+ * The daemon of `dataDir` if one runs and answers its health route, with the pid its lock file records,
+ * within `timeoutMs`; undefined otherwise (a lock left by a crash whose pid another process has now is not
+ * a daemon).
+ */
 export async function findDaemon(dataDir: string, timeoutMs = 2000): Promise<ReachableDaemon | undefined> {
   const info = readDaemon(dataDir);
   const secret = readSecret(dataDir);
   if (!info?.url || secret === undefined) return undefined;
-  try {
-    const response = await fetch(`${info.url}/health`, {
-      headers: { authorization: `Bearer ${secret}` },
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    return response.ok ? { info, secret } : undefined;
-  } catch {
-    return undefined;
-  }
+  return (await askDaemon(info, secret, timeoutMs)) === 'ours' ? { info, secret } : undefined;
 }
 
 /** Options of {@link superviseThroughDaemon}. */

@@ -110,7 +110,7 @@ function endGoneSessions(hub: SessionHub, hooks: HookSessions, claudeDir: string
 export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const logger = options.logger ?? silentLogger;
   prepareDataDir(options.dataDir);
-  const lock = acquireLock(options.dataDir);
+  const lock = await acquireLock(options.dataDir, { logger });
   const bus = options.bus ?? new MemorySessionBus();
   const router = new BridgeRouter(options.bridges, {
     logger,
