@@ -5,7 +5,7 @@
  * @module
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { uptime } from 'node:os';
 import { join } from 'node:path';
 import { TetherError } from '../core/errors.js';
@@ -35,7 +35,8 @@ export function secretPath(dataDir: string): string {
 
 /**
  * The control secret of `dataDir`, created (32 random bytes, base64url, mode 0600) if missing.
- * @throws TetherError `CONFIG` when the file exists but others may read it.
+ * @throws TetherError `CONFIG` when the file exists but others may read it (its mode has group or other
+ * bits), naming the `chmod` that fixes it: whoever can read the secret can answer hooks as this user.
  */
 export function loadOrCreateSecret(dataDir: string): string {
   const path = secretPath(dataDir);
@@ -48,6 +49,18 @@ export function loadOrCreateSecret(dataDir: string): string {
     return secret;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  let mode: number;
+  try {
+    mode = statSync(path).mode & 0o777;
+  } catch {
+    return '';
+  }
+  if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
+    throw new TetherError(
+      'CONFIG',
+      `The control secret ${path} may be read by other users (mode ${mode.toString(8)}): run \`chmod 600 ${path}\``,
+    );
   }
   return readSecret(dataDir) ?? '';
 }

@@ -110,6 +110,8 @@ function endGoneSessions(hub: SessionHub, hooks: HookSessions, claudeDir: string
 export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const logger = options.logger ?? silentLogger;
   prepareDataDir(options.dataDir);
+  // Before the lock: a secret others may read stops the start with nothing to undo.
+  const secret = loadOrCreateSecret(options.dataDir);
   const lock = await acquireLock(options.dataDir, { logger });
   const bus = options.bus ?? new MemorySessionBus();
   const router = new BridgeRouter(options.bridges, {
@@ -152,7 +154,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
       })
     : undefined;
   const endpoint = new ControlEndpoint({
-    secret: loadOrCreateSecret(options.dataDir),
+    secret,
     ...(options.port !== undefined ? { port: options.port } : {}),
     logger,
     routes: {

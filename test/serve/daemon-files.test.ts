@@ -1,9 +1,9 @@
 /**
  * The files `serve` keeps in its data directory: a `serve.json` left by a crash whose pid now belongs to
  * another process is taken over (its control URL does not answer as our serve with that pid), a daemon that
- * does answer keeps its lock, and a missing control secret is created private.
+ * does answer keeps its lock, and a control secret others may read is refused.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -133,6 +133,17 @@ describe('serve.json: a daemon that answers as ours', () => {
 });
 
 describe('control secret', () => {
+  it('refuses a secret file others may read, naming the fix', () => {
+    const path = join(dir, SECRET_FILE);
+    writeFileSync(path, SECRET);
+    chmodSync(path, 0o644);
+    expect(() => loadOrCreateSecret(dir)).toThrow(
+      expect.objectContaining({ code: 'CONFIG', message: expect.stringContaining(`chmod 600 ${path}`) }),
+    );
+    chmodSync(path, 0o600);
+    expect(loadOrCreateSecret(dir)).toBe(SECRET);
+  });
+
   it('creates a missing secret with mode 0600 and reuses it', () => {
     const secret = loadOrCreateSecret(dir);
     expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
