@@ -4,9 +4,21 @@
  * secret is never written there: the hooks read it from `$AGENT_TETHER_HOOK_TOKEN`.
  * @module
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  fchmodSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { defaultDataDir, prepareDataDir } from '../../core/store/data-dir.js';
 import {
   addOurHooks,
@@ -69,20 +81,7 @@ export async function hooksCommand(
     if (changed) io.out(JSON.stringify(after, null, 2));
     return 0;
   }
-  if (changed) {
-    mkdirSync(dirname(path), { recursive: true });
-    const temporary = `${path}.agent-tether.tmp`;
-    writeFileSync(temporary, `${JSON.stringify(after, null, 2)}\n`, { mode: 0o600 });
-    if (existsSync(path)) {
-      // Keep the file's own permissions.
-      try {
-        chmodSync(temporary, readFileMode(path));
-      } catch {
-        // keep 0600
-      }
-    }
-    renameSync(temporary, path);
-  }
+  if (changed) writeSettingsFile(path, `${JSON.stringify(after, null, 2)}\n`);
   if (action === 'install') {
     // The secret the hooks will send exists from now on (serve reuses it), so the profile line works at once.
     prepareDataDir(dataDir);
@@ -111,6 +110,28 @@ export async function hooksCommand(
   return 0;
 }
 
-function readFileMode(path: string): number {
-  return statSync(path).mode & 0o777;
+/**
+ * Replace the file at `path` with `text` atomically: write a new file beside it, then rename it over. The new
+ * file has a random name and is created exclusively (O_EXCL), so it is never an existing file or a link planted
+ * there (a cloned repository's `.claude/` is not ours); it is removed again if anything fails. It gets the old
+ * file's permissions, or 0600 for a new one.
+ */
+function writeSettingsFile(path: string, text: string): void {
+  const directory = dirname(path);
+  mkdirSync(directory, { recursive: true });
+  const mode = existsSync(path) ? statSync(path).mode & 0o777 : 0o600;
+  const temporary = join(directory, `${basename(path)}.agent-tether-${randomBytes(8).toString('hex')}.tmp`);
+  const fd = openSync(temporary, 'wx', 0o600);
+  try {
+    try {
+      writeFileSync(fd, text);
+      fchmodSync(fd, mode);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
 }
