@@ -5,28 +5,42 @@
  * home directory; `--scope project` through the function the CLI calls, which takes the project directory.
  */
 import {
+  chmodSync,
+  existsSync,
   lstatSync,
   mkdirSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hooksCommand } from '../../src/cli/commands/hooks.js';
 import { createCliLogger } from '../../src/cli/logger.js';
-import { type CliSandbox, createSandbox } from './cli-process.js';
+import { type CliSandbox, createSandbox, runCli } from './cli-process.js';
 
+const THEIRS = { matcher: 'Bash', hooks: [{ type: 'command', command: 'my-guard.sh' }] };
 const OURS = 'http://127.0.0.1:8799/hooks/claude/';
+
+function writeJson(path: string, value: unknown, mode = 0o600): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value, null, 2));
+  chmodSync(path, mode);
+}
 
 describe('agent-tether hooks and the settings file', { timeout: 120_000 }, () => {
   let sandbox: CliSandbox;
+  let userSettings: string;
   beforeEach(() => {
     sandbox = createSandbox();
+    userSettings = join(sandbox.dir, '.claude', 'settings.json');
   });
   afterEach(() => sandbox.cleanup());
+
+  const secretFile = () => join(sandbox.env.AGENT_TETHER_HOME ?? '', 'control-secret');
 
   it('--scope project never writes through a file a repository planted at a temporary name', async () => {
     const project = join(sandbox.dir, 'cloned-repo');
@@ -51,5 +65,50 @@ describe('agent-tether hooks and the settings file', { timeout: 120_000 }, () =>
       'settings.json',
       'settings.json.agent-tether.tmp',
     ]);
+  });
+
+  it('a symlinked settings.json (a dotfile manager) stays a link; its target gets the change, modes kept', async () => {
+    const target = join(sandbox.dir, 'dotfiles', 'claude', 'settings.json');
+    const original = { model: 'opus', hooks: { PreToolUse: [THEIRS] } };
+    writeJson(target, original, 0o644);
+    mkdirSync(dirname(userSettings), { recursive: true });
+    symlinkSync(target, userSettings);
+    const install = await runCli(['hooks', 'install', '--port', '8799'], sandbox.env);
+    expect(install.code).toBe(0);
+    expect(install.stdout).toContain(`in ${userSettings} (a link to ${realpathSync(target)})`);
+    expect(lstatSync(userSettings).isSymbolicLink()).toBe(true);
+    const installed = JSON.parse(readFileSync(target, 'utf8'));
+    expect(installed.hooks.PreToolUse[0]).toEqual(THEIRS);
+    expect(installed.hooks.PreToolUse[1].hooks[0].url).toBe(`${OURS}PreToolUse`);
+    expect(statSync(target).mode & 0o777).toBe(0o644);
+    const uninstall = await runCli(['hooks', 'uninstall'], sandbox.env);
+    expect(uninstall.code).toBe(0);
+    expect(lstatSync(userSettings).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(readFileSync(target, 'utf8'))).toEqual(original);
+    expect(readdirSync(dirname(target))).toEqual(['settings.json']);
+    expect(readdirSync(dirname(userSettings))).toEqual(['settings.json']);
+  });
+
+  it('a new settings file is 0600; an existing one keeps its mode', async () => {
+    expect((await runCli(['hooks', 'install', '--port', '8799'], sandbox.env)).code).toBe(0);
+    expect(statSync(userSettings).mode & 0o777).toBe(0o600);
+    chmodSync(userSettings, 0o640);
+    expect((await runCli(['hooks', 'uninstall'], sandbox.env)).code).toBe(0);
+    expect(JSON.parse(readFileSync(userSettings, 'utf8'))).toEqual({});
+    expect(statSync(userSettings).mode & 0o777).toBe(0o640);
+  });
+
+  it('refuses a symlinked settings.json whose target is missing, creating nothing', async () => {
+    const target = join(sandbox.dir, 'dotfiles', 'gone.json');
+    mkdirSync(dirname(userSettings), { recursive: true });
+    symlinkSync(target, userSettings);
+    const result = await runCli(['hooks', 'install', '--port', '8799'], sandbox.env);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      `error: ${userSettings} is a link to ${target}, which does not exist: create that file (it may hold just {}) or remove the link, then run \`agent-tether hooks install\` again`,
+    );
+    expect(lstatSync(userSettings).isSymbolicLink()).toBe(true);
+    expect(existsSync(target)).toBe(false);
+    expect(existsSync(secretFile())).toBe(false);
   });
 });

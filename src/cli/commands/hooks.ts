@@ -9,9 +9,12 @@ import {
   closeSync,
   existsSync,
   fchmodSync,
+  lstatSync,
   mkdirSync,
   openSync,
   readFileSync,
+  readlinkSync,
+  realpathSync,
   renameSync,
   rmSync,
   statSync,
@@ -45,6 +48,25 @@ export interface HooksOptions {
   readonly cwd?: string;
 }
 
+/**
+ * The file to edit for the settings path `path`: itself, or the file a symlink there points to (dotfile
+ * managers link ~/.claude/settings.json into their repository: the link stays, its target gets the change).
+ * @throws CliError when the link points to nothing.
+ */
+function realSettingsPath(path: string, again: string): string {
+  if (!lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) return path;
+  try {
+    return realpathSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    const target = resolve(dirname(path), readlinkSync(path));
+    throw new CliError(
+      `${path} is a link to ${target}, which does not exist: create that file (it may hold just {}) or remove the link, then ${again}`,
+      { cause: error },
+    );
+  }
+}
+
 function readSettingsFile(path: string): Record<string, unknown> {
   if (!existsSync(path)) return {};
   const text = readFileSync(path, 'utf8');
@@ -72,16 +94,19 @@ export async function hooksCommand(
   const { settings } = loadSettings({}, io.env, options.config);
   const dataDir = settings.dataDir ?? defaultDataDir(io.env);
   const path = settingsPath(options.scope, resolve(options.cwd ?? process.cwd()), io.env.HOME ?? homedir());
-  const before = readSettingsFile(path);
+  const again = `run \`agent-tether hooks ${action}\` again`;
+  const file = realSettingsPath(path, again);
+  const shown = file === path ? path : `${path} (a link to ${file})`;
+  const before = readSettingsFile(file);
   const port = options.port ?? readDaemon(dataDir)?.port ?? settings.serve?.port ?? DEFAULT_SERVE_PORT;
   const after = action === 'install' ? addOurHooks(before, port) : removeOurHooks(before);
   const changed = JSON.stringify(before) !== JSON.stringify(after);
   if (options.dryRun) {
-    io.out(changed ? `Would write ${path}:` : `${path} already says this; nothing to change.`);
+    io.out(changed ? `Would write ${shown}:` : `${shown} already says this; nothing to change.`);
     if (changed) io.out(JSON.stringify(after, null, 2));
     return 0;
   }
-  if (changed) writeSettingsFile(path, `${JSON.stringify(after, null, 2)}\n`);
+  if (changed) writeSettingsFile(file, `${JSON.stringify(after, null, 2)}\n`);
   if (action === 'install') {
     // The secret the hooks will send exists from now on (serve reuses it), so the profile line works at once.
     prepareDataDir(dataDir);
@@ -90,15 +115,15 @@ export async function hooksCommand(
   if (action === 'uninstall') {
     io.out(
       changed
-        ? `Removed agent-tether's hooks from ${path} (other hooks kept).`
-        : `No agent-tether hooks in ${path}.`,
+        ? `Removed agent-tether's hooks from ${shown} (other hooks kept).`
+        : `No agent-tether hooks in ${shown}.`,
     );
     return 0;
   }
   io.out(
     changed
-      ? `Installed agent-tether's hooks in ${path} (port ${port}; other hooks kept).`
-      : `Already installed in ${path} (port ${installedPort(after)}).`,
+      ? `Installed agent-tether's hooks in ${shown} (port ${port}; other hooks kept).`
+      : `Already installed in ${shown} (port ${installedPort(after)}).`,
   );
   io.out(
     `The hooks send the secret from $${HOOK_TOKEN_ENV}; the file holds only the variable's name. Add this line to your shell profile (~/.bashrc, ~/.zshrc):`,
