@@ -52,6 +52,37 @@ function isOurs(hook: HookEntry): boolean {
   return hook.type === 'http' && typeof hook.url === 'string' && OURS.test(hook.url);
 }
 
+/** What is wrong with the shape of `settings.hooks`, where Claude Code expects a list or an object. */
+export interface HooksShapeProblem {
+  /** e.g. `"hooks.PreToolUse" is an object, not a list` */
+  readonly problem: string;
+  /** What Claude Code expects there, e.g. `a list of matchers`. */
+  readonly expected: string;
+}
+
+/**
+ * Whether `settings.hooks` has the shape Claude Code expects (an object whose every event holds a list), so
+ * that ours can be merged in (or taken out) without guessing what an odd value meant.
+ * @returns the first problem, or undefined when there is none (no `hooks` at all is fine).
+ */
+export function hooksShapeProblem(settings: Record<string, unknown>): HooksShapeProblem | undefined {
+  const hooks = settings.hooks;
+  if (hooks === undefined) return undefined;
+  if (hooks === null || typeof hooks !== 'object' || Array.isArray(hooks))
+    return { problem: `"hooks" is ${kindOf(hooks)}, not an object`, expected: 'an object of hook events' };
+  for (const [event, groups] of Object.entries(hooks)) {
+    if (!Array.isArray(groups))
+      return { problem: `"hooks.${event}" is ${kindOf(groups)}, not a list`, expected: 'a list of matchers' };
+  }
+  return undefined;
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
 /** A copy of `settings` without our hooks (groups and events left empty by that are dropped). */
 export function removeOurHooks(settings: Settings): Settings {
   const hooks = settings.hooks;

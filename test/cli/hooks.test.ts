@@ -111,4 +111,55 @@ describe('agent-tether hooks and the settings file', { timeout: 120_000 }, () =>
     expect(existsSync(target)).toBe(false);
     expect(existsSync(secretFile())).toBe(false);
   });
+
+  const ALL = [['install'], ['install', '--dry-run'], ['uninstall']];
+  const refusals: { what: string; content: unknown; says: RegExp; runs?: string[][] }[] = [
+    {
+      what: 'an event holding an object',
+      content: { hooks: { PreToolUse: [THEIRS], Stop: { matcher: '', hooks: [] } } },
+      says: /: "hooks\.Stop" is an object, not a list: fix it by hand \(Claude Code expects a list of matchers\), then run `agent-tether hooks (install|uninstall)` again$/,
+      runs: ALL,
+    },
+    {
+      what: 'hooks set to a string',
+      content: { model: 'opus', hooks: 'disabled' },
+      says: /: "hooks" is a string, not an object: fix it by hand \(Claude Code expects an object of hook events\), then run `agent-tether hooks (install|uninstall)` again$/,
+      runs: ALL,
+    },
+    {
+      what: 'hooks set to null',
+      content: { hooks: null },
+      says: /: "hooks" is null, not an object: /,
+    },
+    {
+      what: 'text that is not JSON',
+      content: '{ "model": "opus", }',
+      says: / is not valid JSON \(.*\): fix it, then run `agent-tether hooks (install|uninstall)` again$/,
+    },
+    {
+      what: 'a list instead of an object',
+      content: [],
+      says: / should hold a JSON object: fix it, then run `agent-tether hooks (install|uninstall)` again$/,
+    },
+  ];
+  for (const { what, content, says, runs = [['install']] } of refusals) {
+    it(`refuses a settings file with ${what} in one line, writing nothing`, async () => {
+      writeJson(userSettings, content, 0o644);
+      const before = readFileSync(userSettings, 'utf8');
+      for (const args of runs) {
+        const result = await runCli(['hooks', ...args, '--port', '8799'], sandbox.env);
+        expect(result.code, args.join(' ')).toBe(1);
+        expect(result.stdout).toBe('');
+        const lines = result.stderr.trim().split('\n');
+        expect(lines, result.stderr).toHaveLength(1);
+        expect(lines[0]?.startsWith(`error: ${userSettings}`), lines[0]).toBe(true);
+        expect(lines[0]).toMatch(says);
+        expect(lines[0]).toContain(`\`agent-tether hooks ${args[0]}\` again`);
+      }
+      expect(readFileSync(userSettings, 'utf8')).toBe(before);
+      expect(statSync(userSettings).mode & 0o777).toBe(0o644);
+      expect(readdirSync(dirname(userSettings))).toEqual(['settings.json']);
+      expect(existsSync(secretFile())).toBe(false);
+    });
+  }
 });

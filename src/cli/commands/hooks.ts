@@ -27,6 +27,7 @@ import {
   addOurHooks,
   HOOK_TOKEN_ENV,
   type HookScope,
+  hooksShapeProblem,
   installedPort,
   removeOurHooks,
   settingsPath,
@@ -67,21 +68,32 @@ function realSettingsPath(path: string, again: string): string {
   }
 }
 
-function readSettingsFile(path: string): Record<string, unknown> {
+/**
+ * The settings in the file at `path` (none when it is missing or empty).
+ * @throws CliError when they are not JSON, or not in the shape Claude Code expects where our hooks go: we
+ * would rather write nothing than guess.
+ */
+function readSettingsFile(path: string, again: string): Record<string, unknown> {
   if (!existsSync(path)) return {};
   const text = readFileSync(path, 'utf8');
   if (!text.trim()) return {};
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(text);
-    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed))
-      return parsed as Record<string, unknown>;
+    parsed = JSON.parse(text);
   } catch (error) {
-    throw new CliError(
-      `${path} is not valid JSON (${(error as Error).message}): fix it, then run this again`,
-      { cause: error },
-    );
+    throw new CliError(`${path} is not valid JSON (${(error as Error).message}): fix it, then ${again}`, {
+      cause: error,
+    });
   }
-  throw new CliError(`${path} should hold a JSON object: fix it, then run this again`);
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new CliError(`${path} should hold a JSON object: fix it, then ${again}`);
+  const settings = parsed as Record<string, unknown>;
+  const odd = hooksShapeProblem(settings);
+  if (odd !== undefined)
+    throw new CliError(
+      `${path}: ${odd.problem}: fix it by hand (Claude Code expects ${odd.expected}), then ${again}`,
+    );
+  return settings;
 }
 
 /** Install or uninstall our hooks. */
@@ -97,7 +109,7 @@ export async function hooksCommand(
   const again = `run \`agent-tether hooks ${action}\` again`;
   const file = realSettingsPath(path, again);
   const shown = file === path ? path : `${path} (a link to ${file})`;
-  const before = readSettingsFile(file);
+  const before = readSettingsFile(file, again);
   const port = options.port ?? readDaemon(dataDir)?.port ?? settings.serve?.port ?? DEFAULT_SERVE_PORT;
   const after = action === 'install' ? addOurHooks(before, port) : removeOurHooks(before);
   const changed = JSON.stringify(before) !== JSON.stringify(after);
