@@ -12,6 +12,7 @@ import {
   readdirSync,
   readFileSync,
   realpathSync,
+  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
@@ -65,6 +66,32 @@ describe('agent-tether hooks and the settings file', { timeout: 120_000 }, () =>
       'settings.json',
       'settings.json.agent-tether.tmp',
     ]);
+  });
+
+  it('--scope project refuses a settings link that leads out of the project; one inside it is followed', async () => {
+    const project = join(sandbox.dir, 'cloned-repo');
+    const elsewhere = join(sandbox.dir, '.config', 'some-tool.json');
+    writeJson(elsewhere, { theme: 'dark' }, 0o644);
+    mkdirSync(join(project, '.claude'), { recursive: true });
+    const settings = join(project, '.claude', 'settings.json');
+    symlinkSync(elsewhere, settings);
+    const out: string[] = [];
+    const io = { out: (line: string) => out.push(line), err: (line: string) => out.push(line) };
+    const context = { io: { ...io, interactive: false, env: sandbox.env }, logger: createCliLogger() };
+    const options = { scope: 'project', cwd: project, port: 8799 } as const;
+    await expect(hooksCommand('install', options, context)).rejects.toThrow(
+      /settings\.json is a link to .*some-tool\.json, outside the project .*cloned-repo.*: replace the link with a file .*or use --scope user/,
+    );
+    expect(JSON.parse(readFileSync(elsewhere, 'utf8'))).toEqual({ theme: 'dark' });
+    expect(lstatSync(settings).isSymbolicLink()).toBe(true);
+    // A link inside the project (a shared file the repository keeps elsewhere in its tree) is followed.
+    const shared = join(project, 'config', 'claude.json');
+    writeJson(shared, {}, 0o644);
+    rmSync(settings);
+    symlinkSync(shared, settings);
+    expect(await hooksCommand('install', options, context)).toBe(0);
+    expect(readFileSync(shared, 'utf8')).toContain(`${OURS}PreToolUse`);
+    expect(lstatSync(settings).isSymbolicLink()).toBe(true);
   });
 
   it('a symlinked settings.json (a dotfile manager) stays a link; its target gets the change, modes kept', async () => {

@@ -21,7 +21,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { defaultDataDir, prepareDataDir } from '../../core/store/data-dir.js';
 import {
   addOurHooks,
@@ -52,12 +52,16 @@ export interface HooksOptions {
 /**
  * The file to edit for the settings path `path`: itself, or the file a symlink there points to (dotfile
  * managers link ~/.claude/settings.json into their repository: the link stays, its target gets the change).
- * @throws CliError when the link points to nothing.
+ * A project's settings (`project`, `local` scopes) may link only to a file inside the project: a cloned
+ * repository must not make us edit a file elsewhere.
+ * @param project - the project directory, for the `project` and `local` scopes.
+ * @throws CliError when the link points to nothing, or out of the project.
  */
-function realSettingsPath(path: string, again: string): string {
+function realSettingsPath(path: string, again: string, project: string | undefined): string {
   if (!lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) return path;
+  let real: string;
   try {
-    return realpathSync(path);
+    real = realpathSync(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     const target = resolve(dirname(path), readlinkSync(path));
@@ -66,6 +70,15 @@ function realSettingsPath(path: string, again: string): string {
       { cause: error },
     );
   }
+  if (project !== undefined) {
+    const root = realpathSync(project);
+    const inside = relative(root, real);
+    if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside))
+      throw new CliError(
+        `${path} is a link to ${real}, outside the project ${root}: replace the link with a file (a repository should not make agent-tether edit files elsewhere), or use --scope user`,
+      );
+  }
+  return real;
 }
 
 /**
@@ -107,7 +120,8 @@ export async function hooksCommand(
   const dataDir = settings.dataDir ?? defaultDataDir(io.env);
   const path = settingsPath(options.scope, resolve(options.cwd ?? process.cwd()), io.env.HOME ?? homedir());
   const again = `run \`agent-tether hooks ${action}\` again`;
-  const file = realSettingsPath(path, again);
+  const project = options.scope === 'user' ? undefined : resolve(options.cwd ?? process.cwd());
+  const file = realSettingsPath(path, again, project);
   const shown = file === path ? path : `${path} (a link to ${file})`;
   const before = readSettingsFile(file, again);
   const port = options.port ?? readDaemon(dataDir)?.port ?? settings.serve?.port ?? DEFAULT_SERVE_PORT;
