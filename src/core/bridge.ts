@@ -254,7 +254,7 @@ export abstract class Bridge extends PlatformHooks implements ApprovalRequester,
   async sendOutput(threadId: ThreadId, text: string): Promise<void> {
     this.#requireThread(threadId);
     this.stopTyping(threadId);
-    return this.outbox.output(threadId, this.#host.secrets.text(threadId, text));
+    return this.outbox.output(threadId, this.#host.secrets.output(threadId, text));
   }
 
   /** Post a thread status line with its emoji. Error notices are debounced (`errorDebounceMs`). */

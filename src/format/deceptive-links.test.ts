@@ -15,6 +15,26 @@ describe('links that could deceive', () => {
     }
   });
 
+  it('a label naming an IP address or localhost, with another target, shows the real target too', () => {
+    for (const md of [
+      '[10.0.0.1](https://203.0.113.9/login)',
+      '[localhost:3000](https://evil.example/)',
+      '[http://192.168.1.20:8787/](https://evil.example/)',
+      '[[::1]:8080](https://evil.example/)',
+    ]) {
+      const target = /\((https:[^)]+)\)$/.exec(md)?.[1] ?? '';
+      for (const platform of ['telegram', 'slack'] as const) {
+        const [out = ''] = renderChunks(md, platform);
+        const visible = out.replace(/<(https?:[^|>]+)\|([^>]*)>/g, '$2').replace(/<\/?[a-z][^>]*>/g, '');
+        expect(visible, `${md} on ${platform}`).toContain(`(${target})`);
+      }
+    }
+    // Naming its own target, it stays a plain link.
+    expect(renderChunks('[10.0.0.1](https://10.0.0.1/)', 'telegram')).toEqual([
+      '<a href="https://10.0.0.1/">10.0.0.1</a>',
+    ]);
+  });
+
   it('an ordinary label, or one naming its own target, stays a plain link', () => {
     expect(renderChunks('[the docs](https://example.com/docs)', 'telegram')).toEqual([
       '<a href="https://example.com/docs">the docs</a>',

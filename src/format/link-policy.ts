@@ -27,9 +27,12 @@ export function isTelegramLinkUrl(url: string): boolean {
 /** Longest URL any renderer turns into a link; longer ones are shown as text. */
 export const MAX_LINK_URL_LENGTH = 2048;
 
-/** An address written in a label: `https://host/path`, `www.host…`, or `host.tld` (optionally with a path). */
+/**
+ * An address written in a label: `https://host/path`, `www.host…`, `host.tld`, an IPv4 address, `[IPv6]` or
+ * `localhost` (each optionally with a port and a path).
+ */
 const ADDRESS_IN_TEXT =
-  /(?:[a-z][a-z0-9+.-]*:\/\/[^\s/?#]+|www\.[^\s/?#]+|(?<![\p{L}\p{N}_@.-])(?:[\p{L}\p{N}_-]+\.)+\p{L}[\p{L}\p{N}-]*(?=[/:?#]|\s|$|[),;!]))[^\s]*/giu;
+  /(?:[a-z][a-z0-9+.-]*:\/\/[^\s/?#]+|www\.[^\s/?#]+|(?<![\p{L}\p{N}_@.-])(?:(?:[\p{L}\p{N}_-]+\.)+\p{L}[\p{L}\p{N}-]*|(?:\d{1,3}\.){3}\d{1,3}|\[[0-9a-f:.]{2,45}\]|localhost)(?=[/:?#]|\s|$|[),;!]))[^\s]*/giu;
 
 /** Host (punycode, lower case, no `www.`) and path of an address, or undefined when it is not one. */
 function addressParts(address: string): { host: string; path: string } | undefined {

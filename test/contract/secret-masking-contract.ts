@@ -86,6 +86,56 @@ export function describeSecretMasking(name: string, harness: BridgeHarness): voi
       }
     });
 
+    it('output writing a token with Markdown escapes or character references: the reader never sees it', async () => {
+      const b = await start();
+      const thread = await b.createThread('Escaped secrets');
+      const github = `ghp_${randomValue(31, 36)}`;
+      const anthropic = `sk-ant-api03-${randomValue(32, 40)}`;
+      // Models escape underscores; a reference like &#112; renders as "p". Both read as the real token.
+      await b.sendOutput(thread, `Set GITHUB\\_TOKEN to ${github.replace('_', '\\_')}`);
+      await b.sendOutput(thread, `and the key ${anthropic.replace('p', '&#112;').replaceAll('-', '\\-')}`);
+      await eventually(async () => expect(await seen(thread)).toContain('and the key'));
+      const text = await seen(thread);
+      expect(leakedParts(text, github)).toEqual([]);
+      expect(leakedParts(text, anthropic)).toEqual([]);
+      expect(text).toContain('‹secret: GitHub token');
+      expect(text).toContain('GITHUB');
+    });
+
+    it('a private key printed one line at a time is masked to its END line', async () => {
+      const b = await start();
+      const thread = await b.createThread('A key, line by line');
+      const body = Array.from({ length: 4 }, (_, i) => randomValue(40 + i, 64));
+      for (const line of ['-----BEGIN RSA PRIVATE KEY-----', ...body, '-----END RSA PRIVATE KEY-----', 'done'])
+        await b.sendOutput(thread, line);
+      await eventually(async () => expect(await seen(thread)).toContain('done'));
+      const text = await seen(thread);
+      for (const line of body) expect(leakedParts(text, line)).toEqual([]);
+      expect(text).toContain('‹secret: private key');
+    });
+
+    it('a card whose ordinary fields (not the command) hold secrets shows them masked', async () => {
+      const b = await start();
+      const thread = await b.createThread('Secrets in tool fields');
+      const github = `ghp_${randomValue(33, 36)}`;
+      const anthropic = `sk-ant-api03-${randomValue(34, 40)}`;
+      const decision = b.requestApproval(thread, {
+        toolName: 'mcp__deploy__release',
+        input: { token: github, anthropic_key: anthropic, note: 'ship it' },
+      });
+      let card = '';
+      await eventually(async () => {
+        const found = (await harness.visible(thread)).find((m) => m.buttons.includes('Allow'));
+        expect(found).toBeDefined();
+        card = found?.text ?? '';
+      });
+      expect(card).toContain('ship it');
+      expect(leakedParts(card, github)).toEqual([]);
+      expect(leakedParts(card, anthropic)).toEqual([]);
+      await harness.taps(thread, 'Deny', harness.owner);
+      expect(await decision).toMatchObject({ behavior: 'deny' });
+    });
+
     it('a status line with a secret is masked', async () => {
       const b = await start();
       const thread = await b.createThread('Secrets in status');

@@ -112,8 +112,11 @@ const PEM: FormatRule = {
   },
 };
 
-/** `scheme://user:password@host`: the password is masked, the user and host stay. */
-const URL_USERINFO = /[^\s/?#@"'<>`]{0,256}@/y;
+/**
+ * `scheme://user:password@host`: the password is masked, the user and host stay. The user info ends at the last
+ * `@` before the host (as URL parsers read it), so a password holding `@` is masked whole.
+ */
+const URL_USERINFO = /[^\s/?#"'<>`]{0,256}@/y;
 const URL_PASSWORD: FormatRule = {
   anchor: '://',
   label: 'password in URL',

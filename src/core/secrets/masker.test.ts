@@ -29,6 +29,17 @@ describe('SecretMasker: what is masked', () => {
     expect(masker.mask(github?.text ?? '')).toBe('GITHUB_TOKEN=ghp_‹secret: GitHub token, 4 chars shown›');
   });
 
+  it('a URL password holding "@" is masked whole (URLs split user info at the last "@")', () => {
+    const url = 'mysql://root:p@ssw0rd!2024@db.internal:3306/app';
+    expect(new URL(url).hostname).toBe('db.internal');
+    const out = masker.mask(`connect to ${url} now`);
+    expect(out).toBe('connect to mysql://root:‹secret: password in URL›@db.internal:3306/app now');
+    // An address without user info, and an e-mail address further on, are left alone.
+    expect(masker.mask('see https://example.com/a and mail me@example.com')).toBe(
+      'see https://example.com/a and mail me@example.com',
+    );
+  });
+
   it('a .env file and a curl line: every value masked, names and the command kept', () => {
     const r = prng(9);
     const v = () =>

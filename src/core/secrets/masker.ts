@@ -5,6 +5,7 @@
  * with bounded work, so masking is linear in the text.
  * @module
  */
+
 import { createHash } from 'node:crypto';
 import { ConfigError } from '../errors.js';
 import {
@@ -16,6 +17,7 @@ import {
   type SecretSpan,
 } from './formats.js';
 import { compileNames, type NameMatcher, namedSecretAt } from './names.js';
+import { readerView } from './reader-view.js';
 import { ForwardScan } from './scan.js';
 
 export type { SecretSpan } from './formats.js';
@@ -197,6 +199,26 @@ export class SecretMasker {
       from = span.end;
     }
     return out + text.slice(from);
+  }
+
+  /**
+   * Like {@link SecretMasker.mask} for Markdown: secrets are looked for in what a reader sees once it is rendered
+   * (`ghp\_…` and `gh&#112;_…` read as `ghp_…`), and masked in the source.
+   */
+  maskMarkdown(source: string, book?: MaskBook, render?: MaskRenderer): string {
+    const view = readerView(source);
+    if (view === undefined) return this.mask(source, book, render);
+    const spans = this.find(view.text);
+    if (spans.length === 0) return source;
+    const write = render ?? ((span: SecretSpan, secret: string) => maskText(span, secret, book));
+    let out = '';
+    let from = 0;
+    for (const span of spans) {
+      const visibleEnd = span.start + span.shown;
+      out += source.slice(from, view.from[visibleEnd]) + write(span, view.text.slice(visibleEnd, span.end));
+      from = view.from[span.end] ?? source.length;
+    }
+    return out + source.slice(from);
   }
 
   #atAnchor(text: string, at: number, anchor: string, scan: ForwardScan): SecretSpan | undefined {

@@ -7,7 +7,7 @@
  */
 import type { Card } from '../approvals/cards.js';
 import type { OutgoingFile } from '../outgoing-file.js';
-import { MaskBook, SecretMasker, type SecretMaskingOptions } from './masker.js';
+import { MaskBook, maskText, SecretMasker, type SecretMaskingOptions } from './masker.js';
 
 /** Shown under an approval card whose input held a secret. */
 export const SECRET_APPROVAL_NOTICE =
@@ -36,12 +36,34 @@ const MAX_CLEAN_TEXTS = 512;
 /** The book of text sent outside any thread (a general channel). */
 const GENERAL = '\u0000general';
 
+/** A PEM private key's END line. */
+const KEY_END = /-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/;
+/** A PEM private key's BEGIN line. */
+const KEY_BEGIN = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/y;
+/** A line of a key's base64 body, one of its `Proc-Type:`/`DEK-Info:` headers, or an empty line. */
+const KEY_LINE = /^(?:[A-Za-z0-9+/]{8,}={0,2}|(?:Proc-Type|DEK-Info): [^\n]{0,200}|\s*)$/;
+
+/** Whether every line of `text` could be a line of a key's body (a sentence can not: it has spaces). */
+function isKeyBody(text: string): boolean {
+  return text.length <= 65_536 && text.split('\n').every((line) => KEY_LINE.test(line.trimEnd()));
+}
+
+/** Whether `text` opens a private key it does not close (its last BEGIN has no END after it). */
+function opensKey(text: string): boolean {
+  const begin = text.lastIndexOf('-----BEGIN ');
+  if (begin < 0 || text.indexOf('-----END ', begin) >= 0) return false;
+  KEY_BEGIN.lastIndex = begin;
+  return KEY_BEGIN.test(text);
+}
+
 /** Secret masking of one bridge's outgoing text. */
 export class OutgoingSecrets {
   readonly #masker: SecretMasker | undefined;
   readonly #books = new Map<string, MaskBook>();
   /** Recent short texts that hold no secret. */
   readonly #clean = new Set<string>();
+  /** Threads whose last output opened a private key without its END line. */
+  readonly #inKey = new Set<string>();
 
   /**
    * @param options - the bridge's `secretMasking` option; masking is on unless `enabled` is false.
@@ -63,13 +85,39 @@ export class OutgoingSecrets {
   text(threadId: string | undefined, text: string): string {
     if (!this.#masker) return text;
     if (this.#clean.has(text)) return text;
-    const masked = this.#masker.mask(text, this.#book(threadId ?? GENERAL));
+    const masked = this.#masker.maskMarkdown(text, this.#book(threadId ?? GENERAL));
     // Whether a text holds a secret depends on the text alone (the masker's rules are fixed): remember short
     // clean ones — the same status lines and audit details come again and again.
     if (masked === text && text.length <= MAX_CLEAN_LENGTH) {
       if (this.#clean.size >= MAX_CLEAN_TEXTS) this.#clean.clear();
       this.#clean.add(text);
     }
+    return masked;
+  }
+
+  /**
+   * Agent output for `threadId`, masked like {@link OutgoingSecrets.text}, and a private key printed a line at a
+   * time (one output per line) masked to its END line: once an output opens a key and does not close it, the
+   * thread's next outputs are the key's as long as they are base64, up to and including the END line.
+   */
+  output(threadId: string, text: string): string {
+    if (!this.#masker) return text;
+    if (this.#inKey.has(threadId)) {
+      const end = KEY_END.exec(text);
+      const keyEnd = end ? end.index + end[0].length : isKeyBody(text) ? text.length : 0;
+      if (end || keyEnd === text.length) {
+        if (end) this.#inKey.delete(threadId);
+        const span = { start: 0, end: keyEnd, shown: 0, label: 'private key' };
+        const rest = text.slice(keyEnd);
+        return (
+          maskText(span, text.slice(0, keyEnd), this.#book(threadId)) +
+          (rest ? this.output(threadId, rest) : '')
+        );
+      }
+      this.#inKey.delete(threadId); // the key was cut off: this is other output
+    }
+    const masked = this.text(threadId, text);
+    if (masked !== text && opensKey(text)) this.#inKey.add(threadId);
     return masked;
   }
 
@@ -100,6 +148,7 @@ export class OutgoingSecrets {
   /** Forget a removed thread's book. */
   forget(threadId: string): void {
     this.#books.delete(threadId);
+    this.#inKey.delete(threadId);
   }
 
   #book(scope: string): MaskBook {
