@@ -162,10 +162,10 @@ export class BridgeHost implements InboundHost {
     };
     const { threadId } = entry;
     if (entry.userId !== undefined) record.userId = entry.userId;
-    if (entry.userName !== undefined) record.userName = this.secrets.text(threadId, entry.userName);
+    if (entry.userName !== undefined) record.userName = this.secrets.plain(threadId, entry.userName);
     if (threadId !== undefined) record.threadId = threadId;
     if (entry.requestId !== undefined) record.requestId = entry.requestId;
-    if (entry.detail !== undefined) record.detail = this.secrets.text(threadId, entry.detail);
+    if (entry.detail !== undefined) record.detail = this.secrets.plain(threadId, entry.detail);
     this.#store.audit(record);
   }
 

@@ -91,7 +91,7 @@ export abstract class Bridge extends PlatformHooks implements ApprovalRequester,
       platform,
       store: this.#store,
       clock: this.clock,
-      maskAudit: (text, threadId) => this.#host.secrets.text(threadId, text),
+      maskAudit: (text, threadId) => this.#host.secrets.plain(threadId, text),
       ...authOptionsOf(options),
     });
     this.commands = new CommandRegistry(this.commandPrefix());

@@ -62,6 +62,7 @@ export class OutgoingSecrets {
   readonly #books = new Map<string, MaskBook>();
   /** Recent short texts that hold no secret. */
   readonly #clean = new Set<string>();
+  readonly #cleanPlain = new Set<string>();
   /** Threads whose last output opened a private key without its END line. */
   readonly #inKey = new Set<string>();
 
@@ -79,18 +80,30 @@ export class OutgoingSecrets {
   }
 
   /**
-   * `text` with its secrets masked, numbered within `threadId`'s book.
+   * Markdown `text` with its secrets masked (as its reader sees it: escapes and character references resolved),
+   * numbered within `threadId`'s book.
    * @param threadId - the thread the text goes to; undefined for a general channel.
    */
   text(threadId: string | undefined, text: string): string {
+    return this.#masked(threadId, text, true);
+  }
+
+  /** Plain `text` (an audit record, never rendered as Markdown) with its secrets masked. */
+  plain(threadId: string | undefined, text: string): string {
+    return this.#masked(threadId, text, false);
+  }
+
+  #masked(threadId: string | undefined, text: string, markdown: boolean): string {
     if (!this.#masker) return text;
-    if (this.#clean.has(text)) return text;
-    const masked = this.#masker.maskMarkdown(text, this.#book(threadId ?? GENERAL));
+    const clean = markdown ? this.#clean : this.#cleanPlain;
+    if (clean.has(text)) return text;
+    const book = this.#book(threadId ?? GENERAL);
+    const masked = markdown ? this.#masker.maskMarkdown(text, book) : this.#masker.mask(text, book);
     // Whether a text holds a secret depends on the text alone (the masker's rules are fixed): remember short
     // clean ones — the same status lines and audit details come again and again.
     if (masked === text && text.length <= MAX_CLEAN_LENGTH) {
-      if (this.#clean.size >= MAX_CLEAN_TEXTS) this.#clean.clear();
-      this.#clean.add(text);
+      if (clean.size >= MAX_CLEAN_TEXTS) clean.clear();
+      clean.add(text);
     }
     return masked;
   }
