@@ -350,17 +350,22 @@ export class ApprovalFlow {
     if (decision.behavior === 'allow' && entry.kind === 'approval')
       startTimerFor(this.timers, entry, decision);
     const by = 'by' in decision ? decision.by : undefined;
-    this.#host.audit({
-      action: `${entry.kind}.${decision.behavior}`,
-      threadId,
-      requestId,
-      ...(by?.type === 'user' ? { userId: by.user.id, userName: by.user.name } : {}),
-      detail: by
-        ? describeDecider(by)
-        : decision.behavior === 'timeout' && decision.note
-          ? decision.note
-          : 'timeout',
-    });
+    try {
+      this.#host.audit({
+        action: `${entry.kind}.${decision.behavior}`,
+        threadId,
+        requestId,
+        ...(by?.type === 'user' ? { userId: by.user.id, userName: by.user.name } : {}),
+        detail: by
+          ? describeDecider(by)
+          : decision.behavior === 'timeout' && decision.note
+            ? decision.note
+            : 'timeout',
+      });
+    } catch (error) {
+      // The decision is recorded: a failed audit write must not keep it from the agent.
+      this.#host.logger.error({ err: error, requestId }, 'could not audit a decision');
+    }
     // The card's outcome takes its place among the thread's messages now, so whatever the agent says once it hears
     // the decision comes after it; it is drawn (from the card cached when it was shown) after the waiting caller
     // has heard the decision, with the handler. Under rate limits a backlog of output must not hold the agent back.

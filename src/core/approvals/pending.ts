@@ -163,10 +163,19 @@ export class PendingApprovals {
     if (!this.#store.resolvePending(requestId, JSON.stringify(decision), this.#clock.now())) {
       const latest = this.#store.getPending(requestId);
       const previous = latest?.decisionJson ? (JSON.parse(latest.decisionJson) as PendingDecision) : decision;
+      if (latest?.decisionJson) this.deliverRecorded(requestId, previous);
       return { settled: false, reason: 'already_resolved', previous };
     }
     this.#disarm(requestId);
     return { settled: true, entry: toEntry(record) };
+  }
+
+  /**
+   * A decision the store holds while someone here still waits: the settle that recorded it failed on the way (a
+   * shared store that answered too late, then applied it). The store's decision is the decision: deliver it.
+   */
+  deliverRecorded(requestId: string, decision: PendingDecision): void {
+    if (this.#waiters.has(requestId)) this.release(requestId, decision);
   }
 
   /** Wake everyone waiting on a settled request (the owner calls this once cards and handlers are done). */

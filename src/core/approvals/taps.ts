@@ -44,6 +44,7 @@ export async function handleTap(
   }
   if (entry.record.decisionJson) {
     const previous = JSON.parse(entry.record.decisionJson) as PendingDecision;
+    context.pending.deliverRecorded(entry.requestId, previous);
     return { text: `Already resolved: ${describeOutcome(previous)}`, outcome: 'stale' };
   }
   return act(context, entry, decoded.action, user);
