@@ -119,6 +119,8 @@ const WITHDRAWN = 'Answered in the terminal';
 const GONE = 'Claude Code is no longer running';
 const STOP_LAPSED =
   "🛑 Claude's turn ended before it asked for anything: it has stopped, and waits for a prompt in the terminal.";
+const STOP_LAPSED_BY_PROMPT =
+  '🛑 Your /stop lapsed: the turn it was for has ended, and a new prompt came from the terminal.';
 /** How long after Stop the transcript is read once more before the session counts as idle. */
 const STOP_SETTLE_MS = 400;
 
@@ -206,7 +208,7 @@ export class HookSessions {
         if (session.stopRequested) {
           // The turn the stop was for ended unannounced (interrupted in the terminal): the stop is done with.
           session.stopRequested = false;
-          this.#publish(session, { type: 'output', text: STOP_LAPSED });
+          this.#publish(session, { type: 'output', text: STOP_LAPSED_BY_PROMPT });
         }
         this.#publish(session, { type: 'working' });
         return {};

@@ -110,6 +110,22 @@ describe('serve: overlapping hooks and sessions that end unannounced', { timeout
     expect((await next).body).toMatchObject({ hookSpecificOutput: { decision: { behavior: 'allow' } } });
   });
 
+  it('a /stop whose turn was interrupted in the terminal (no Stop hook) lapses at the next prompt', async () => {
+    world = await startServeWorld({});
+    const w = world;
+    await hook(w, 'UserPromptSubmit', { prompt: 'Tidy the docs' });
+    const threadId = await waitForSessionThread(w);
+    say(w.tg, threadId, '/stop');
+    await waitForText(w, threadId, /next permission request will be denied/, 'the stop confirmation');
+    await hook(w, 'UserPromptSubmit', { prompt: 'Now deploy' });
+    await waitForText(w, threadId, /Your \/stop lapsed/, 'the stop lapsing');
+    const next = hook(w, 'PermissionRequest', { tool_name: 'Bash', tool_input: { command: './deploy.sh' } });
+    await waitForCard(w, threadId);
+    await tap(w.tg, threadId, 'Deny');
+    expect((await next).body).toMatchObject({ hookSpecificOutput: { decision: { behavior: 'deny' } } });
+    expect((await next).body).not.toMatchObject({ hookSpecificOutput: { decision: { interrupt: true } } });
+  });
+
   it('messages still queued when the session ends are reported as not delivered', async () => {
     world = await startServeWorld({});
     const w = world;
