@@ -106,7 +106,12 @@ export function describeSecretMasking(name: string, harness: BridgeHarness): voi
       const b = await start();
       const thread = await b.createThread('A key, line by line');
       const body = Array.from({ length: 4 }, (_, i) => randomValue(40 + i, 64));
-      for (const line of ['-----BEGIN RSA PRIVATE KEY-----', ...body, '-----END RSA PRIVATE KEY-----', 'done'])
+      for (const line of [
+        '-----BEGIN RSA PRIVATE KEY-----',
+        ...body,
+        '-----END RSA PRIVATE KEY-----',
+        'done',
+      ])
         await b.sendOutput(thread, line);
       await eventually(async () => expect(await seen(thread)).toContain('done'));
       const text = await seen(thread);
