@@ -87,7 +87,7 @@ describe.skipIf(claudeBinary() === undefined || !hasTmux())(
       const { marker, threadId, term } = await claudeInTerminal(world);
       await waitForCard(world, threadId);
       await term.waitForScreen(DIALOG);
-      term.press('Enter');
+      await term.answer(DIALOG, 'Enter');
       await term.waitForScreen(/All done\./);
       expect(existsSync(marker)).toBe(true);
       const w = world;
@@ -106,7 +106,7 @@ describe.skipIf(claudeBinary() === undefined || !hasTmux())(
       const { marker, threadId, term } = await claudeInTerminal(world);
       await waitForCard(world, threadId);
       await term.waitForScreen(DIALOG);
-      term.press('Escape');
+      await term.answer(DIALOG, 'Escape');
       const w = world;
       const card = await w.tg.fake.waitFor(
         () => {

@@ -62,6 +62,24 @@ export class TmuxTerminal {
     execFileSync('tmux', ['-L', this.#socket, 'send-keys', '-t', 'main', ...keys]);
   }
 
+  /**
+   * Answer a dialog matching `dialog` with `key`, pressing again while it stays on screen: on a loaded machine a
+   * key pressed as the dialog is drawn can be read before its input handler is ready, and is lost.
+   */
+  async answer(dialog: RegExp, key: string, tries = 4): Promise<void> {
+    for (let i = 0; i < tries; i++) {
+      this.press(key);
+      const end = Date.now() + 8_000;
+      while (Date.now() < end) {
+        if (!dialog.test(this.screen())) return;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+    throw new Error(
+      `the dialog ${dialog} stayed on the terminal after ${tries} presses of ${key}:\n${this.screen()}`,
+    );
+  }
+
   /** Wait until the screen matches (polls every 200 ms). */
   async waitForScreen(pattern: RegExp, timeoutMs = 60_000): Promise<string> {
     const end = Date.now() + timeoutMs;
