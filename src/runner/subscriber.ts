@@ -157,12 +157,17 @@ export class SessionSubscriber implements RunnerEvents {
   }
 
   onPermissionRequest(sessionId: string, request: RunnerPermissionRequest): void {
+    // The agent picks its request ids (and reuses them run after run): the bridges get ids of our own, so an
+    // id from an earlier run, or from another session, can never collide with one in the store. A failure to
+    // note the card (the store did not answer) throws here, before anything changed: the caller may retry.
+    const ourId = randomUUID();
+    this.#o.onRequestShown?.(sessionId, ourId, request.requestId);
     const info = this.#info(sessionId);
     const controller = new AbortController();
     info.open.set(request.requestId, controller);
     info.state = 'waiting_approval';
     this.#o.router.stopTyping(sessionId);
-    void this.#ask(sessionId, request, controller.signal).finally(() => {
+    void this.#ask(sessionId, request, ourId, controller.signal).finally(() => {
       info.open.delete(request.requestId);
       if (info.state === 'waiting_approval' && info.open.size === 0) {
         info.state = 'running';
@@ -211,15 +216,16 @@ export class SessionSubscriber implements RunnerEvents {
     return lines.join('\n');
   }
 
-  async #ask(sessionId: string, request: RunnerPermissionRequest, signal: AbortSignal): Promise<void> {
+  async #ask(
+    sessionId: string,
+    request: RunnerPermissionRequest,
+    ourId: string,
+    signal: AbortSignal,
+  ): Promise<void> {
     const runner = this.#runner;
     if (!runner) throw new ConfigError('SessionSubscriber: call attach(runner) before starting a session');
     const timeout = this.#o.approvalTimeoutMs !== undefined ? { timeoutMs: this.#o.approvalTimeoutMs } : {};
     const base = this.#info(sessionId).header?.cwd ?? this.#info(sessionId).cwd;
-    // The agent picks its request ids (and reuses them run after run): the bridges get ids of our own, so an
-    // id from an earlier run, or from another session, can never collide with one in the store.
-    const ourId = randomUUID();
-    this.#o.onRequestShown?.(sessionId, ourId, request.requestId);
     try {
       if (request.kind === 'question' && request.question) {
         const choice = await this.#o.router.requestChoice(sessionId, {

@@ -78,6 +78,17 @@ export interface SessionHubOptions {
   readonly adoptOpenCards?: boolean;
   /** A link to a thread for `/sessions` (e.g. a Telegram topic link), when the platform has one. */
   readonly threadLink?: (platform: string, threadId: ThreadId) => string | undefined;
+  /**
+   * A session event whose handling failed (e.g. the shared store did not answer) is handled again after this
+   * delay, doubled on each failure up to 5 s; the events after it wait, so each session's events stay in order.
+   * @defaultValue 500
+   */
+  readonly eventRetryDelayMs?: number;
+  /**
+   * Tries of one session event before it is given up (logged as an error and acknowledged, so one event that can
+   * never be handled does not block every session behind it). @defaultValue 8
+   */
+  readonly eventAttempts?: number;
 }
 
 const INDEX_KEY = 'serve.sessions';
@@ -100,6 +111,10 @@ export class SessionHub {
   #running = false;
   /** Requests open before this host's bridges started (see {@link SessionHub.noteOpenRequests}). */
   #openBefore: StoredPending[] = [];
+  /** Bumped by start and stop: an event handler of an earlier start neither retries nor acknowledges. */
+  #generation = 0;
+  /** Sessions opened whose record the store refused (written again when their `open` is handled again). */
+  readonly #unsaved = new Set<string>();
 
   constructor(options: SessionHubOptions) {
     this.#o = options;
@@ -148,7 +163,8 @@ export class SessionHub {
         this.#adoptedDecided(requestId, JSON.parse(decided));
     }
     this.#openBefore = [];
-    this.#removers.push(this.#o.bus.consume('events', HUB_GROUP, (m) => this.#onEvent(m)));
+    const generation = ++this.#generation;
+    this.#removers.push(this.#o.bus.consume('events', HUB_GROUP, (m) => this.#onEvent(m, generation)));
     for (const bridge of this.#o.router.bridges) {
       this.#removers.push(
         bridge.use({
@@ -173,6 +189,7 @@ export class SessionHub {
   /** Stop listening. Sessions stay remembered in the store. */
   stop(): void {
     this.#running = false;
+    this.#generation++;
     for (const remove of this.#removers.splice(0)) remove();
   }
 
@@ -239,15 +256,30 @@ export class SessionHub {
     return key === undefined ? undefined : this.#live.get(key);
   }
 
-  async #onEvent(message: BusMessage<'events'>): Promise<void> {
+  /**
+   * Handle an event, then acknowledge it. A failure is retried here, in order (the bus delivers the next event
+   * only after this one). An unacknowledged event is what a restart or the next holder reads again: when this hub
+   * stops while an event waits for its next try, it is left unacknowledged for them.
+   */
+  async #onEvent(message: BusMessage<'events'>, generation: number): Promise<void> {
     const { key, event } = message.payload;
-    try {
-      await this.#apply(key, event);
-    } catch (error) {
-      this.#logger.warn(
-        { err: error, session: sessionKeyString(key), event: event.type },
-        'session event failed',
-      );
+    const attempts = Math.max(1, this.#o.eventAttempts ?? 8);
+    let delay = this.#o.eventRetryDelayMs ?? 500;
+    for (let attempt = 1; ; attempt++) {
+      if (generation !== this.#generation) return;
+      try {
+        await this.#apply(key, event);
+        break;
+      } catch (error) {
+        const about = { err: error, session: sessionKeyString(key), event: event.type, attempt };
+        if (attempt >= attempts) {
+          this.#logger.error(about, `session event failed ${attempts} times: gave up on it`);
+          break;
+        }
+        this.#logger.warn(about, 'session event failed; trying it again');
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, 5000);
     }
     await this.#o.bus.ack('events', HUB_GROUP, message.id);
   }
@@ -256,7 +288,9 @@ export class SessionHub {
     const id = sessionKeyString(key);
     const sub = this.subscriber;
     if (event.type === 'open') {
-      if (this.#live.has(id)) return;
+      const live = this.#live.get(id);
+      if (live && this.#unsaved.has(id)) this.#persist(live);
+      if (live) return;
       await this.#open(key, event);
       return;
     }
@@ -333,11 +367,13 @@ export class SessionHub {
       ...(event.cwd !== undefined ? { cwd: event.cwd } : {}),
       now: live.startedAt,
     });
+    this.#unsaved.add(id);
     this.#persist(live);
   }
 
   #ended(id: string): void {
     this.#live.delete(id);
+    this.#unsaved.delete(id);
     this.#o.router.forgetSession(id);
     this.subscriber.sessions.delete(id);
     this.#o.store.deleteValue(sessionValueKey(id));
@@ -423,6 +459,7 @@ export class SessionHub {
       }),
     );
     this.#writeIndex();
+    this.#unsaved.delete(id);
   }
 
   #writeIndex(): void {
