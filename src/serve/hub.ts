@@ -153,14 +153,19 @@ export class SessionHub {
     this.#restore();
     for (const bridge of this.#o.router.bridges) {
       this.#removers.push(
-        bridge.onDecision((_threadId, requestId, decision) => this.#adoptedDecided(requestId, decision)),
+        bridge.onDecision((_threadId, requestId, decision) => {
+          this.#adoptedDecided(requestId, decision);
+          this.#forgetShown(requestId);
+        }),
       );
     }
     // Decided between the bridges' start and now: nobody heard it yet.
     for (const requestId of [...this.#adopted.keys()]) {
       const decided = this.#o.store.getPending(requestId)?.decisionJson;
-      if (decided !== undefined && this.#adopted.has(requestId))
+      if (decided !== undefined && this.#adopted.has(requestId)) {
         this.#adoptedDecided(requestId, JSON.parse(decided));
+        this.#forgetShown(requestId);
+      }
     }
     this.#openBefore = [];
     const generation = ++this.#generation;
@@ -544,6 +549,21 @@ export class SessionHub {
               this.#logger.warn({ err: error }, 'could not withdraw an adopted card'),
             );
     return ids.length > 0;
+  }
+
+  /**
+   * A request was settled (answered, timed out, withdrawn): its note for a host taking over goes, so the shared
+   * values do not grow by one per approval. Each of its cards (one per platform) settles it; the note is one.
+   */
+  #forgetShown(requestId: string): void {
+    if (!this.#o.adoptOpenCards) return;
+    const key = shownKey(requestId.split('@')[0] ?? requestId);
+    try {
+      if (this.#o.store.getValue(key) !== undefined) this.#o.store.deleteValue(key);
+    } catch (error) {
+      // The store did not answer, or this host lost the lease: the note stays (a host adopting reads it harmlessly).
+      this.#logger.warn({ err: error, requestId }, 'could not forget a settled request');
+    }
   }
 
   /** Whether a session's request (by its source's id) is an open card this host adopted. */
