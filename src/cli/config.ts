@@ -20,6 +20,7 @@ import { z } from 'zod';
 import { remindersSchema, rulesSchema } from './approval-config.js';
 import { escalationSchema } from './escalation-config.js';
 import { attachmentsSchema, transcriberSchema } from './files-config.js';
+import { REDIS_URL_FIX, redisUrlProblem } from './redis-url.js';
 import { secretsSchema } from './secrets-config.js';
 
 /** The platforms the CLI can bridge to. */
@@ -80,7 +81,10 @@ const serveSection = z.strictObject({
 });
 
 const redisSection = z.strictObject({
-  url: z.string().regex(/^rediss?:\/\/\S+$/, 'should be a Redis URL like redis://redis.lan:6379'),
+  url: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'should be a Redis URL like redis://redis.lan:6379')
+    .refine((url) => redisUrlProblem(url) === undefined, REDIS_URL_FIX),
   hostName: z.string().regex(/^[\w.-]{1,64}$/, 'should be 1-64 letters, digits, ".", "_" or "-"'),
 });
 

@@ -29,11 +29,16 @@ export async function loadIoredis(): Promise<new (url: string, options: RedisOpt
   }
 }
 
-/** A Redis URL with its password replaced by `***`, for messages and logs. */
+/**
+ * A Redis URL with its password replaced by `***`, for messages and logs; also the `password` and `username`
+ * query parameters, which ioredis reads as connection options.
+ */
 export function redactRedisUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
+    for (const name of [...parsed.searchParams.keys()])
+      if (/^(password|username)$/i.test(name)) parsed.searchParams.set(name, '***');
     return parsed.toString();
   } catch {
     return '(an invalid Redis URL)';

@@ -15,6 +15,7 @@ import { checkSlack } from '../checks/slack.js';
 import { checkTelegram } from '../checks/telegram.js';
 import type { TetherConfig } from '../config.js';
 import { configFilePath, readConfigFile } from '../config-file.js';
+import { redisUrlProblem } from '../redis-url.js';
 import { mergeSettings, settingsFromEnv, settingsFromFlags } from '../settings.js';
 import type { CommandContext } from './context.js';
 
@@ -92,7 +93,9 @@ export async function doctorCommand(options: DoctorOptions, context: CommandCont
     print(await platformLines(settings));
     print(await checkServe(settings.dataDir ?? defaultDataDir(io.env), io.env));
     const redis = options.redis ?? settings.redis?.url;
-    if (redis !== undefined) print(await checkRedis(redis));
+    const problem = options.redis === undefined ? undefined : redisUrlProblem(options.redis);
+    if (problem !== undefined) print([failed(`--redis ${problem}`)]);
+    else if (redis !== undefined) print(await checkRedis(redis));
   }
   print([...checkClaudeSdk(io.env), checkCodex(io.env)]);
   if (options.agentCmd !== undefined) print([await checkAcpCommand(options.agentCmd)]);

@@ -16,6 +16,7 @@ import { PLATFORM_NAMES, type PlatformName, type TetherConfig } from '../config.
 import { UsageError } from '../errors.js';
 import { escalationFromConfig } from '../escalation-config.js';
 import { loadSettings } from '../load-settings.js';
+import { checkedRedisOption } from '../redis-url.js';
 import { ShutdownSignals } from '../shutdown.js';
 import { printWebAccess } from '../terminal.js';
 import { persistentAccessToken } from '../web-address.js';
@@ -93,7 +94,7 @@ export async function serveCommand(options: ServeCommandOptions, context: Comman
     logger,
     ...(agentCmd === undefined ? {} : { defaults: { acp: { command: agentCmd } } }),
   });
-  const redisUrl = options.redis ?? settings.redis?.url;
+  const redisUrl = checkedRedisOption(options.redis) ?? settings.redis?.url;
   const multi = redisUrl
     ? await connectMultiHost({
         url: redisUrl,

@@ -8,6 +8,7 @@ import { findDaemon } from '../../serve/join.js';
 import { formatAge } from '../../serve/phone-commands.js';
 import { statusOfHosts } from '../checks/redis.js';
 import { loadSettings } from '../load-settings.js';
+import { checkedRedisOption } from '../redis-url.js';
 import type { CommandContext } from './context.js';
 
 /** Options of `agent-tether status`. */
@@ -28,7 +29,7 @@ export async function statusCommand(options: StatusOptions, context: CommandCont
   const { settings } = loadSettings({}, io.env, options.config);
   const dataDir = settings.dataDir ?? defaultDataDir(io.env);
   const daemon = await findDaemon(dataDir);
-  const redis = options.redis ?? settings.redis?.url;
+  const redis = checkedRedisOption(options.redis) ?? settings.redis?.url;
   const hosts = redis === undefined ? [] : await statusOfHosts(redis);
   if (!daemon) {
     io.out(`agent-tether serve is not running (data dir ${dataDir}): start it with \`agent-tether serve\``);
