@@ -115,6 +115,8 @@ export class SessionHub {
   #generation = 0;
   /** Sessions opened whose record the store refused (written again when their `open` is handled again). */
   readonly #unsaved = new Set<string>();
+  /** Ends the waits of events between two tries (see {@link SessionHub.stop}). */
+  readonly #wakers = new Set<() => void>();
 
   constructor(options: SessionHubOptions) {
     this.#o = options;
@@ -195,6 +197,7 @@ export class SessionHub {
   stop(): void {
     this.#running = false;
     this.#generation++;
+    for (const wake of [...this.#wakers]) wake();
     for (const remove of this.#removers.splice(0)) remove();
   }
 
@@ -283,10 +286,23 @@ export class SessionHub {
         }
         this.#logger.warn(about, 'session event failed; trying it again');
       }
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await this.#pause(delay);
       delay = Math.min(delay * 2, 5000);
     }
     await this.#o.bus.ack('events', HUB_GROUP, message.id);
+  }
+
+  /** Wait before an event's next try; {@link SessionHub.stop} ends the wait at once. */
+  #pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.#wakers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.#wakers.add(wake);
+    });
   }
 
   async #apply(key: SessionKey, event: SessionEvent): Promise<void> {

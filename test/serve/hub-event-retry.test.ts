@@ -77,17 +77,14 @@ const buses: [string, boolean, () => Promise<World>][] = [
     'the bus on Redis Streams',
     redisAvailable,
     async () => {
-      const bus = await RedisSessionBus.connect({
-        url: server.url,
-        host: 'laptop',
-        keyPrefix: `retry${++n}:`,
-      });
+      const keyPrefix = `retry${++n}:`;
+      const bus = await RedisSessionBus.connect({ url: server.url, host: 'laptop', keyPrefix });
       const { Redis } = await import('ioredis');
       const probe = new Redis(server.url);
       return {
         bus,
         unacked: async () => {
-          const summary = (await probe.xpending(`retry${n}:bus:events`, 'hub')) as [number];
+          const summary = (await probe.xpending(`${keyPrefix}bus:events`, 'hub')) as [number];
           return Number(summary[0]);
         },
         close: async () => {
@@ -215,4 +212,50 @@ describe('the hub acknowledges a session event only once handled', () => {
       });
     });
   }
+});
+
+describe.skipIf(!redisAvailable)('a holder that stops while an event waits for its next try', () => {
+  const redis = new RedisServerProcess();
+  beforeAll(() => redis.start().then(() => undefined));
+  afterAll(() => redis.dispose());
+
+  it('leaves it unacknowledged: the host taking over handles it', async () => {
+    const keyPrefix = 'handover:';
+    const start = async (host: string, store: MemoryStore) => {
+      const bus = await RedisSessionBus.connect({ url: redis.url, host, keyPrefix });
+      const bridge = new MemoryBridge({ store });
+      await bridge.start();
+      const hub = new SessionHub({
+        router: new BridgeRouter([bridge]),
+        bus,
+        store,
+        adoptOpenCards: true,
+        eventRetryDelayMs: 60_000,
+      });
+      hub.noteOpenRequests();
+      hub.start();
+      return { bus, bridge, hub };
+    };
+    const broken = new FlakyStore();
+    broken.failThreads = 1;
+    const laptop = await start('laptop', broken);
+    await laptop.bus.publish('events', {
+      key: { source: 'runner', id: 's1' },
+      event: { type: 'open', name: 'carried over', runnerType: 'subprocess' },
+    });
+    await until(() => broken.failThreads === 0, 'the first try to fail');
+    laptop.hub.stop(); // lost the lease while waiting for the next try
+    await laptop.bridge.stop();
+    await laptop.bus.close();
+
+    const desktop = await start('desktop', new MemoryStore());
+    await until(
+      () => desktop.bridge.listThreads().some((t) => t.name === 'carried over'),
+      'the next holder to open the session',
+    );
+    expect(laptop.hub.has({ source: 'runner', id: 's1' })).toBe(false);
+    desktop.hub.stop();
+    await desktop.bridge.stop();
+    await desktop.bus.close();
+  });
 });
