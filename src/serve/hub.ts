@@ -397,8 +397,14 @@ export class SessionHub {
     this.#unsaved.delete(id);
     this.#o.router.forgetSession(id);
     this.subscriber.sessions.delete(id);
-    this.#o.store.deleteValue(sessionValueKey(id));
-    this.#writeIndex();
+    try {
+      this.#o.store.deleteValue(sessionValueKey(id));
+      this.#writeIndex();
+    } catch (error) {
+      // Called once the session's final status is shown, outside any event's handling: a throw here would be an
+      // unhandled rejection. The record stays in the store: a restart may list the session again (idle).
+      this.#logger.warn({ err: error, session: id }, 'could not forget an ended session in the store');
+    }
   }
 
   #state(live: LiveSession): LiveState {

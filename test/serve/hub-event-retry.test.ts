@@ -46,6 +46,14 @@ class FlakyStore extends MemoryStore {
     }
     super.putThread(thread);
   }
+  failDeletes = 0;
+  override deleteValue(key: string): void {
+    if (this.failDeletes > 0 && key.startsWith('serve.session:')) {
+      this.failDeletes--;
+      throw blip();
+    }
+    super.deleteValue(key);
+  }
   override setValue(key: string, value: string): void {
     if (this.failValues > 0 && key.startsWith('serve.shown:')) {
       this.failValues--;
@@ -181,6 +189,29 @@ describe('the hub acknowledges a session event only once handled', () => {
         const cards = bridge.messages(thread).filter((m) => m.text.includes('card-after-blip'));
         expect(cards.length).toBe(1);
         expect((cards[0]!.buttons ?? []).flat().length).toBeGreaterThan(0);
+        await done();
+      });
+
+      it('a session that exits while the store does not answer is forgotten, and nothing crashes', async () => {
+        const { world, store, hub, bridge, shows, done } = await setup();
+        await world.bus.publish('events', {
+          key: key('s3'),
+          event: { type: 'open', name: 'short', runnerType: 'subprocess' },
+        });
+        await until(() => bridge.listThreads().length === 1, 'the thread');
+        store.failDeletes = 1;
+        await world.bus.publish('events', { key: key('s3'), event: { type: 'exit', exitCode: 0 } });
+        await until(() => !hub.has(key('s3')), 'the session to end');
+        await until(() => store.failDeletes === 0, 'the failing write');
+        await world.bus.publish('events', {
+          key: key('s4'),
+          event: { type: 'open', name: 'next', runnerType: 'x' },
+        });
+        await world.bus.publish('events', {
+          key: key('s4'),
+          event: { type: 'output', text: 'still serving' },
+        });
+        await until(() => shows('still serving'), 'the next session');
         await done();
       });
 
