@@ -49,7 +49,11 @@ export interface RedisLeaseOptions {
 
 /** What {@link RedisLease.hold} reports. */
 export interface LeaseEvents {
-  /** This host now holds the lease (start the platform connection). */
+  /**
+   * This host now holds the lease (start the platform connection). When it throws, the holding is given back:
+   * `onLost('released')` is reported (stop what did start), the lease is released for another host, and this host
+   * tries again after a wait.
+   */
   onAcquired(holder: LeaseHolder): void | Promise<void>;
   /** This host no longer holds it (stop the connection at once): `reason` says why. */
   onLost(reason: 'taken' | 'expired' | 'released'): void | Promise<void>;
@@ -110,6 +114,10 @@ export class RedisLease {
   #events: LeaseEvents | undefined;
   #reports: Promise<void> = Promise.resolve();
   #closed = false;
+  /** After a failed `onAcquired`: no acquiring before this time (epoch ms), so another host gets its turn. */
+  #notBefore = 0;
+  /** `onAcquired` failures in a row (the wait before trying again doubles with each). */
+  #failures = 0;
 
   private constructor(redis: Redis, options: RedisLeaseOptions) {
     const prefix = options.keyPrefix ?? 'agent-tether:';
@@ -208,19 +216,50 @@ export class RedisLease {
       if (this.#held) {
         if (await this.renew()) this.#armExpiry();
         else await this.#lose('taken');
-      } else {
+      } else if (Date.now() >= this.#notBefore) {
         const held = await this.acquire();
         if (held && !this.#closed) {
           this.#armExpiry();
           this.#logger.info({ lease: this.name, token: held.token }, 'lease acquired');
           // Not awaited here: starting a platform connection may take longer than a TTL, and renewals go on.
-          this.#report(() => this.#events?.onAcquired(held));
+          this.#report(() => this.#start(held));
         }
       }
     } catch (error) {
       this.#logger.warn({ err: error, lease: this.name }, 'lease renewal failed; retrying');
     }
     this.#schedule(this.#everyMs);
+  }
+
+  /**
+   * Report an acquisition. When `onAcquired` fails (the platform is unreachable from this host for a moment), the
+   * holding is given back: `onLost('released')` undoes what started, the lease is released, and this host waits
+   * before trying again (a TTL, doubling with each failure in a row up to 30 s) so another host can take it.
+   */
+  async #start(held: LeaseHolder): Promise<void> {
+    try {
+      await this.#events?.onAcquired(held);
+      this.#failures = 0;
+    } catch (error) {
+      // Lost meanwhile (expired, taken, closed): that loss is reported already.
+      if (this.#held !== held) return;
+      const value = this.#value;
+      const waitMs = Math.min(this.#ttlMs * 2 ** this.#failures, Math.max(30_000, this.#ttlMs));
+      this.#failures++;
+      this.#notBefore = Date.now() + waitMs;
+      this.#held = undefined;
+      clearTimeout(this.#expiry);
+      this.#logger.warn(
+        { err: error, lease: this.name, retryInMs: waitMs },
+        'could not start what the lease holds; released it for another host, trying again later',
+      );
+      try {
+        await this.#events?.onLost('released');
+      } catch (undoError) {
+        this.#logger.error({ err: undoError, lease: this.name }, 'a lease handler failed');
+      }
+      if (value) await this.#redis.atLeaseRelease(this.#key, value).catch(() => undefined);
+    }
   }
 
   /** If no renewal succeeds for a TTL, Redis will let another host in: stop acting as holder before that. */
