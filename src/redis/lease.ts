@@ -7,7 +7,7 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import type { Logger } from '../core/types.js';
 import { silentLogger } from '../core/types.js';
 import { clientOptions, loadIoredis } from './load.js';
@@ -81,6 +81,14 @@ if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 return redis.call('DEL', KEYS[1])
 `;
 
+/** A Redis call that got no answer in time: the connection is taken for dead (half-open). */
+class SilentRedis extends Error {
+  constructor(ms: number) {
+    super(`Redis did not answer in ${ms} ms; reconnecting`);
+    this.name = 'SilentRedis';
+  }
+}
+
 type Scripts = {
   atLeaseAcquire(lease: string, fence: string, value: string, ttl: number): Promise<number | null>;
   atLeaseRenew(lease: string, value: string, ttl: number): Promise<number>;
@@ -100,11 +108,14 @@ export class RedisLease {
   readonly name: string;
   readonly host: string;
   readonly instance = randomUUID();
-  readonly #redis: Redis & Scripts;
+  readonly #connect: () => Redis & Scripts;
+  #redis: Redis & Scripts;
   readonly #key: string;
   readonly #fenceKey: string;
   readonly #ttlMs: number;
   readonly #everyMs: number;
+  /** How long one command may take before the connection is given up as dead (half-open). */
+  readonly #timeoutMs: number;
   readonly #logger: Logger;
   #value: string | undefined;
   #held: LeaseHolder | undefined;
@@ -118,8 +129,10 @@ export class RedisLease {
   #notBefore = 0;
   /** `onAcquired` failures in a row (the wait before trying again doubles with each). */
   #failures = 0;
+  /** Whether the last renewal or acquisition failed (only the first failure in a row is a warning). */
+  #failing = false;
 
-  private constructor(redis: Redis, options: RedisLeaseOptions) {
+  private constructor(Redis: new (url: string, options: RedisOptions) => Redis, options: RedisLeaseOptions) {
     const prefix = options.keyPrefix ?? 'agent-tether:';
     this.name = options.name;
     this.host = options.host;
@@ -128,18 +141,22 @@ export class RedisLease {
     this.#ttlMs = options.ttlMs ?? 5000;
     this.#everyMs = options.renewEveryMs ?? Math.max(50, Math.floor(this.#ttlMs / 3));
     this.#logger = options.logger ?? silentLogger;
-    redis.defineCommand('atLeaseAcquire', { numberOfKeys: 2, lua: ACQUIRE });
-    redis.defineCommand('atLeaseRenew', { numberOfKeys: 1, lua: RENEW });
-    redis.defineCommand('atLeaseRelease', { numberOfKeys: 1, lua: RELEASE });
-    this.#redis = redis as Redis & Scripts;
+    // Below a renewal period: a renewal that hangs is retried on a new connection before the holding expires.
+    this.#timeoutMs = Math.max(10, Math.floor(this.#ttlMs / 4));
+    this.#connect = () => {
+      const redis = new Redis(options.url, clientOptions({ commandTimeout: this.#timeoutMs }));
+      redis.on('error', () => {});
+      redis.defineCommand('atLeaseAcquire', { numberOfKeys: 2, lua: ACQUIRE });
+      redis.defineCommand('atLeaseRenew', { numberOfKeys: 1, lua: RENEW });
+      redis.defineCommand('atLeaseRelease', { numberOfKeys: 1, lua: RELEASE });
+      return redis as Redis & Scripts;
+    };
+    this.#redis = this.#connect();
   }
 
   /** Connect (ioredis is loaded now). */
   static async connect(options: RedisLeaseOptions): Promise<RedisLease> {
-    const Redis = await loadIoredis();
-    const redis = new Redis(options.url, clientOptions());
-    redis.on('error', () => {});
-    return new RedisLease(redis, options);
+    return new RedisLease(await loadIoredis(), options);
   }
 
   /** The holding of this process, if it holds the lease now. */
@@ -157,7 +174,7 @@ export class RedisLease {
 
   /** Who holds the lease now, read from Redis (for `status`). */
   async holder(): Promise<LeaseHolder | undefined> {
-    const value = await this.#redis.get(this.#key);
+    const value = await this.#call((redis) => redis.get(this.#key));
     return value ? (JSON.parse(value) as LeaseHolder) : undefined;
   }
 
@@ -165,7 +182,9 @@ export class RedisLease {
   async acquire(): Promise<LeaseHolder | undefined> {
     const since = Date.now();
     const base = JSON.stringify({ host: this.host, instance: this.instance, since });
-    const token = await this.#redis.atLeaseAcquire(this.#key, this.#fenceKey, base, this.#ttlMs);
+    const token = await this.#call((redis) =>
+      redis.atLeaseAcquire(this.#key, this.#fenceKey, base, this.#ttlMs),
+    );
     if (token === null || token === undefined) return undefined;
     this.#lastToken = Number(token);
     this.#value = `${base.slice(0, -1)},"token":${token}}`;
@@ -175,8 +194,9 @@ export class RedisLease {
 
   /** Renew once. Resolves false when the holding is gone (expired, or another host has it). */
   async renew(): Promise<boolean> {
-    if (this.#value === undefined) return false;
-    return (await this.#redis.atLeaseRenew(this.#key, this.#value, this.#ttlMs)) === 1;
+    const value = this.#value;
+    if (value === undefined) return false;
+    return (await this.#call((redis) => redis.atLeaseRenew(this.#key, value, this.#ttlMs))) === 1;
   }
 
   /**
@@ -201,7 +221,7 @@ export class RedisLease {
     const value = this.#value;
     if (this.#held && value && options.release !== false) {
       await this.#lose('released');
-      await this.#redis.atLeaseRelease(this.#key, value).catch(() => undefined);
+      await this.#call((redis) => redis.atLeaseRelease(this.#key, value)).catch(() => undefined);
     }
     this.#redis.disconnect();
   }
@@ -212,6 +232,7 @@ export class RedisLease {
   }
 
   async #tick(): Promise<void> {
+    let next = this.#everyMs;
     try {
       if (this.#held) {
         if (await this.renew()) this.#armExpiry();
@@ -225,10 +246,50 @@ export class RedisLease {
           this.#report(() => this.#start(held));
         }
       }
+      this.#failing = false;
     } catch (error) {
-      this.#logger.warn({ err: error, lease: this.name }, 'lease renewal failed; retrying');
+      if (error instanceof SilentRedis) {
+        // Half-open (packets dropped, nothing closed): this connection would hang until the kernel gives up.
+        this.#reconnect();
+        // Holding: renew at once on the new connection, before the holding runs out.
+        if (this.#held) next = 0;
+      }
+      this.#logger[this.#failing ? 'debug' : 'warn'](
+        { err: error, lease: this.name },
+        'lease renewal failed; retrying',
+      );
+      this.#failing = true;
     }
-    this.#schedule(this.#everyMs);
+    this.#schedule(next);
+  }
+
+  /**
+   * One Redis call, given up after the timeout: it rejects with `SilentRedis` (ioredis's `commandTimeout`
+   * does the same for a command; the timer also covers a script's reload). The loop never waits longer.
+   */
+  #call<T>(run: (redis: Redis & Scripts) => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new SilentRedis(this.#timeoutMs)), this.#timeoutMs);
+    });
+    const call = run(this.#redis).catch((error: unknown) => {
+      throw error instanceof Error && error.message === 'Command timed out'
+        ? new SilentRedis(this.#timeoutMs)
+        : error;
+    });
+    return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  /**
+   * Drop the connection for a new one. Not ioredis's own reconnect (`disconnect(true)`): that would send the
+   * commands given up on again over the new connection, e.g. an acquisition this host no longer waits for.
+   * Dropping the client fails them all; none is sent later.
+   */
+  #reconnect(): void {
+    if (this.#closed) return;
+    const old = this.#redis;
+    this.#redis = this.#connect();
+    old.disconnect();
   }
 
   /**
@@ -258,7 +319,7 @@ export class RedisLease {
       } catch (undoError) {
         this.#logger.error({ err: undoError, lease: this.name }, 'a lease handler failed');
       }
-      if (value) await this.#redis.atLeaseRelease(this.#key, value).catch(() => undefined);
+      if (value) await this.#call((redis) => redis.atLeaseRelease(this.#key, value)).catch(() => undefined);
     }
   }
 

@@ -47,13 +47,17 @@ export function redactRedisUrl(url: string): string {
 
 /**
  * Connection options for every client we open: commands wait through a reconnect instead of failing
- * after a few retries (a Redis restart must not lose a decision), and reconnects back off to 1 s.
+ * after a few retries (a Redis restart must not lose a decision), and reconnects back off to 1 s. A connection
+ * that stays silent for 10 s while a command waits (half-open: packets dropped, nothing closed) is dropped,
+ * and ioredis reconnects and sends the waiting commands again (ours are safe to repeat: a publish carries its
+ * message id). No command of ours takes that long; a blocking read must block for less (the bus blocks for 1 s).
  */
 export function clientOptions(extra: RedisOptions = {}): RedisOptions {
   return {
     maxRetriesPerRequest: null,
     enableOfflineQueue: true,
     retryStrategy: (times) => Math.min(50 * times, 1000),
+    socketTimeout: 10_000,
     ...extra,
   };
 }

@@ -23,6 +23,9 @@ type Request =
   | { id: number; op: 'script'; name: string; args: string[] }
   | { id: number; op: 'multi'; commands: string[][] };
 
+/** A request as posted to the worker: with how long the caller waits for it. */
+type Posted = Request & { timeoutMs: number };
+
 /** `Atomics.waitAsync` (Node 16+; typed in lib ES2024, newer than this project's lib). */
 type AtomicsWaitAsync = {
   waitAsync(
@@ -40,25 +43,38 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { Redis } = require(workerData.ioredisPath);
 const { url, port, signal, scripts } = workerData;
-const redis = new Redis(url, {
-  maxRetriesPerRequest: null,
-  enableOfflineQueue: true,
-  retryStrategy: (times) => Math.min(50 * times, 1000),
-});
-for (const [name, s] of Object.entries(scripts)) redis.defineCommand(name, { lua: s.lua, numberOfKeys: s.keys });
-redis.on('error', () => {});
+const connect = () => {
+  const redis = new Redis(url, {
+    maxRetriesPerRequest: null,
+    enableOfflineQueue: true,
+    retryStrategy: (times) => Math.min(50 * times, 1000),
+  });
+  for (const [name, s] of Object.entries(scripts)) redis.defineCommand(name, { lua: s.lua, numberOfKeys: s.keys });
+  redis.on('error', () => {});
+  return redis;
+};
+let redis = connect();
 const answer = (reply) => {
   port.postMessage(reply);
   Atomics.store(signal, 0, reply.id);
   Atomics.notify(signal, 0);
 };
 parentPort.on('message', async (request) => {
+  // No answer while the caller waits: the connection may be half-open (packets dropped, nothing closed) and
+  // would hang until the kernel gives up. Drop it for a new one; dropping fails what it still holds, and none of
+  // that is sent later (ioredis's own reconnect would resend it: a write the caller was told had failed).
+  const client = redis;
+  const timer = setTimeout(() => {
+    if (redis !== client) return;
+    redis = connect();
+    client.disconnect();
+  }, request.timeoutMs);
   try {
     let value;
-    if (request.op === 'call') value = await redis.call(...request.args);
-    else if (request.op === 'script') value = await redis[request.name](...request.args);
+    if (request.op === 'call') value = await client.call(...request.args);
+    else if (request.op === 'script') value = await client[request.name](...request.args);
     else {
-      const multi = redis.multi();
+      const multi = client.multi();
       for (const command of request.commands) multi.call(...command);
       const results = await multi.exec();
       const failed = (results || []).find(([error]) => error);
@@ -68,6 +84,8 @@ parentPort.on('message', async (request) => {
     answer({ id: request.id, ok: true, value });
   } catch (error) {
     answer({ id: request.id, ok: false, error: String(error && error.message ? error.message : error) });
+  } finally {
+    clearTimeout(timer);
   }
 });
 `;
@@ -135,7 +153,7 @@ export class SyncRedis {
     const client = SyncRedis.#spawn(url, options);
     const timeoutMs = options.connectTimeoutMs ?? 10_000;
     Atomics.store(client.#signal, 0, 0);
-    client.#worker.postMessage({ id: -1, op: 'call', args: ['PING'] });
+    client.#worker.postMessage({ id: -1, op: 'call', args: ['PING'], timeoutMs } satisfies Posted);
     const result = (Atomics as unknown as AtomicsWaitAsync).waitAsync(client.#signal, 0, 0, timeoutMs);
     const outcome = result.async ? await result.value : result.value;
     if (outcome === 'timed-out') {
@@ -203,7 +221,7 @@ export class SyncRedis {
       throw new TetherError('STORE', 'The Redis store is closed. Fix: connect a new RedisStore.');
     const id = ++this.#next;
     Atomics.store(this.#signal, 0, 0);
-    this.#worker.postMessage({ ...request, id });
+    this.#worker.postMessage({ ...request, id, timeoutMs } satisfies Posted);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       // An answer to an earlier call that timed out may still arrive: skip it.
