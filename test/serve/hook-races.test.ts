@@ -7,11 +7,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OWNER, say, tap } from '../telegram/telegram-world.js';
 import {
+  claudeProcess,
   hook,
   SESSION,
   type ServeWorld,
@@ -48,13 +47,6 @@ function fakeClaude(): ChildProcess & { pid: number } {
   const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 120000)'], { stdio: 'ignore' });
   child.unref(); // a failing test must not keep the worker waiting for it
   return child as ChildProcess & { pid: number };
-}
-
-/** Claude Code's record of a running process: `sessions/<pid>.json` in its config directory. */
-function claudeProcess(w: ServeWorld, pid: number, sessionId: string): void {
-  const dir = join(w.home, '.claude', 'sessions');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${pid}.json`), JSON.stringify({ pid, sessionId, cwd: join(w.home, 'shop') }));
 }
 
 describe('serve: overlapping hooks and sessions that end unannounced', { timeout: 90_000 }, () => {

@@ -1,15 +1,8 @@
-/**
- * Terminal Claude Code sessions through hooks, beyond the protocol basics: a timer outlives a `serve` restart,
- * never-auto-approve beats a running "Allow all", Claude Code's notifications reach the thread, an
- * AskUserQuestion becomes a choice card whose answer goes back as `updatedInput.answers`, and after a restart
- * the sessions whose Claude Code process is gone get their final status.
- */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tap } from '../telegram/telegram-world.js';
 import {
   bash,
+  claudeProcess,
   hook,
   type ServeWorld,
   startServeWorld,
@@ -37,13 +30,6 @@ async function allowAll(w: ServeWorld, threadId: string): Promise<void> {
   const card = await waitForCard(w, threadId);
   await tap(w.tg, threadId, card.buttons.flat().find((l) => l.startsWith('Allow all')) ?? 'Allow all');
   expect((await first).body).toMatchObject({ hookSpecificOutput: { decision: { behavior: 'allow' } } });
-}
-
-/** Claude Code's record of a running process: `sessions/<pid>.json` in its config directory. */
-function claudeProcess(w: ServeWorld, pid: number, sessionId: string): void {
-  const dir = join(w.home, '.claude', 'sessions');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${pid}.json`), JSON.stringify({ pid, sessionId, cwd: join(w.home, 'shop') }));
 }
 
 describe('serve: terminal sessions through hooks', { timeout: 60_000 }, () => {

@@ -222,3 +222,10 @@ export async function hook(
 
 /** A Bash tool call's fields. */
 export const bash = (command: string) => ({ tool_name: 'Bash', tool_input: { command } });
+
+/** Claude Code's record of a running process: `sessions/<pid>.json` in its config directory. */
+export function claudeProcess(w: ServeWorld, pid: number, sessionId: string): void {
+  const dir = join(w.home, '.claude', 'sessions');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${pid}.json`), JSON.stringify({ pid, sessionId, cwd: join(w.home, 'shop') }));
+}
