@@ -59,6 +59,9 @@ export class BridgeRouter {
   readonly #escalation: RouterEscalation | undefined;
 
   /** @param bridges - one or more bridges (started or not; `start()` starts them). */
+  /** Threads made for sessions whose opening failed on another platform, kept for the next try. */
+  readonly #opening = new Map<string, Map<Bridge, ThreadId>>();
+
   constructor(bridges: readonly Bridge[], options: BridgeRouterOptions = {}) {
     if (bridges.length === 0) throw new TetherError('CONFIG', 'BridgeRouter needs at least one bridge');
     const escalation = options.escalation;
@@ -94,9 +97,21 @@ export class BridgeRouter {
     name: string,
     options: { directory?: string } = {},
   ): Promise<RoutedThread[]> {
-    const threads = await Promise.all(
-      this.bridges.map(async (bridge) => ({ bridge, threadId: await bridge.createThread(name, options) })),
+    // When one platform fails, the threads the others made are kept for the next try: opening the session again
+    // (a retried event) makes no second thread where the first succeeded.
+    const made = this.#opening.get(sessionId) ?? new Map<Bridge, ThreadId>();
+    this.#opening.set(sessionId, made);
+    const results = await Promise.allSettled(
+      this.bridges.map(async (bridge) => {
+        const threadId = made.get(bridge) ?? (await bridge.createThread(name, options));
+        made.set(bridge, threadId);
+        return { bridge, threadId };
+      }),
     );
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    this.#opening.delete(sessionId);
+    const threads = results.map((r) => (r as PromiseFulfilledResult<RoutedThread>).value);
     this.#sessions.set(sessionId, threads);
     return threads;
   }
@@ -109,6 +124,7 @@ export class BridgeRouter {
   /** Forget a session (its threads stay on the platforms). */
   forgetSession(sessionId: string): void {
     this.#sessions.delete(sessionId);
+    this.#opening.delete(sessionId);
   }
 
   /** Whether the session is routed. */

@@ -37,4 +37,31 @@ describe('BridgeRouter', () => {
     expect(b.texts(tb?.threadId ?? '').join('\n')).toMatch(/one[\s\S]*two/);
     expect(() => router.threadsOf('nope')).toThrow(/openSession\(\) first/);
   });
+  it('opening a session again after one platform failed reuses the threads the others already made', async () => {
+    let failures = 1;
+    class FlakyBridge extends MemoryBridge {
+      override async createThread(name: string, options?: { directory?: string }) {
+        if (failures-- > 0) throw new PlatformError('memory', 'createThread', 'down for a moment');
+        return super.createThread(name, options);
+      }
+    }
+    class CountingBridge extends MemoryBridge {
+      made: string[] = [];
+      override async createThread(name: string, options?: { directory?: string }) {
+        const id = await super.createThread(name, options);
+        this.made.push(id);
+        return id;
+      }
+    }
+    const flaky = new FlakyBridge();
+    const working = new CountingBridge();
+    bridges.push(flaky, working);
+    const router = new BridgeRouter([working, flaky]);
+    await router.start();
+    await expect(router.openSession('s1', 'Session')).rejects.toThrow(/down for a moment/);
+    const [mine, theirs] = await router.openSession('s1', 'Session');
+    expect(theirs?.bridge).toBe(flaky);
+    // One thread on the platform that worked the first time, not one per try.
+    expect(working.made).toEqual([mine?.threadId]);
+  });
 });
