@@ -16,10 +16,10 @@ export function defaultClaudeDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
- * The session ids among `ids` that no running Claude Code process names. Undefined when Claude Code keeps no
- * `sessions/` directory there (an older version, or another config directory): then nothing can be said.
+ * The session ids the running Claude Code processes name. Undefined when Claude Code keeps no `sessions/`
+ * directory there (an older version, or another config directory): then nothing can be said.
  */
-export function goneClaudeSessions(claudeDir: string, ids: readonly string[]): string[] | undefined {
+export function runningClaudeSessions(claudeDir: string): Set<string> | undefined {
   const dir = join(claudeDir, 'sessions');
   let files: string[];
   try {
@@ -37,5 +37,14 @@ export function goneClaudeSessions(claudeDir: string, ids: readonly string[]): s
       // Being written, or not Claude Code's: it names no session.
     }
   }
-  return ids.filter((id) => !running.has(id));
+  return running;
+}
+
+/**
+ * The session ids among `ids` that no running Claude Code process names. Undefined when Claude Code keeps no
+ * `sessions/` directory there (an older version, or another config directory): then nothing can be said.
+ */
+export function goneClaudeSessions(claudeDir: string, ids: readonly string[]): string[] | undefined {
+  const running = runningClaudeSessions(claudeDir);
+  return running && ids.filter((id) => !running.has(id));
 }

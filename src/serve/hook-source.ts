@@ -23,7 +23,7 @@ import { questionsOf } from '../runner/claude/permission-result.js';
 import { threadNameFromPrompt } from '../runner/supervise.js';
 import type { RunnerPermissionRequest, RunnerQuestion } from '../runner/types.js';
 import type { SessionBus, SessionCommand, SessionEvent, SessionKey } from './bus.js';
-import { goneClaudeSessions } from './claude-liveness.js';
+import { runningClaudeSessions } from './claude-liveness.js';
 import { type HookAnswer, permissionAnswer, questionAnswer, toHookDecision } from './hook-answers.js';
 import { fileSize, readTranscript } from './transcript.js';
 
@@ -84,6 +84,11 @@ interface HookSession {
   readonly toolUses: Map<string, string>;
   /** When the last hook of the session came (ms since the epoch). */
   lastSeen: number;
+  /**
+   * Whether a running Claude Code process of `claudeDir` was seen naming it: only such a session can be judged
+   * gone (one of a Claude Code with another config directory is never named there).
+   */
+  seenRunning: boolean;
 }
 
 /** Tool calls remembered per session between their `PreToolUse` and `PostToolUse` (calls run side by side). */
@@ -286,6 +291,7 @@ export class HookSessions {
       turn: 0,
       toolUses: new Map(),
       lastSeen: Date.now(),
+      seenRunning: this.#o.claudeDir !== undefined && !!runningClaudeSessions(this.#o.claudeDir)?.has(id),
     };
     this.#sessions.set(id, session);
     if (!this.#o.isKnown(key) && event !== 'SessionEnd') {
@@ -541,16 +547,21 @@ export class HookSessions {
     this.#o.store.deleteValue(offsetKey(session.key.id));
   }
 
-  /** Sessions quiet for a while whose Claude Code process is gone end (closed terminals send no `SessionEnd`). */
+  /**
+   * Sessions quiet for a while whose Claude Code process is gone end (closed terminals send no `SessionEnd`): a
+   * session once seen running in `claudeDir` that no running process names any more.
+   */
   #endGoneLive(claudeDir: string, quietMs: number): void {
+    if (this.#sessions.size === 0) return;
+    const running = runningClaudeSessions(claudeDir);
+    if (running === undefined) return;
     const quietSince = Date.now() - quietMs;
-    const quiet = [...this.#sessions.values()].filter((s) => s.lastSeen <= quietSince).map((s) => s.key.id);
-    if (quiet.length === 0) return;
-    for (const id of goneClaudeSessions(claudeDir, quiet) ?? []) {
-      const session = this.#sessions.get(id);
-      if (!session) continue;
-      this.#tail(session);
-      this.#end(session, { type: 'exit', exitCode: null, reason: GONE });
+    for (const session of [...this.#sessions.values()]) {
+      if (running.has(session.key.id)) session.seenRunning = true;
+      else if (session.seenRunning && session.lastSeen <= quietSince) {
+        this.#tail(session);
+        this.#end(session, { type: 'exit', exitCode: null, reason: GONE });
+      }
     }
   }
 

@@ -134,12 +134,15 @@ describe('serve: overlapping hooks and sessions that end unannounced', { timeout
     world = await startServeWorld({}, { serve: { hookLivenessMs: 200 } });
     const w = world;
     const running = 'a1b2c3d4-0000-4000-8000-000000000001';
+    const elsewhere = 'a1b2c3d4-0000-4000-8000-000000000002';
     claudeProcess(w, process.pid, running);
     const terminal = fakeClaude();
     claudeProcess(w, terminal.pid, SESSION);
     await hook(w, 'UserPromptSubmit', { prompt: 'Fix the login bug' });
     await hook(w, 'UserPromptSubmit', { prompt: 'Write the release notes', session_id: running });
-    await waitForSessionThread(w, 2);
+    // A session of a Claude Code with another config directory: never named in this one, so never judged gone.
+    await hook(w, 'UserPromptSubmit', { prompt: 'Elsewhere', session_id: elsewhere });
+    await waitForSessionThread(w, 3);
     const goneThread =
       w.serve.hub
         .list()
@@ -149,8 +152,17 @@ describe('serve: overlapping hooks and sessions that end unannounced', { timeout
     terminal.kill('SIGKILL');
     await once(terminal, 'exit');
     await waitForText(w, goneThread, /Claude Code is no longer running/, 'why it ended');
-    await w.tg.fake.waitFor(() => w.serve.hub.list().length === 1, { what: 'the gone session off the list' });
-    expect(w.serve.hub.list().map((s) => s.id)).toEqual([running]);
+    await w.tg.fake.waitFor(() => !w.serve.hub.list().some((s) => s.id === SESSION), {
+      what: 'the gone session off the list',
+    });
+    // Several more looks at Claude Code's sessions/ (every 200 ms here): the other two are not judged gone.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(
+      w.serve.hub
+        .list()
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual([running, elsewhere]);
     expect(w.serve.hooks.openRequests).toBe(0);
   });
 });
