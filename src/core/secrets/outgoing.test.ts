@@ -69,4 +69,22 @@ describe('OutgoingSecrets', () => {
     expect(invalid?.detail).toBe('x:ghp_‹secret: GitHub token, 4 chars shown›');
     await bridge.stop();
   });
+  it('a key printed a line at a time: indented lines are masked too; after a cut-off key, words and empty output pass', () => {
+    const secrets = new OutgoingSecrets();
+    const body = 'MIIEowIBAAKCAQEA7bq8ZLkQ2nV0m1Yx3Jp4Wd8Rt6Hs5Gf2Lk9Pq0Ua3Ic7Oe1'; // base64, 64 chars
+    const sent = [
+      '-----BEGIN RSA PRIVATE KEY-----',
+      `    ${body}`, // indented, as in a YAML block
+      `    ${body.slice(0, 40)}==`,
+      '    -----END RSA PRIVATE KEY-----',
+    ].map((line) => secrets.output('t1', line));
+    expect(sent.join('\n')).not.toContain(body.slice(0, 24));
+    // A key cut off (by `head`): what follows is other output, shown as it is.
+    secrets.output('t2', '-----BEGIN PRIVATE KEY-----');
+    expect(['Finished', 'Deployment', ''].map((line) => secrets.output('t2', line))).toEqual([
+      'Finished',
+      'Deployment',
+      '',
+    ]);
+  });
 });

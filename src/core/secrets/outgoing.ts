@@ -40,12 +40,17 @@ const GENERAL = '\u0000general';
 const KEY_END = /-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/;
 /** A PEM private key's BEGIN line. */
 const KEY_BEGIN = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/y;
-/** A line of a key's base64 body, one of its `Proc-Type:`/`DEK-Info:` headers, or an empty line. */
-const KEY_LINE = /^(?:[A-Za-z0-9+/]{8,}={0,2}|(?:Proc-Type|DEK-Info): [^\n]{0,200}|\s*)$/;
+/**
+ * A line of a key's base64 body (16+ characters, or a shorter last one ending in `=` padding) or one of its
+ * `Proc-Type:`/`DEK-Info:` headers, leading and trailing spaces aside (keys are often indented, as in YAML).
+ */
+const KEY_LINE =
+  /^(?:[A-Za-z0-9+/]{16,}={0,2}|[A-Za-z0-9+/]{1,15}={1,2}|(?:Proc-Type|DEK-Info): [^\n]{0,200})$/;
 
-/** Whether every line of `text` could be a line of a key's body (a sentence can not: it has spaces). */
+/** Whether `text` could be lines of a key's body (a sentence can not: it has spaces; a word is too short). */
 function isKeyBody(text: string): boolean {
-  return text.length <= 65_536 && text.split('\n').every((line) => KEY_LINE.test(line.trimEnd()));
+  if (text.length > 65_536 || text.trim() === '') return false;
+  return text.split('\n').every((line) => line.trim() === '' || KEY_LINE.test(line.trim()));
 }
 
 /** Whether `text` opens a private key it does not close (its last BEGIN has no END after it). */
@@ -116,9 +121,10 @@ export class OutgoingSecrets {
   output(threadId: string, text: string): string {
     if (!this.#masker) return text;
     if (this.#inKey.has(threadId)) {
+      if (text.trim() === '') return text; // a blank output between two lines of the key
       const end = KEY_END.exec(text);
       const keyEnd = end ? end.index + end[0].length : isKeyBody(text) ? text.length : 0;
-      if (end || keyEnd === text.length) {
+      if (keyEnd > 0) {
         if (end) this.#inKey.delete(threadId);
         const span = { start: 0, end: keyEnd, shown: 0, label: 'private key' };
         const rest = text.slice(keyEnd);
