@@ -80,7 +80,7 @@ describe('agent-tether hooks and the settings file', { timeout: 120_000 }, () =>
     const context = { io: { ...io, interactive: false, env: sandbox.env }, logger: createCliLogger() };
     const options = { scope: 'project', cwd: project, port: 8799 } as const;
     await expect(hooksCommand('install', options, context)).rejects.toThrow(
-      /settings\.json is a link to .*some-tool\.json, outside the project .*cloned-repo.*: replace the link with a file .*or use --scope user/,
+      /settings\.json leads to .*some-tool\.json, outside the project .*cloned-repo.*: replace the link with a file .*or use --scope user/,
     );
     expect(JSON.parse(readFileSync(elsewhere, 'utf8'))).toEqual({ theme: 'dark' });
     expect(lstatSync(settings).isSymbolicLink()).toBe(true);
@@ -92,6 +92,30 @@ describe('agent-tether hooks and the settings file', { timeout: 120_000 }, () =>
     expect(await hooksCommand('install', options, context)).toBe(0);
     expect(readFileSync(shared, 'utf8')).toContain(`${OURS}PreToolUse`);
     expect(lstatSync(settings).isSymbolicLink()).toBe(true);
+  });
+
+  it('--scope project refuses a .claude directory that is a link out of the project', async () => {
+    const project = join(sandbox.dir, 'cloned-repo');
+    const elsewhere = join(sandbox.dir, 'elsewhere');
+    writeJson(join(elsewhere, 'settings.json'), { model: 'x' }, 0o644);
+    mkdirSync(project, { recursive: true });
+    symlinkSync(elsewhere, join(project, '.claude'));
+    const out: string[] = [];
+    const io = { out: (line: string) => out.push(line), err: (line: string) => out.push(line) };
+    const context = { io: { ...io, interactive: false, env: sandbox.env }, logger: createCliLogger() };
+    const options = { scope: 'project', cwd: project, port: 8799 } as const;
+    await expect(hooksCommand('install', options, context)).rejects.toThrow(/outside the project/);
+    expect(JSON.parse(readFileSync(join(elsewhere, 'settings.json'), 'utf8'))).toEqual({ model: 'x' });
+  });
+
+  it('a control secret others may read is refused before the settings file is written', async () => {
+    mkdirSync(dirname(secretFile()), { recursive: true });
+    writeFileSync(secretFile(), 'x'.repeat(43));
+    chmodSync(secretFile(), 0o644);
+    const install = await runCli(['hooks', 'install', '--port', '8799'], sandbox.env);
+    expect(install.code).toBe(1);
+    expect(install.stderr).toContain('chmod 600');
+    expect(existsSync(userSettings)).toBe(false);
   });
 
   it('a symlinked settings.json (a dotfile manager) stays a link; its target gets the change, modes kept', async () => {

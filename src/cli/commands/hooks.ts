@@ -58,10 +58,10 @@ export interface HooksOptions {
  * @throws CliError when the link points to nothing, or out of the project.
  */
 function realSettingsPath(path: string, again: string, project: string | undefined): string {
-  if (!lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) return path;
+  const link = lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() === true;
   let real: string;
   try {
-    real = realpathSync(path);
+    real = link ? realpathSync(path) : realPathOfNearest(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     const target = resolve(dirname(path), readlinkSync(path));
@@ -71,14 +71,28 @@ function realSettingsPath(path: string, again: string, project: string | undefin
     );
   }
   if (project !== undefined) {
+    // The file, or a directory on its way (`.claude` itself), may lead out of the project.
     const root = realpathSync(project);
     const inside = relative(root, real);
     if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside))
       throw new CliError(
-        `${path} is a link to ${real}, outside the project ${root}: replace the link with a file (a repository should not make agent-tether edit files elsewhere), or use --scope user`,
+        `${path} leads to ${real}, outside the project ${root}: replace the link with a file or directory (a repository should not make agent-tether edit files elsewhere), or use --scope user`,
       );
   }
-  return real;
+  return link ? real : path;
+}
+
+/** `path` with every link on its way resolved, for a path whose last parts may not exist yet. */
+function realPathOfNearest(path: string): string {
+  const missing: string[] = [];
+  for (let at = path; ; at = dirname(at)) {
+    try {
+      return join(realpathSync(at), ...missing.reverse());
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(at) === at) throw error;
+      missing.push(basename(at));
+    }
+  }
 }
 
 /**
@@ -132,12 +146,13 @@ export async function hooksCommand(
     if (changed) io.out(JSON.stringify(after, null, 2));
     return 0;
   }
-  if (changed) writeSettingsFile(file, `${JSON.stringify(after, null, 2)}\n`);
   if (action === 'install') {
-    // The secret the hooks will send exists from now on (serve reuses it), so the profile line works at once.
+    // The secret the hooks will send exists from now on (serve reuses it), so the profile line works at once;
+    // made (or refused, when others may read it) before anything is written.
     prepareDataDir(dataDir);
     loadOrCreateSecret(dataDir);
   }
+  if (changed) writeSettingsFile(file, `${JSON.stringify(after, null, 2)}\n`);
   if (action === 'uninstall') {
     io.out(
       changed
