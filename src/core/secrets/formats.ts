@@ -88,10 +88,13 @@ const B64URL = 'A-Za-z0-9_-';
 /** A JWT: three base64url parts, the first two JSON objects (`eyJ` is `{"`). */
 const JWT = prefixed('JWT', 'eyJ', `[${B64URL}]{5,4096}\\.eyJ[${B64URL}]{5,8192}\\.[${B64URL}]{16,2048}`, 0);
 
-/** PEM private keys: the whole block, BEGIN to END (or to the end of its base64 when the END is cut off). */
-const PEM_HEADER = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/y;
+/** A PEM private key's BEGIN line (sticky: tested at an index). */
+export const PEM_HEADER = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/y;
+/** A PEM private key's END line (where a key printed a line at a time ends). */
+export const PEM_FOOTER = /-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/;
 const PEM_BODY = /[A-Za-z0-9+/=\s\\:,.-]{0,65536}/y;
 const PEM_MAX = 65_536;
+/** PEM private keys: the whole block, BEGIN to END (or to the end of its base64 when the END is cut off). */
 const PEM: FormatRule = {
   anchor: '-----BEGIN ',
   label: 'private key',

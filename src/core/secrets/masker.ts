@@ -5,7 +5,6 @@
  * with bounded work, so masking is linear in the text.
  * @module
  */
-
 import { createHash } from 'node:crypto';
 import { ConfigError } from '../errors.js';
 import {
@@ -188,17 +187,7 @@ export class SecretMasker {
    * ```
    */
   mask(text: string, book?: MaskBook, render?: MaskRenderer): string {
-    const spans = this.find(text);
-    if (spans.length === 0) return text;
-    const write = render ?? ((span: SecretSpan, secret: string) => maskText(span, secret, book));
-    let out = '';
-    let from = 0;
-    for (const span of spans) {
-      const visibleEnd = span.start + span.shown;
-      out += text.slice(from, visibleEnd) + write(span, text.slice(visibleEnd, span.end));
-      from = span.end;
-    }
-    return out + text.slice(from);
+    return this.#replace(text, text, undefined, book, render);
   }
 
   /**
@@ -207,18 +196,34 @@ export class SecretMasker {
    */
   maskMarkdown(source: string, book?: MaskBook, render?: MaskRenderer): string {
     const view = readerView(source);
-    if (view === undefined) return this.mask(source, book, render);
-    const spans = this.find(view.text);
+    return view === undefined
+      ? this.mask(source, book, render)
+      : this.#replace(source, view.text, view.from, book, render);
+  }
+
+  /**
+   * `source` with the secrets found in `seen` (the source itself, or its reader's view) replaced; `from` maps an
+   * index of `seen` to one of `source` (none: the same index).
+   */
+  #replace(
+    source: string,
+    seen: string,
+    from: Int32Array | undefined,
+    book: MaskBook | undefined,
+    render: MaskRenderer | undefined,
+  ): string {
+    const spans = this.find(seen);
     if (spans.length === 0) return source;
+    const at = (i: number) => (from === undefined ? i : (from[i] ?? source.length));
     const write = render ?? ((span: SecretSpan, secret: string) => maskText(span, secret, book));
     let out = '';
-    let from = 0;
+    let done = 0;
     for (const span of spans) {
       const visibleEnd = span.start + span.shown;
-      out += source.slice(from, view.from[visibleEnd]) + write(span, view.text.slice(visibleEnd, span.end));
-      from = view.from[span.end] ?? source.length;
+      out += source.slice(done, at(visibleEnd)) + write(span, seen.slice(visibleEnd, span.end));
+      done = at(span.end);
     }
-    return out + source.slice(from);
+    return out + source.slice(done);
   }
 
   #atAnchor(text: string, at: number, anchor: string, scan: ForwardScan): SecretSpan | undefined {

@@ -7,6 +7,7 @@
  */
 import type { Card } from '../approvals/cards.js';
 import type { OutgoingFile } from '../outgoing-file.js';
+import { PEM_FOOTER, PEM_HEADER } from './formats.js';
 import { MaskBook, maskText, SecretMasker, type SecretMaskingOptions } from './masker.js';
 
 /** Shown under an approval card whose input held a secret. */
@@ -36,10 +37,6 @@ const MAX_CLEAN_TEXTS = 512;
 /** The book of text sent outside any thread (a general channel). */
 const GENERAL = '\u0000general';
 
-/** A PEM private key's END line. */
-const KEY_END = /-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/;
-/** A PEM private key's BEGIN line. */
-const KEY_BEGIN = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/y;
 /**
  * A line of a key's base64 body (16+ characters, or a shorter last one ending in `=` padding) or one of its
  * `Proc-Type:`/`DEK-Info:` headers, leading and trailing spaces aside (keys are often indented, as in YAML).
@@ -57,8 +54,8 @@ function isKeyBody(text: string): boolean {
 function opensKey(text: string): boolean {
   const begin = text.lastIndexOf('-----BEGIN ');
   if (begin < 0 || text.indexOf('-----END ', begin) >= 0) return false;
-  KEY_BEGIN.lastIndex = begin;
-  return KEY_BEGIN.test(text);
+  PEM_HEADER.lastIndex = begin;
+  return PEM_HEADER.test(text);
 }
 
 /** Secret masking of one bridge's outgoing text. */
@@ -122,7 +119,7 @@ export class OutgoingSecrets {
     if (!this.#masker) return text;
     if (this.#inKey.has(threadId)) {
       if (text.trim() === '') return text; // a blank output between two lines of the key
-      const end = KEY_END.exec(text);
+      const end = PEM_FOOTER.exec(text);
       const keyEnd = end ? end.index + end[0].length : isKeyBody(text) ? text.length : 0;
       if (keyEnd > 0) {
         if (end) this.#inKey.delete(threadId);
