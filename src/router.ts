@@ -58,10 +58,10 @@ export class BridgeRouter {
   readonly #logger: Logger;
   readonly #escalation: RouterEscalation | undefined;
 
-  /** @param bridges - one or more bridges (started or not; `start()` starts them). */
   /** Threads made for sessions whose opening failed on another platform, kept for the next try. */
   readonly #opening = new Map<string, Map<Bridge, ThreadId>>();
 
+  /** @param bridges - one or more bridges (started or not; `start()` starts them). */
   constructor(bridges: readonly Bridge[], options: BridgeRouterOptions = {}) {
     if (bridges.length === 0) throw new TetherError('CONFIG', 'BridgeRouter needs at least one bridge');
     const escalation = options.escalation;

@@ -114,6 +114,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const secret = loadOrCreateSecret(options.dataDir);
   const lock = await acquireLock(options.dataDir, { logger });
   const bus = options.bus ?? new MemorySessionBus();
+  const claudeDir = options.claudeDir ?? defaultClaudeDir();
   const router = new BridgeRouter(options.bridges, {
     logger,
     ...(options.escalation ? { escalation: options.escalation } : {}),
@@ -133,7 +134,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     logger,
     isKnown: (key) => hub.has(key),
     decideWithoutPerson: (key, request) => hub.decideWithoutPerson(key, request),
-    claudeDir: options.claudeDir ?? defaultClaudeDir(),
+    claudeDir,
     ...(options.hookLivenessMs !== undefined ? { livenessMs: options.hookLivenessMs } : {}),
   });
   const remote = new RemoteSessions({ bus, logger });
@@ -192,7 +193,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     } else {
       await router.start();
       hub.start();
-      endGoneSessions(hub, hooks, options.claudeDir ?? defaultClaudeDir());
+      endGoneSessions(hub, hooks, claudeDir);
     }
     hooks.start();
     remote.start();

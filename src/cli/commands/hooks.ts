@@ -59,18 +59,21 @@ export interface HooksOptions {
  */
 function realSettingsPath(path: string, again: string, project: string | undefined): string {
   const link = lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() === true;
-  let real: string;
-  try {
-    real = link ? realpathSync(path) : realPathOfNearest(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    const target = resolve(dirname(path), readlinkSync(path));
-    throw new CliError(
-      `${path} is a link to ${target}, which does not exist: create that file (it may hold just {}) or remove the link, then ${again}`,
-      { cause: error },
-    );
+  let real = path;
+  if (link) {
+    try {
+      real = realpathSync(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      const target = resolve(dirname(path), readlinkSync(path));
+      throw new CliError(
+        `${path} is a link to ${target}, which does not exist: create that file (it may hold just {}) or remove the link, then ${again}`,
+        { cause: error },
+      );
+    }
   }
   if (project !== undefined) {
+    if (!link) real = realPathOfNearest(path);
     // The file, or a directory on its way (`.claude` itself), may lead out of the project.
     const root = realpathSync(project);
     const inside = relative(root, real);
@@ -132,9 +135,10 @@ export async function hooksCommand(
   const { io } = context;
   const { settings } = loadSettings({}, io.env, options.config);
   const dataDir = settings.dataDir ?? defaultDataDir(io.env);
-  const path = settingsPath(options.scope, resolve(options.cwd ?? process.cwd()), io.env.HOME ?? homedir());
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const path = settingsPath(options.scope, cwd, io.env.HOME ?? homedir());
   const again = `run \`agent-tether hooks ${action}\` again`;
-  const project = options.scope === 'user' ? undefined : resolve(options.cwd ?? process.cwd());
+  const project = options.scope === 'user' ? undefined : cwd;
   const file = realSettingsPath(path, again, project);
   const shown = file === path ? path : `${path} (a link to ${file})`;
   const before = readSettingsFile(file, again);
