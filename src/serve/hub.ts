@@ -11,6 +11,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Bridge } from '../core/bridge.js';
+import { deferred, settleWithin } from '../core/lifecycle.js';
 import type { Store, StoredPending } from '../core/store/types.js';
 import type { ApprovalDecision, ChoiceDecision, Logger, ThreadId } from '../core/types.js';
 import { silentLogger } from '../core/types.js';
@@ -96,6 +97,8 @@ const sessionValueKey = (key: string) => `serve.session:${key}`;
 const HUB_GROUP = 'hub';
 /** Store key of a shown request's session and source request id (several hosts: see `adoptOpenCards`). */
 const shownKey = (shownId: string) => `serve.shown:${shownId}`;
+/** The id a request's cards share on every platform (a bridge's request id is `<shown id>@<platform>`). */
+const shownIdOf = (requestId: string) => requestId.split('@')[0] ?? requestId;
 
 /** Live sessions, their threads, and the route between the bus and the bridges. */
 export class SessionHub {
@@ -115,8 +118,8 @@ export class SessionHub {
   #generation = 0;
   /** Sessions opened whose record the store refused (written again when their `open` is handled again). */
   readonly #unsaved = new Set<string>();
-  /** Ends the waits of events between two tries (see {@link SessionHub.stop}). */
-  readonly #wakers = new Set<() => void>();
+  /** Resolved by {@link SessionHub.stop}: ends the waits of events between two tries. */
+  #stopped = deferred();
 
   constructor(options: SessionHubOptions) {
     this.#o = options;
@@ -171,6 +174,7 @@ export class SessionHub {
     }
     this.#openBefore = [];
     const generation = ++this.#generation;
+    this.#stopped = deferred();
     this.#removers.push(this.#o.bus.consume('events', HUB_GROUP, (m) => this.#onEvent(m, generation)));
     for (const bridge of this.#o.router.bridges) {
       this.#removers.push(
@@ -197,7 +201,7 @@ export class SessionHub {
   stop(): void {
     this.#running = false;
     this.#generation++;
-    for (const wake of [...this.#wakers]) wake();
+    this.#stopped.resolve();
     for (const remove of this.#removers.splice(0)) remove();
   }
 
@@ -293,16 +297,8 @@ export class SessionHub {
   }
 
   /** Wait before an event's next try; {@link SessionHub.stop} ends the wait at once. */
-  #pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        this.#wakers.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.#wakers.add(wake);
-    });
+  async #pause(ms: number): Promise<void> {
+    await settleWithin(this.#stopped.promise, ms);
   }
 
   async #apply(key: SessionKey, event: SessionEvent): Promise<void> {
@@ -519,7 +515,7 @@ export class SessionHub {
       for (const p of this.#openBefore)
         if (p.threadId === thread && !open.has(p.requestId)) open.set(p.requestId, p);
       for (const pending of open.values()) {
-        const raw = this.#o.store.getValue(shownKey(pending.requestId.split('@')[0] ?? pending.requestId));
+        const raw = this.#o.store.getValue(shownKey(shownIdOf(pending.requestId)));
         if (raw !== undefined) this.#adopted.set(pending.requestId, JSON.parse(raw));
       }
       // The holder that died may have recorded a request without its card: show it here.
@@ -532,14 +528,14 @@ export class SessionHub {
   #adoptedDecided(requestId: string, decision: unknown): void {
     const shown = this.#adopted.get(requestId);
     if (!shown) return;
-    const base = requestId.split('@')[0] ?? requestId;
-    for (const [id] of this.#adopted) if ((id.split('@')[0] ?? id) === base) this.#adopted.delete(id);
+    const base = shownIdOf(requestId);
+    for (const [id] of this.#adopted) if (shownIdOf(id) === base) this.#adopted.delete(id);
     // The same request's cards on the other platforms show who decided.
     for (const bridge of this.#o.router.bridges) {
       // The store may be shared by every bridge (it is with several hosts): each settles its own cards only.
       for (const pending of bridge.store.listPending()) {
         if (pending.platform !== bridge.platform) continue;
-        if (pending.requestId !== requestId && (pending.requestId.split('@')[0] ?? '') === base)
+        if (pending.requestId !== requestId && shownIdOf(pending.requestId) === base)
           bridge.resolveRequest(pending.requestId, decision as never).catch(() => undefined);
       }
     }
@@ -579,9 +575,8 @@ export class SessionHub {
    */
   #forgetShown(requestId: string): void {
     if (!this.#o.adoptOpenCards) return;
-    const key = shownKey(requestId.split('@')[0] ?? requestId);
     try {
-      if (this.#o.store.getValue(key) !== undefined) this.#o.store.deleteValue(key);
+      this.#o.store.deleteValue(shownKey(shownIdOf(requestId)));
     } catch (error) {
       // The store did not answer, or this host lost the lease: the note stays (a host adopting reads it harmlessly).
       this.#logger.warn({ err: error, requestId }, 'could not forget a settled request');
