@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis, RedisOptions } from 'ioredis';
+import { rejectAfter } from '../core/lifecycle.js';
 import type { Logger } from '../core/types.js';
 import { silentLogger } from '../core/types.js';
 import { clientOptions, loadIoredis } from './load.js';
@@ -268,16 +269,12 @@ export class RedisLease {
    * does the same for a command; the timer also covers a script's reload). The loop never waits longer.
    */
   #call<T>(run: (redis: Redis & Scripts) => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new SilentRedis(this.#timeoutMs)), this.#timeoutMs);
-    });
     const call = run(this.#redis).catch((error: unknown) => {
       throw error instanceof Error && error.message === 'Command timed out'
         ? new SilentRedis(this.#timeoutMs)
         : error;
     });
-    return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
+    return rejectAfter(call, this.#timeoutMs, () => new SilentRedis(this.#timeoutMs));
   }
 
   /**
