@@ -27,7 +27,7 @@ import type { ApprovalDecision, Logger } from '../../core/types.js';
 import { silentLogger } from '../../core/types.js';
 import { activityLine } from '../activity-line.js';
 import { mergedAgentEnvironment } from '../agent-environment.js';
-import { RunnerUnavailableError, UnknownSessionError } from '../errors.js';
+import { RunnerUnavailableError } from '../errors.js';
 import { EventSequence } from '../event-sequence.js';
 import { PendingAnswers, resolutionOf } from '../pending-answers.js';
 import { SessionBook } from '../session-book.js';
